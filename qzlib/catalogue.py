@@ -1,0 +1,94 @@
+"""The plan family's indicators: stable codes, English names, kinds and units.
+
+The catalogue is metadata, not data: numbers always come from the plan document or from
+statistics files. :func:`match_code` maps a Chinese indicator name from any 415X plan to
+its code by key words, so other cities' plans ingest with no code change.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import yaml
+
+from qzlib.paths import RESOURCES
+
+KINDS = {"share", "level", "count", "ratio", "decline"}
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name_en: str
+    match: tuple[str, ...]
+    kind: str
+    unit: str
+    cumulative: bool = False
+    components: dict = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def upper_limit(self) -> float | None:
+        """Natural ceiling of the indicator (100 for shares and declines in %)."""
+        return 100.0 if self.kind in {"share", "decline"} else None
+
+    @property
+    def higher_is_better(self) -> bool:
+        # Every indicator of the family is stated so that more is better; a decline
+        # (降幅) is a positive number whose size is the achievement.
+        return True
+
+
+@lru_cache(maxsize=1)
+def indicators() -> tuple[Indicator, ...]:
+    raw = yaml.safe_load((RESOURCES / "indicators.yml").read_text(encoding="utf-8"))
+    out = []
+    for item in raw:
+        if item["kind"] not in KINDS:
+            raise ValueError(f"indicators.yml: {item['code']}: unknown kind {item['kind']!r}")
+        out.append(
+            Indicator(
+                code=item["code"],
+                name_en=item["name_en"],
+                match=tuple(item["match"]),
+                kind=item["kind"],
+                unit=item["unit"],
+                cumulative=bool(item.get("cumulative", False)),
+                components=dict(item.get("components") or {}),
+            )
+        )
+    return tuple(out)
+
+
+def by_code() -> dict[str, Indicator]:
+    return {i.code: i for i in indicators()}
+
+
+def get(code: str) -> Indicator:
+    try:
+        return by_code()[code]
+    except KeyError:
+        known = ", ".join(sorted(by_code()))
+        raise KeyError(f"unknown indicator code {code!r}; known codes: {known}") from None
+
+
+_PARENS = re.compile(r"[（(][^（）()]*[）)]\s*$")
+
+
+def match_code(name_zh: str) -> str | None:
+    """Code of the indicator whose key words all occur in ``name_zh`` (unit removed).
+
+    >>> match_code("规上工业亩均增加值（万元/亩）")
+    'per_mu_value_added'
+    >>> match_code("高技术制造业增加值占规上工业增加值比重（%）")
+    'high_tech_mfg_share'
+    >>> match_code("某个新指标") is None
+    True
+    """
+    bare = _PARENS.sub("", name_zh.strip())
+    hits = [i for i in indicators() if all(k in bare for k in i.match)]
+    if not hits:
+        return None
+    # The most specific description wins (most characters of key words).
+    hits.sort(key=lambda i: -sum(len(k) for k in i.match))
+    return hits[0].code
