@@ -1,0 +1,76 @@
+"""`qz brief` and `qz batch`."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from qzlib import paths
+from qzlib.report.runner import BriefRequest, parse_years
+
+
+@click.command(help=f"""Build the annual brief for one year and scenario.
+
+Executes notebooks/01_brief.ipynb with papermill and exports it (no code shown) to
+outputs/YEAR/SCENARIO/brief.pdf and brief.html, beside the executed notebook and the
+data files it wrote. The previous brief is replaced only when the new one is complete.
+
+\b
+Example:
+  qz brief --year 2025
+  qz brief --year 2026 --scenario stress --compare plan_path,recent_pace
+""")
+@click.option("--year", type=int, required=True, help="Year the brief reports on (2023–2030).")
+@click.option("--scenario", default="plan_path", show_default=True, help="Scenario file name in scenarios/ (without .yml).")
+@click.option("--compare", default="", help="Other scenarios for the comparison page, comma-separated.")
+@click.option("--lang", default="zh", show_default=True, help="Language of the brief (zh).")
+@click.option("--processed", "processed_dir", type=click.Path(path_type=Path), default=None,
+              help="Folder with the ingested tables [default: data/processed].")
+@click.option("--out", "outputs_dir", type=click.Path(path_type=Path), default=None,
+              help="Root folder for briefs [default: outputs].")
+def brief(year, scenario, compare, lang, processed_dir, outputs_dir):
+    from qzlib.report.runner import run_brief
+
+    req = BriefRequest(year=year, scenario=scenario, lang=lang,
+                       compare=tuple(s for s in compare.split(",") if s and s != scenario),
+                       processed_dir=processed_dir or paths.PROCESSED,
+                       outputs_dir=outputs_dir or paths.OUTPUTS)
+    click.echo(f"building the {year} brief (scenario {scenario}) …", err=True)
+    result = run_brief(req)
+    if not result.ok:
+        click.secho(f"brief {req.label} failed at {result.failed_cell}", fg="red", err=True)
+        click.echo(f"the previous brief in {req.destination} (if any) is untouched", err=True)
+        sys.exit(1)
+    click.echo(f"brief written in {result.seconds:.1f} s: {result.pdf}")
+
+
+@click.command(help="""Build many briefs (years × scenarios) in parallel processes.
+
+One failing brief does not stop the others; the summary names each failure with the
+notebook cell that failed, and the exit status is 1 if any failed.
+
+\b
+Example:
+  qz batch --years 2023-2027 --scenarios plan_path,stress -j 2
+""")
+@click.option("--years", required=True, help="Years: 2025, 2023-2027 or 2023,2025.")
+@click.option("--scenarios", default="plan_path", show_default=True, help="Scenario names, comma-separated.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 16), default=2, show_default=True, help="Parallel worker processes.")
+@click.option("--processed", "processed_dir", type=click.Path(path_type=Path), default=None)
+@click.option("--out", "outputs_dir", type=click.Path(path_type=Path), default=None)
+@click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
+def batch(years, scenarios, jobs, processed_dir, outputs_dir, no_progress):
+    from qzlib.report.batch import expand, run_batch, summary
+
+    names = [s.strip() for s in scenarios.split(",") if s.strip()]
+    requests = expand(parse_years(years), names,
+                      processed_dir=processed_dir or paths.PROCESSED,
+                      outputs_dir=outputs_dir or paths.OUTPUTS)
+    if len(names) > 1:  # each brief gets the comparison page of the whole set
+        from dataclasses import replace
+        requests = [replace(r, compare=tuple(n for n in names if n != r.scenario)) for r in requests]
+    results = run_batch(requests, jobs=jobs, progress=not no_progress)
+    click.echo(summary(results))
+    if not all(r.ok for r in results):
+        sys.exit(1)

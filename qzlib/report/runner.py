@@ -1,0 +1,173 @@
+"""Run the brief: validate parameters, execute notebooks with papermill, export, publish.
+
+One process per brief: papermill is called in-process (its CLI costs ~2 s more per
+notebook). Everything is written into a staging folder beside the destination and
+swapped in only when the PDF exists, so a failed or killed run never leaves a
+half-written brief over a good one.
+"""
+from __future__ import annotations
+
+import re
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from qzlib import paths
+from qzlib.atomic import replace_dir
+from qzlib.errors import InputError, Problem
+
+BRIEF_NOTEBOOK = "01_brief.ipynb"
+LANGS = ("zh",)
+FIRST_YEAR, LAST_YEAR = 2023, 2030
+REQUIRED_TABLES = ("indicators.csv", "tasks.csv", "measures.csv", "targets.csv", "audit.csv",
+                   "responsibility.csv")
+
+
+@dataclass
+class BriefRequest:
+    year: int
+    scenario: str = "plan_path"
+    lang: str = "zh"
+    processed_dir: Path = field(default_factory=lambda: paths.PROCESSED)
+    outputs_dir: Path = field(default_factory=lambda: paths.OUTPUTS)
+    notebooks_dir: Path = field(default_factory=lambda: paths.NOTEBOOKS)
+    scenarios_dir: Path = field(default_factory=lambda: paths.SCENARIOS)
+    compare: tuple[str, ...] = ()  # other scenarios shown on the comparison page
+
+    @property
+    def destination(self) -> Path:
+        return Path(self.outputs_dir) / str(self.year) / self.scenario
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}/{self.scenario}"
+
+
+@dataclass
+class BriefResult:
+    request: BriefRequest
+    ok: bool
+    seconds: float
+    pdf: Path | None = None
+    error: str = ""
+    failed_cell: str = ""
+
+
+def available_scenarios(scenarios_dir: Path | None = None) -> list[str]:
+    d = Path(scenarios_dir or paths.SCENARIOS)
+    return sorted(p.stem for p in d.glob("*.yml"))
+
+
+def parse_years(text: str) -> list[int]:
+    """'2023-2027' → [2023..2027]; '2024,2026' → [2024, 2026]; bad text → InputError."""
+    years: list[int] = []
+    for part in str(text).split(","):
+        part = part.strip()
+        m = re.fullmatch(r"(\d{4})\s*[-–~]\s*(\d{4})", part)
+        if m:
+            a, b = int(m.group(1)), int(m.group(2))
+            if a > b:
+                raise InputError.one(where="--years", value=part, expected="a range from low to high, e.g. 2023-2027")
+            years.extend(range(a, b + 1))
+        elif re.fullmatch(r"\d{4}", part):
+            years.append(int(part))
+        else:
+            raise InputError.one(where="--years", value=part, expected="a year (2025), a range (2023-2027) or a comma list")
+    return sorted(set(years))
+
+
+def validate(req: BriefRequest) -> None:
+    """Every parameter problem at once, before any kernel starts."""
+    problems: list[Problem] = []
+    if not isinstance(req.year, int) or not FIRST_YEAR <= req.year <= LAST_YEAR:
+        problems.append(Problem(where="parameters", field="year", value=req.year,
+                                expected=f"an integer year from {FIRST_YEAR} to {LAST_YEAR} (the plan runs 2023–2027)"))
+    known = available_scenarios(req.scenarios_dir)
+    for name in (req.scenario, *req.compare):
+        if name not in known:
+            problems.append(Problem(where="parameters", field="scenario", value=name,
+                                    expected=f"one of the scenario files in {req.scenarios_dir}: {', '.join(known) or '(none)'}"))
+    if req.lang not in LANGS:
+        problems.append(Problem(where="parameters", field="lang", value=req.lang, expected=f"one of {', '.join(LANGS)}"))
+    nb = Path(req.notebooks_dir) / BRIEF_NOTEBOOK
+    if not nb.is_file():
+        problems.append(Problem(file=nb, expected="the brief notebook"))
+    missing = [t for t in REQUIRED_TABLES if not (Path(req.processed_dir) / t).is_file()]
+    if missing:
+        problems.append(Problem(file=req.processed_dir, field="tables", value=", ".join(missing),
+                                expected="the tables written by `qz ingest` (run it first)"))
+    if problems:
+        raise InputError(problems)
+
+
+def _failed_cell(exc: Exception, executed: Path, source: Path) -> str:
+    """'cell 4 of 01_brief.ipynb (In [3]) «first line»: ValueError: …' for a papermill failure.
+
+    The executed notebook carries papermill's extra cells, so the failing cell is found by
+    its error output and located in the source notebook by its text.
+    """
+    ename, evalue = getattr(exc, "ename", type(exc).__name__), getattr(exc, "evalue", str(exc))
+    where = "notebook"
+    try:
+        cells = nbformat.read(executed, as_version=4).cells
+        bad = next(c for c in cells if any(o.get("output_type") == "error" for o in c.get("outputs", [])))
+        src_cells = nbformat.read(source, as_version=4).cells
+        pos = next((i for i, c in enumerate(src_cells, 1) if c.source == bad.source), None)
+        first = bad.source.strip().splitlines()[0][:60] if bad.source.strip() else ""
+        where = f"cell {pos} of {source.name}" if pos else f"a cell of {source.name}"
+        where += f" (In [{bad.get('execution_count')}]) «{first}»"
+    except Exception:  # the report must not fail on a broken or missing notebook file
+        pass
+    return f"{where}: {ename}: {str(evalue).strip()[:300]}"
+
+
+def notebook_parameters(req: BriefRequest, output_dir: Path) -> dict:
+    return {
+        "year": req.year,
+        "scenario": req.scenario,
+        "lang": req.lang,
+        "processed_dir": str(Path(req.processed_dir).resolve()),
+        "scenarios_dir": str(Path(req.scenarios_dir).resolve()),
+        "output_dir": str(output_dir.resolve()),
+        "compare": ",".join(req.compare),
+    }
+
+
+def run_brief(req: BriefRequest) -> BriefResult:
+    """Execute the brief notebook and export it; publish only if everything worked."""
+    import papermill as pm
+
+    from qzlib.report.export import html_to_pdf, notebook_to_html
+
+    validate(req)
+    start = time.perf_counter()
+    dest = req.destination
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{req.scenario}.staging.", dir=dest.parent))
+    executed = stage / BRIEF_NOTEBOOK
+    try:
+        pm.execute_notebook(
+            str(Path(req.notebooks_dir) / BRIEF_NOTEBOOK),
+            str(executed),
+            parameters=notebook_parameters(req, stage),
+            kernel_name="python3",
+            progress_bar=False,
+            cwd=str(stage),
+        )
+        nb = nbformat.read(executed, as_version=4)
+        title = f"衢州市“415X”先进制造业集群培育工程监测简报 · {req.year}年"
+        html = notebook_to_html(nb, title=title)
+        (stage / "brief.html").write_text(html, encoding="utf-8")
+        html_to_pdf(html, stage / "brief.pdf", base_url=str(stage))
+    except Exception as exc:
+        import shutil
+
+        failed = _failed_cell(exc, executed, Path(req.notebooks_dir) / BRIEF_NOTEBOOK)
+        shutil.rmtree(stage, ignore_errors=True)
+        return BriefResult(req, ok=False, seconds=time.perf_counter() - start, error=str(exc)[:2000],
+                           failed_cell=failed)
+    replace_dir(stage, dest)
+    return BriefResult(req, ok=True, seconds=time.perf_counter() - start, pdf=dest / "brief.pdf")

@@ -1,0 +1,89 @@
+"""The brief runner: parameter checks before any kernel, isolation of failures, atomic publish."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from qzlib.errors import InputError
+from qzlib.report.batch import expand, run_batch, summary
+from qzlib.report.runner import REQUIRED_TABLES, BriefRequest, parse_years, run_brief, validate
+
+
+def _toy_project(tmp_path: Path) -> dict:
+    """A tiny brief notebook that fails for year 2026, two scenarios, placeholder tables."""
+    nbdir, scdir, processed, out = (tmp_path / d for d in ("nb", "sc", "processed", "out"))
+    for d in (nbdir, scdir, processed, out):
+        d.mkdir()
+    params = new_code_cell('year = 2025\nscenario = "a"\nlang = "zh"\nprocessed_dir = ""\n'
+                           'scenarios_dir = ""\noutput_dir = "."\ncompare = ""')
+    params.metadata["tags"] = ["parameters"]
+    nb = new_notebook(cells=[
+        new_markdown_cell("# 测试简报"), params,
+        new_code_cell("from pathlib import Path\nimport qzlib\n"
+                      "Path(output_dir, 'data.csv').write_text(f'year\\n{year}\\n')"),
+        new_code_cell("if year == 2026:\n    raise ValueError('2026 has no data')"),
+        new_markdown_cell("正文：衢州市亩均增加值"),
+    ])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, nbdir / "01_brief.ipynb")
+    for name in ("a", "b"):
+        (scdir / f"{name}.yml").write_text(f"name: {name}\n", encoding="utf-8")
+    for t in REQUIRED_TABLES:
+        (processed / t).write_text("x\n", encoding="utf-8")
+    return dict(notebooks_dir=nbdir, scenarios_dir=scdir, processed_dir=processed, outputs_dir=out)
+
+
+def test_parse_years_accepts_ranges_and_lists_and_rejects_words():
+    assert parse_years("2023-2027") == [2023, 2024, 2025, 2026, 2027]
+    assert parse_years("2026,2024") == [2024, 2026]
+    with pytest.raises(InputError, match="expected a year"):
+        parse_years("next year")
+    with pytest.raises(InputError, match="low to high"):
+        parse_years("2027-2023")
+
+
+def test_bad_parameters_are_all_reported_before_any_kernel_starts(tmp_path, monkeypatch):
+    proj = _toy_project(tmp_path)
+    import papermill
+
+    def boom(*a, **k):  # a kernel start would be a failure of this test
+        raise AssertionError("a notebook was executed")
+
+    monkeypatch.setattr(papermill, "execute_notebook", boom)
+    with pytest.raises(InputError) as err:
+        run_brief(BriefRequest(year=1999, scenario="nope", lang="fr", **proj))
+    text = str(err.value)
+    assert "year" in text and "1999" in text and "2023" in text
+    assert "'nope'" in text and "a, b" in text
+    assert "lang" in text
+
+
+def test_missing_ingest_tables_are_named(tmp_path):
+    proj = _toy_project(tmp_path)
+    (proj["processed_dir"] / "audit.csv").unlink()
+    with pytest.raises(InputError, match=r"audit\.csv.*qz ingest"):
+        validate(BriefRequest(year=2025, scenario="a", **proj))
+
+
+def test_failing_brief_leaves_others_complete_and_previous_pdf_untouched(tmp_path):
+    proj = _toy_project(tmp_path)
+    old = proj["outputs_dir"] / "2026" / "a"
+    old.mkdir(parents=True)
+    (old / "brief.pdf").write_bytes(b"%PDF-previous good brief")
+    results = run_batch(expand([2025, 2026], ["a"], **proj), jobs=2, progress=False)
+    by_year = {r.request.year: r for r in results}
+    assert by_year[2025].ok and by_year[2025].pdf.is_file()
+    assert (proj["outputs_dir"] / "2025" / "a" / "data.csv").read_text() == "year\n2025\n"
+    assert (proj["outputs_dir"] / "2025" / "a" / "brief.html").is_file()
+    assert not by_year[2026].ok
+    assert "cell 4 of 01_brief.ipynb" in by_year[2026].failed_cell
+    assert "if year == 2026" in by_year[2026].failed_cell and "2026 has no data" in by_year[2026].failed_cell
+    assert (old / "brief.pdf").read_bytes() == b"%PDF-previous good brief"
+    assert sorted(p.name for p in old.iterdir()) == ["brief.pdf"]
+    text = summary(results)
+    assert "1 of 2 briefs built" in text and "FAIL  2026/a" in text
+    # no staging folders left behind
+    assert not [p for p in (proj["outputs_dir"] / "2026").iterdir() if p.name.startswith(".")]
