@@ -1,0 +1,72 @@
+"""Every notebook runs top to bottom under papermill, and the brief becomes a Chinese PDF."""
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import nbformat
+import papermill as pm
+import pytest
+from pypdf import PdfReader
+
+from qzlib import catalogue
+from qzlib.report.runner import BriefRequest, run_brief
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb") if p.name != "01_brief.ipynb")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_runs_under_papermill(name, processed_dir, tmp_path):
+    out = tmp_path / "out"
+    pm.execute_notebook(
+        str(ROOT / "notebooks" / name), str(tmp_path / name),
+        parameters={"year": 2025, "scenario": "plan_path", "lang": "zh", "processed_dir": str(processed_dir),
+                    "output_dir": str(out)},
+        kernel_name="python3", progress_bar=False, cwd=str(tmp_path),
+    )
+    executed = nbformat.read(tmp_path / name, as_version=4)
+    errors = [o for c in executed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert errors == []
+    assert out.is_dir() and any(out.iterdir()), "the notebook wrote no result files"
+
+
+@pytest.fixture(scope="module")
+def brief(processed_dir, tmp_path_factory):
+    out = tmp_path_factory.mktemp("outputs")
+    result = run_brief(BriefRequest(year=2025, scenario="plan_path", processed_dir=processed_dir, outputs_dir=out))
+    assert result.ok, result.failed_cell
+    return result
+
+
+@pytest.mark.slow
+def test_brief_pdf_has_pages_chinese_text_and_an_embedded_cjk_font(brief):
+    pdf = brief.pdf
+    reader = PdfReader(pdf)
+    assert len(reader.pages) >= 6
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "2025年度监测简报" in text.replace(" ", "").replace("\n", "")
+    flat = text.replace("\n", "").replace(" ", "")
+    for name in ["规上工业亩均增加值", "数字经济核心产业增加值", "六大标志性产业链规上企业营业收入"]:
+        assert name in flat, name
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    cjk = [line for line in fonts.splitlines() if "WenQuanYi" in line]
+    assert cjk and all(" yes yes yes " in line for line in cjk)  # embedded, subset, unicode map
+
+
+@pytest.mark.slow
+def test_brief_hides_code_and_parameters(brief):
+    html = (brief.pdf.parent / "brief.html").read_text(encoding="utf-8")
+    assert "load_context" not in html and "processed_dir" not in html
+    assert "injected-parameters" not in html and "papermill" not in html
+    executed = nbformat.read(brief.pdf.parent / "01_brief.ipynb", as_version=4)
+    assert any("injected-parameters" in c.metadata.get("tags", []) for c in executed.cells)
+
+
+@pytest.mark.slow
+def test_brief_writes_the_tables_it_shows(brief):
+    folder = brief.pdf.parent
+    overview = (folder / "indicators_overview.csv").read_text(encoding="utf-8")
+    assert "规上工业亩均增加值" in overview and "119" in overview and "195" in overview
+    assert len(catalogue.indicators()) == 16
