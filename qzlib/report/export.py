@@ -13,7 +13,7 @@ from pathlib import Path
 
 import jinja2
 import nbformat
-from nbconvert.exporters import HTMLExporter
+from nbconvert.exporters import Exporter, HTMLExporter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 from traitlets import Unicode
 
@@ -87,7 +87,7 @@ def html_to_pdf(html: str, pdf_path: str | Path | None = None, base_url: str | N
     return pdf
 
 
-class BriefPDFExporter(HTMLExporter):
+class BriefPDFExporter(Exporter):
     """nbconvert exporter ``qzpdf``: the brief's PDF (inputs hidden, Chinese intact)."""
 
     export_from_notebook = "415X brief (PDF)"
@@ -95,7 +95,7 @@ class BriefPDFExporter(HTMLExporter):
     file_extension = Unicode(".pdf").tag(config=True)
 
     def from_notebook_node(self, nb, resources=None, **kw):
-        resources = self._init_resources(resources)
+        nb, resources = super().from_notebook_node(nb, resources, **kw)
         html = notebook_to_html(nb, title=nb.metadata.get("title", ""))
         resources["output_extension"] = ".pdf"
         resources["html"] = html
