@@ -1,0 +1,574 @@
+"""Scenario arithmetic: yearly paths 2022–2030 and attainment of the plan's targets.
+
+The plan's points (baselines and targets) are read once into a :class:`Prepared` set of
+numpy arrays; each scenario is then a handful of vectorised operations, so that the
+interactive explorer can recompute all 16 indicators in well under 50 ms. pandas frames
+are built only when asked for (``ScenarioResult.paths``, ``.attainment``, …).
+
+Rules that keep the numbers honest:
+- a path starts from the plan's own baseline; no level is invented;
+- components (value added, land, …) are indices relative to the base year that move
+  the ratio's baseline; a component not declared stays at its base-year level (said so
+  in the assumptions table);
+- an indicator with a missing baseline ("/") or only qualitative targets gets no path,
+  and the reason is kept;
+- after the last given year, a levels/index/plan path stops unless ``after`` says
+  hold or continue.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from qzlib import catalogue
+from qzlib.errors import InputError, QzError
+from qzlib.scenarios.schema import Scenario, YEAR_MAX, YEAR_MIN, load
+
+YEARS = np.arange(YEAR_MIN, YEAR_MAX + 1)
+BANDS = ("lo80", "hi80", "lo95", "hi95")
+QUANTITATIVE = {"exact", "approx"}
+COMPONENT_ZH = {
+    "value_added": "规上工业增加值",
+    "land": "规上工业用地面积",
+    "tax": "规上工业税收",
+    "employment": "规上制造业从业人员",
+    "rd_spending": "规上制造业研发费用",
+    "revenue": "规上制造业营业收入",
+}
+LOWER_IS_BETTER = {"<=", "≤", "不高于", "以下", "低于"}
+_TOL = 1e-9
+
+
+# --------------------------------------------------------------------------- plan points
+@dataclass
+class PlanIndicator:
+    code: str
+    name_zh: str
+    unit: str
+    kind: str
+    base_year: int | None
+    base: float
+    targets: list[tuple[int, float, str, str]]  # (year, value, comparator, qualifier)
+    reason: str | None  # why the indicator can get no path; None when it can
+    plan: np.ndarray  # plan path over YEARS (NaN outside baseline … last target)
+
+
+def _geo(years: np.ndarray, anchors: list[tuple[int, float]], after: str = "stop") -> np.ndarray:
+    """Piecewise geometric interpolation through anchors (linear if a value is ≤ 0)."""
+    ax = np.array([a[0] for a in anchors], float)
+    ay = np.array([a[1] for a in anchors], float)
+    out = np.full(len(years), np.nan)
+    if len(ax) == 0:
+        return out
+    geometric = bool(np.all(ay > 0))
+    fy = np.log(ay) if geometric else ay
+    inside = (years >= ax[0]) & (years <= ax[-1])
+    vals = np.interp(years[inside], ax, fy)
+    out[inside] = np.exp(vals) if geometric else vals
+    beyond = years > ax[-1]
+    if beyond.any() and after != "stop":
+        if after == "hold" or len(ax) < 2:
+            out[beyond] = ay[-1]
+        else:  # continue at the last segment's pace
+            slope = (fy[-1] - fy[-2]) / (ax[-1] - ax[-2])
+            ext = fy[-1] + slope * (years[beyond] - ax[-1])
+            out[beyond] = np.exp(ext) if geometric else ext
+    return out
+
+
+def _num(x) -> float:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return float("nan")
+    return v
+
+
+class Prepared:
+    """The plan's points as arrays, computed once per points frame."""
+
+    def __init__(self, points: pd.DataFrame):
+        needed = {"code", "year", "role", "value", "qualifier"}
+        missing = needed - set(points.columns)
+        if missing:
+            raise InputError.one(where="indicator points", field=", ".join(sorted(missing)),
+                                 expected="columns code, year, role, value, qualifier (from indicator_points)")
+        self.codes = [i.code for i in catalogue.indicators()]
+        self.info: dict[str, PlanIndicator] = {}
+        groups = {c: g for c, g in points.groupby("code", sort=False)}
+        for ind in catalogue.indicators():
+            g = groups.get(ind.code)
+            self.info[ind.code] = self._one(ind, g)
+        self.index = {c: i for i, c in enumerate(self.codes)}
+        self.base = np.array([self.info[c].base for c in self.codes])
+        self.plan = np.vstack([self.info[c].plan for c in self.codes])
+
+    @staticmethod
+    def _one(ind: catalogue.Indicator, g: pd.DataFrame | None) -> PlanIndicator:
+        empty = np.full(len(YEARS), np.nan)
+        if g is None or g.empty:
+            return PlanIndicator(ind.code, ind.code, ind.unit, ind.kind, None, np.nan, [],
+                                 "规划表中没有该指标", empty)
+        first = g.iloc[0]
+        name = str(first.get("name_zh", ind.code)) if "name_zh" in g else ind.code
+        unit = str(first.get("unit", ind.unit)) if "unit" in g else ind.unit
+        b = g[g["role"] == "baseline"]
+        base_year, base, reason = None, np.nan, None
+        if len(b):
+            base_year = int(b.iloc[0]["year"])
+            if b.iloc[0]["qualifier"] in QUANTITATIVE:
+                base = _num(b.iloc[0]["value"])
+        t = g[g["role"] == "target"].sort_values("year")
+        targets = []
+        qualitative = []
+        for _, row in t.iterrows():
+            v = _num(row["value"])
+            if row["qualifier"] in QUANTITATIVE and np.isfinite(v):
+                comp = row.get("comparator", "") if "comparator" in t else ""
+                comp = "" if comp is None or (isinstance(comp, float) and np.isnan(comp)) else str(comp)
+                targets.append((int(row["year"]), v, comp, str(row["qualifier"])))
+            else:
+                raw = row.get("raw", "") if "raw" in t else ""
+                qualitative.append(f"{int(row['year'])}年“{raw}”" if raw else f"{int(row['year'])}年")
+        if not np.isfinite(base):
+            raw = b.iloc[0].get("raw", "") if len(b) and "raw" in b else ""
+            reason = f"{base_year or ''}年基期值缺失（规划表为“{raw or '/'}”），无从起算"
+        elif not targets:
+            reason = "目标为定性表述（" + "；".join(qualitative) + "），无可比较的数值" if qualitative \
+                else "规划表中没有数值目标"
+        plan = empty
+        if reason is None:
+            plan = _geo(YEARS, [(base_year, base)] + [(y, v) for y, v, _, _ in targets])
+        return PlanIndicator(ind.code, name, unit, ind.kind, base_year, base, targets, reason, plan)
+
+
+# --------------------------------------------------------------------------- observations
+def _load_observations() -> pd.DataFrame:
+    try:
+        from qzlib.stats import load_observations
+    except ImportError as exc:
+        raise QzError("this scenario needs the statistics (follow: reference/trend), but "
+                      "qzlib.stats.load_observations is not available") from exc
+    return load_observations()
+
+
+def reference_series(obs: pd.DataFrame, indicator: str, region: str) -> pd.Series:
+    """Yearly values (index year) of one statistics series, via qzlib.stats when present."""
+    try:
+        from qzlib.stats import series as stats_series
+    except ImportError:
+        stats_series = None
+    if stats_series is not None:
+        s = stats_series(obs, indicator, region)
+        if isinstance(s, pd.DataFrame):
+            s = s.set_index("year")["value"] if "year" in s else s["value"]
+        return pd.Series(s, dtype=float).sort_index()
+    # Until qzlib.stats lands: the raw file's columns, one value per year (vintages must agree).
+    rows = obs[(obs["indicator_code"] == indicator) & (obs["region"] == region)]
+    out = {}
+    for year, g in rows.groupby("year"):
+        vals = g["value"].astype(float).unique()
+        if len(vals) > 1:
+            raise InputError.one(where=f"{indicator} {region} {year}", value=list(vals),
+                                 expected="one value per year (two vintages disagree; resolve in the statistics)")
+        out[int(year)] = float(vals[0])
+    return pd.Series(out, dtype=float).sort_index()
+
+
+def reference_rate(obs: pd.DataFrame, ref: dict, file=None, where: str = "") -> float:
+    """The yearly pace a reference window implies: a fraction (cagr, rate) or points."""
+    s = reference_series(obs, ref["indicator"], ref["region"])
+    y0, y1, measure = int(ref["from"]), int(ref["to"]), ref.get("measure", "cagr")
+    if measure == "rate":
+        window = s[(s.index >= y0) & (s.index <= y1)]
+        if window.empty:
+            raise InputError.one(file=file, where=where, value=f"{ref['indicator']} {ref['region']} {y0}–{y1}",
+                                 expected="at least one observation in the window")
+        return float(np.exp(np.log1p(window.to_numpy() / 100).mean()) - 1)
+    missing = [y for y in (y0, y1) if y not in s.index]
+    if missing:
+        raise InputError.one(file=file, where=where, value=f"{ref['indicator']} {ref['region']}",
+                             expected=f"observations for {', '.join(map(str, missing))} "
+                                      f"(have {', '.join(map(str, s.index)) or 'none'})")
+    v0, v1 = s[y0], s[y1]
+    if measure == "points":
+        return float((v1 - v0) / (y1 - y0))
+    if v0 <= 0 or v1 <= 0:
+        raise InputError.one(file=file, where=where, value=(v0, v1), expected="positive values for a CAGR")
+    return float((v1 / v0) ** (1 / (y1 - y0)) - 1)
+
+
+# --------------------------------------------------------------------------- results
+@dataclass
+class ScenarioResult:
+    """Paths (rows = catalogue codes, columns = YEARS) and attainment of one scenario."""
+
+    scenario: Scenario
+    prepared: Prepared
+    values: np.ndarray
+    bands: dict[str, np.ndarray]
+    method: dict[str, str]
+    reasons: dict[str, str]
+    described: list[dict] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.scenario.name
+
+    def _frame(self, arr: np.ndarray) -> pd.DataFrame:
+        df = pd.DataFrame(arr, index=pd.Index(self.prepared.codes, name="code"), columns=YEARS)
+        df.columns.name = "year"
+        return df
+
+    @cached_property
+    def paths(self) -> pd.DataFrame:
+        """Scenario values, code × year (NaN where there is no path)."""
+        return self._frame(self.values)
+
+    @cached_property
+    def plan_paths(self) -> pd.DataFrame:
+        return self._frame(self.prepared.plan)
+
+    def band(self, name: str) -> pd.DataFrame:
+        """lo80/hi80/lo95/hi95, code × year; NaN unless a trend model drives the path."""
+        return self._frame(self.bands[name])
+
+    def records(self) -> list[dict]:
+        """Attainment as plain dicts (fast; the explorer renders these)."""
+        return attainment_records(self.prepared, self.values, self.bands, self.reasons)
+
+    @cached_property
+    def attainment(self) -> pd.DataFrame:
+        """One row per (indicator, target year): met / missed by how much, first year reached."""
+        df = pd.DataFrame(self.records(), columns=ATTAINMENT_COLUMNS)
+        df["first_year_reached"] = df["first_year_reached"].astype("Int64")
+        df["target_year"] = df["target_year"].astype("Int64")
+        return df
+
+    def long(self) -> pd.DataFrame:
+        """Tidy paths: code, name_zh, unit, year, value, plan, lo80, hi80, lo95, hi95, method."""
+        p = self.prepared
+        n, m = len(p.codes), len(YEARS)
+        df = pd.DataFrame({
+            "code": np.repeat(p.codes, m),
+            "name_zh": np.repeat([p.info[c].name_zh for c in p.codes], m),
+            "unit": np.repeat([p.info[c].unit for c in p.codes], m),
+            "year": np.tile(YEARS, n),
+            "value": self.values.ravel(),
+            "plan": p.plan.ravel(),
+            **{b: self.bands[b].ravel() for b in BANDS},
+            "method": np.repeat([self.method.get(c, "") for c in p.codes], m),
+        })
+        return df
+
+    def assumptions_table(self) -> pd.DataFrame:
+        """The scenario's assumptions in Chinese, with their sources (for the brief)."""
+        return pd.DataFrame(self.described, columns=["对象", "类别", "假设", "来源或理由"])
+
+    def write(self, out_dir: str | Path) -> list[Path]:
+        """paths.csv, attainment.csv, assumptions.csv and the scenario YAML, written atomically."""
+        from qzlib.atomic import atomic_file, staged_dir, write_csv
+
+        out_dir = Path(out_dir)
+        names = []
+        with staged_dir(out_dir) as stage:
+            write_csv(self.long(), stage / "paths.csv")
+            write_csv(self.attainment, stage / "attainment.csv")
+            write_csv(self.assumptions_table(), stage / "assumptions.csv")
+            with atomic_file(stage / "scenario.yml") as fh:
+                fh.write(self.scenario.to_yaml())
+            names = [p.name for p in stage.iterdir()]
+        return [out_dir / n for n in sorted(names)]
+
+
+ATTAINMENT_COLUMNS = ["code", "name_zh", "unit", "target_year", "target", "comparator", "qualifier",
+                      "value", "lo80", "hi80", "status", "met", "gap_abs", "gap_pct",
+                      "first_year_reached", "reason"]
+
+
+def attainment_records(p: Prepared, values: np.ndarray, bands: dict, reasons: dict) -> list[dict]:
+    recs = []
+    for i, code in enumerate(p.codes):
+        info = p.info[code]
+        row = values[i]
+        targets = info.targets or [(None, np.nan, "", "")]
+        for year, target, comp, qual in targets:
+            rec = {"code": code, "name_zh": info.name_zh, "unit": info.unit, "target_year": year,
+                   "target": target, "comparator": comp, "qualifier": qual, "value": np.nan,
+                   "lo80": np.nan, "hi80": np.nan, "status": "no_path", "met": None,
+                   "gap_abs": np.nan, "gap_pct": np.nan, "first_year_reached": None,
+                   "reason": reasons.get(code) or info.reason or ""}
+            if year is not None and not rec["reason"]:
+                j = year - YEAR_MIN
+                v = row[j] if 0 <= j < len(YEARS) else np.nan
+                if np.isfinite(v):
+                    lower = comp in LOWER_IS_BETTER
+                    sign = -1.0 if lower else 1.0
+                    tol = _TOL * max(1.0, abs(target))
+                    met = sign * (v - target) >= -tol
+                    reached = np.nonzero(np.isfinite(row) & (sign * (row - target) >= -tol))[0]
+                    rec.update(value=float(v), lo80=float(bands["lo80"][i, j]), hi80=float(bands["hi80"][i, j]),
+                               status="met" if met else "missed", met=bool(met),
+                               gap_abs=float(v - target),
+                               gap_pct=float((v - target) / target * 100) if target else np.nan,
+                               first_year_reached=int(YEARS[reached[0]]) if len(reached) else None)
+                else:
+                    rec["reason"] = f"路径未覆盖{year}年"
+            recs.append(rec)
+    return recs
+
+
+# --------------------------------------------------------------------------- engine
+def _fmt(v: float) -> str:
+    return f"{v:,.4g}" if abs(v) < 1000 else f"{v:,.0f}"
+
+
+class Engine:
+    """Runs scenarios against one set of plan points (and observations), caching fits."""
+
+    def __init__(self, points: pd.DataFrame | Prepared, observations: pd.DataFrame | None = None):
+        self.prepared = points if isinstance(points, Prepared) else Prepared(points)
+        self._obs = observations
+        self._rates: dict = {}
+        self._trends: dict = {}
+        self.t = YEARS.astype(float)
+
+    @property
+    def observations(self) -> pd.DataFrame:
+        if self._obs is None:
+            self._obs = _load_observations()
+        return self._obs
+
+    # -- single pieces ------------------------------------------------------------------
+    def rate(self, ref: dict, file=None, where="") -> float:
+        key = tuple(sorted((k, str(v)) for k, v in ref.items()))
+        if key not in self._rates:
+            self._rates[key] = reference_rate(self.observations, ref, file, where)
+        return self._rates[key]
+
+    def trend(self, code: str, spec: dict):
+        series_spec = spec.get("series") or {}
+        indicator = series_spec.get("indicator", code)
+        region = series_spec.get("region", "衢州市")
+        method = spec.get("method", "auto")
+        key = (indicator, region, method)
+        if key not in self._trends:
+            from qzlib.forecast import fit
+
+            s = reference_series(self.observations, indicator, region)
+            self._trends[key] = fit(s, int(YEARS[-1]), method)
+        return self._trends[key], indicator, region, method
+
+    def component_index(self, name: str, spec: dict, base_year: int, file=None) -> np.ndarray:
+        t = self.t - base_year
+        if "growth" in spec:
+            idx = (1 + spec["growth"]) ** t
+        elif "index" in spec:
+            anchors = [(base_year, 1.0)] + sorted((int(y), float(v)) for y, v in spec["index"].items())
+            idx = _geo(YEARS, anchors, spec.get("after", "stop"))
+        else:  # follow: reference
+            r = self.rate(spec["reference"], file, f"components.{name}.reference")
+            idx = (1 + r) ** t
+        idx = np.where(t < 0, np.nan, idx)
+        return idx
+
+    def indicator_path(self, code: str, spec: dict, base_year: int, file=None):
+        """(values, bands or None, method label, reason or None) for one indicator."""
+        info = self.prepared.info[code]
+        b = info.base
+        t = self.t - base_year
+        bands = None
+        if "growth" in spec:
+            v = b * (1 + spec["growth"]) ** t
+        elif "points_per_year" in spec:
+            v = b + spec["points_per_year"] * t
+        elif "levels" in spec:
+            anchors = [(base_year, b)] + sorted((int(y), float(x)) for y, x in spec["levels"].items())
+            v = _geo(YEARS, anchors, spec.get("after", "stop"))
+        elif spec.get("follow") == "plan":
+            pace = spec.get("pace", 1.0)
+            anchors = [(base_year, b)] + [(y, x) for y, x, _, _ in info.targets]
+            plan = _geo(YEARS, anchors, spec.get("after", "stop"))
+            v = b * (plan / b) ** pace if (b > 0 and np.all(plan[np.isfinite(plan)] > 0)) else b + pace * (plan - b)
+        elif spec.get("follow") == "reference":
+            ref = spec["reference"]
+            r = self.rate(ref, file, f"assumptions.{code}.reference")
+            v = b + r * t if ref.get("measure") == "points" else b * (1 + r) ** t
+        else:  # trend
+            fc, *_ = self.trend(code, spec)
+            if getattr(fc, "status", "ok") != "ok":
+                return None, None, "trend", "趋势模型数据不足（insufficient），不外推"
+            path = fc.path
+            v = np.full(len(YEARS), np.nan)
+            bands = {k: np.full(len(YEARS), np.nan) for k in BANDS}
+            yrs = np.asarray(path.index, int)
+            sel = (yrs >= YEARS[0]) & (yrs <= YEARS[-1])
+            pos = yrs[sel] - YEARS[0]
+            v[pos] = path["mean"].to_numpy(float)[sel]
+            for k in BANDS:
+                if k in path:
+                    bands[k][pos] = path[k].to_numpy(float)[sel]
+            if not np.isfinite(v[base_year - YEARS[0]]):
+                v[base_year - YEARS[0]] = b
+        v = np.where(t < 0, np.nan, v)
+        return v, bands, spec.get("follow") or next(k for k in ("growth", "points_per_year", "levels") if k in spec), None
+
+    # -- whole scenario -------------------------------------------------------------------
+    def compute(self, scenario: Scenario) -> ScenarioResult:
+        p = self.prepared
+        n = len(p.codes)
+        values = np.full((n, len(YEARS)), np.nan)
+        bands = {k: np.full((n, len(YEARS)), np.nan) for k in BANDS}
+        method, reasons = {}, {}
+        by = scenario.base_year
+        file = scenario.file
+        comp_idx = {name: self.component_index(name, spec, by, file) for name, spec in scenario.components.items()}
+        for code in p.codes:
+            i = p.index[code]
+            info = p.info[code]
+            if info.reason:
+                reasons[code] = info.reason
+                continue
+            if info.base_year != by:
+                raise InputError.one(file=file, where="base_year", value=by,
+                                     expected=f"the plan's baseline year {info.base_year} "
+                                              f"(paths start from the plan's own baseline)")
+            ind = catalogue.get(code)
+            comps = ind.components
+            if comps and any(c in comp_idx for c in comps.values()):
+                ones = np.ones(len(YEARS))
+                num = comp_idx.get(comps["numerator"], ones)
+                den = comp_idx.get(comps["denominator"], ones)
+                v = info.base * num / den
+                method[code] = "components"
+                bnd = None
+            elif code in scenario.assumptions:
+                v, bnd, method[code], reason = self.indicator_path(code, scenario.assumptions[code], by, file)
+                if reason:
+                    reasons[code] = reason
+                    continue
+            else:
+                reasons[code] = "场景未设定该指标的假设"
+                continue
+            upper = ind.upper_limit
+            values[i] = np.clip(v, 0, upper if upper is not None else np.inf)
+            if bnd is not None:
+                for k in BANDS:
+                    bands[k][i] = bnd[k]
+        res = ScenarioResult(scenario, p, values, bands, method, reasons)
+        return res
+
+    def run(self, scenario: Scenario | str | Path) -> ScenarioResult:
+        """Compute a scenario and describe its assumptions (Chinese, with sources)."""
+        if not isinstance(scenario, Scenario):
+            scenario = load(scenario)
+        res = self.compute(scenario)
+        res.described = self.describe(scenario, res)
+        return res
+
+    # -- words ----------------------------------------------------------------------------
+    def _say(self, spec: dict, unit: str, where: str, file, code: str | None = None) -> str:
+        pts_unit = "个百分点" if unit == "%" else unit
+        if "growth" in spec:
+            return f"年均增长 {spec['growth'] * 100:.1f}%"
+        if "points_per_year" in spec:
+            return f"每年 {spec['points_per_year']:+.2f} {pts_unit}"
+        if "levels" in spec or "index" in spec:
+            key = "levels" if "levels" in spec else "index"
+            word = "水平路径" if key == "levels" else "相对基年指数"
+            after = {"stop": "此后不外推", "hold": "此后保持", "continue": "此后按最后一段增速延续"}[spec.get("after", "stop")]
+            pts = "，".join(f"{y}年 {_fmt(float(v))}" for y, v in sorted(spec[key].items()))
+            return f"{word}：{pts}（几何插值；{after}）"
+        follow = spec.get("follow")
+        if follow == "plan":
+            pace = spec.get("pace", 1.0)
+            head = "按规划路径（基期与各目标之间几何插值）" if pace == 1 else f"按规划年均进度的 {pace * 100:.0f}%"
+            return head + ("" if spec.get("after", "stop") == "stop" else "，2027年后延续")
+        if follow == "reference":
+            ref = spec["reference"]
+            r = self.rate(ref, file, where)
+            m = ref.get("measure", "cagr")
+            single = ref["from"] == ref["to"]
+            what = {"cagr": f"年均增长 {r * 100:.2f}%", "points": f"每年 {r:+.3f} {pts_unit}",
+                    "rate": f"年均增长 {r * 100:.2f}%" + ("（公布增速）" if single else "（公布增速的几何平均）")}[m]
+            window = f"{ref['from']}年" if single else f"{ref['from']}—{ref['to']}年"
+            return f"参照 {ref['region']} {ref['indicator']} {window}：{what}"
+        if follow == "trend":
+            s = spec.get("series") or {}
+            return (f"趋势模型外推（{s.get('region', '衢州市')} {s.get('indicator', code)}，"
+                    f"方法 {spec.get('method', 'auto')}）")
+        return str(spec)
+
+    def describe(self, scenario: Scenario, res: ScenarioResult) -> list[dict]:
+        rows = []
+        p = self.prepared
+        for name, spec in scenario.components.items():
+            deps = "、".join(p.info[c].name_zh for c in _deps(name))
+            rows.append({"对象": f"{COMPONENT_ZH.get(name, name)}（影响：{deps}）", "类别": "分项指数",
+                         "假设": self._say(spec, "指数", f"components.{name}.reference", scenario.file),
+                         "来源或理由": _source(spec)})
+        used = set()
+        for code in p.codes:
+            comps = catalogue.get(code).components
+            if res.method.get(code) == "components":
+                for c in comps.values():
+                    if c not in scenario.components and c not in used:
+                        used.add(c)
+                        rows.append({"对象": COMPONENT_ZH.get(c, c), "类别": "分项指数",
+                                     "假设": "按基年水平不变（未设定）",
+                                     "来源或理由": "场景未设定该分项；按基年水平计"})
+        for code in p.codes:
+            info = p.info[code]
+            name = f"{info.name_zh}（{info.unit}）"
+            if code in scenario.assumptions:
+                spec = scenario.assumptions[code]
+                rows.append({"对象": name, "类别": "指标",
+                             "假设": self._say(spec, info.unit, f"assumptions.{code}.reference", scenario.file, code),
+                             "来源或理由": _source(spec)})
+            elif res.method.get(code) == "components":
+                c = catalogue.get(code).components
+                rows.append({"对象": name, "类别": "指标",
+                             "假设": f"由分项推算：基期值 × {COMPONENT_ZH[c['numerator']]}指数 ÷ "
+                                   f"{COMPONENT_ZH[c['denominator']]}指数", "来源或理由": "基期值取自规划附件1"})
+            else:
+                rows.append({"对象": name, "类别": "指标", "假设": "无路径",
+                             "来源或理由": res.reasons.get(code, "")})
+        return rows
+
+
+def _deps(component: str) -> list[str]:
+    return [i.code for i in catalogue.indicators() if component in i.components.values()]
+
+
+def _source(spec: dict) -> str:
+    parts = [spec[k] for k in ("source", "rationale") if spec.get(k)]
+    return "；".join(parts)
+
+
+# --------------------------------------------------------------------------- public helpers
+def run(scenario: Scenario | str | Path, points: pd.DataFrame | Prepared,
+        observations: pd.DataFrame | None = None) -> ScenarioResult:
+    """Run one scenario (object, name or file) against the plan's points."""
+    return Engine(points, observations).run(scenario)
+
+
+def compare(results: list[ScenarioResult]) -> pd.DataFrame:
+    """Which targets each scenario meets: one row per (indicator, target year).
+
+    Columns: code, name_zh, unit, target_year, target, then per scenario ``<name>``
+    (met / missed / no_path), ``<name>_value`` and ``<name>_gap_pct``.
+    """
+    if not results:
+        return pd.DataFrame(columns=["code", "name_zh", "unit", "target_year", "target"])
+    keys = ["code", "name_zh", "unit", "target_year", "target"]
+    out = results[0].attainment[keys].copy()
+    for r in results:
+        a = r.attainment
+        out[r.name] = a["status"].to_numpy()
+        out[f"{r.name}_value"] = a["value"].to_numpy()
+        out[f"{r.name}_gap_pct"] = a["gap_pct"].to_numpy()
+    return out[out["target_year"].notna()].reset_index(drop=True)
