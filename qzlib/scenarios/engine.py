@@ -69,6 +69,8 @@ def _geo(years: np.ndarray, anchors: list[tuple[int, float]], after: str = "stop
     inside = (years >= ax[0]) & (years <= ax[-1])
     vals = np.interp(years[inside], ax, fy)
     out[inside] = np.exp(vals) if geometric else vals
+    hit = np.isin(years, ax)
+    out[hit] = ay[np.searchsorted(ax, years[hit])]  # anchors exactly, not exp(log(x))
     beyond = years > ax[-1]
     if beyond.any() and after != "stop":
         if after == "hold" or len(ax) < 2:
@@ -146,7 +148,15 @@ class Prepared:
         return PlanIndicator(ind.code, name, unit, ind.kind, base_year, base, targets, reason, plan)
 
 
-# --------------------------------------------------------------------------- observations
+# --------------------------------------------------------------------------- inputs
+def plan_points(processed_dir: str | Path | None = None) -> pd.DataFrame:
+    """The plan's baselines and targets (long frame) from the processed plan tables."""
+    from qzlib.paths import PROCESSED
+    from qzlib.plan.tables import indicator_points, load_indicators
+
+    return indicator_points(load_indicators(Path(processed_dir) if processed_dir else PROCESSED))
+
+
 def _load_observations() -> pd.DataFrame:
     try:
         from qzlib.stats import load_observations

@@ -206,7 +206,7 @@ def _semantic_problems(data: dict, file: str) -> list[Problem]:
         near = difflib.get_close_matches(str(key), known, n=1)
         hint = f" (did you mean '{near[0]}'?)" if near else ""
         problems.append(Problem(file=file, where=where, value=key,
-                                expected=f"a known {kind}{hint}; expected one of {', '.join(known)}"))
+                                expected=f"a known {kind}{hint}: one of {', '.join(known)}"))
 
     for section, items, known, modes, kind in [
         ("assumptions", assumptions, codes, MODES, "indicator code"),
@@ -266,7 +266,7 @@ def _semantic_problems(data: dict, file: str) -> list[Problem]:
             problems.append(Problem(
                 file=file, where=f"assumptions.{code}",
                 expected=(f"either an assumption for {code} or for its components, not both: "
-                          f"{', '.join('components.' + c for c in declared)} already move {code}; "
+                          f"{', '.join('components.' + c for c in declared)} already set the path of {code}; "
                           f"remove one of them")))
     return problems
 

@@ -1,0 +1,134 @@
+"""Scenario files: each schema error names the file and the key path; shipped files validate."""
+from __future__ import annotations
+
+import pytest
+
+from qzlib.errors import InputError
+from qzlib.paths import SCENARIOS
+from qzlib.scenarios.schema import list_files, load, parse
+
+GOOD = """\
+name: t
+description: 测试情景
+author: tests
+base_year: 2022
+assumptions:
+  rd_intensity: {growth: 0.04, source: 测试}
+"""
+
+
+def _error(tmp_path, text, name="x.yml") -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load(path)
+    return str(exc.value)
+
+
+def test_a_good_file_loads():
+    s = parse(GOOD, "t.yml")
+    assert s.name == "t" and s.base_year == 2022
+    assert s.assumptions == {"rd_intensity": {"growth": 0.04, "source": "测试"}}
+
+
+def test_typo_in_indicator_code_names_file_key_and_suggestion(tmp_path):
+    msg = _error(tmp_path, GOOD.replace("rd_intensity:", "rd_intensty:"))
+    assert "x.yml" in msg
+    assert "assumptions.rd_intensty" in msg
+    assert "did you mean 'rd_intensity'" in msg
+    assert "per_mu_value_added" in msg  # the list of known codes
+
+
+def test_growth_of_700_percent_is_refused_with_key_path(tmp_path):
+    msg = _error(tmp_path, GOOD.replace("0.04", "7.0"))
+    assert "x.yml" in msg and "assumptions.rd_intensity.growth" in msg and "7.0" in msg
+    assert "between -0.5 and 1.0" in msg
+
+
+def test_missing_base_year(tmp_path):
+    msg = _error(tmp_path, GOOD.replace("base_year: 2022\n", ""))
+    assert "x.yml" in msg and "base_year" in msg and "missing" in msg
+
+
+def test_bad_yaml_syntax_names_file_and_line(tmp_path):
+    msg = _error(tmp_path, GOOD + "  digital_core_va: growth: 0.1\n")
+    assert "x.yml" in msg and "line 7" in msg and "valid YAML" in msg
+
+
+def test_unknown_component_and_unknown_key(tmp_path):
+    text = GOOD + "components:\n  lnad: {growth: 0.0, rationale: r}\n"
+    msg = _error(tmp_path, text.replace("source: 测试", "sauce: 测试"))
+    assert "components.lnad" in msg and "did you mean 'land'" in msg
+    assert "assumptions.rd_intensity.sauce" in msg
+
+
+def test_two_modes_and_no_source_are_refused(tmp_path):
+    msg = _error(tmp_path, GOOD.replace("{growth: 0.04, source: 测试}", "{growth: 0.04, points_per_year: 0.1}"))
+    assert "exactly one of growth, points_per_year, levels, follow" in msg
+    assert "'source' or 'rationale'" in msg
+
+
+def test_indicator_and_its_components_together_are_refused(tmp_path):
+    text = """\
+name: t
+description: 矛盾
+author: tests
+base_year: 2022
+assumptions:
+  per_mu_value_added: {growth: 0.05, source: s}
+components:
+  value_added: {growth: 0.07, rationale: r}
+  land: {growth: 0.0, rationale: r}
+"""
+    msg = _error(tmp_path, text)
+    assert "assumptions.per_mu_value_added" in msg
+    assert "components.value_added, components.land" in msg
+    assert "not both" in msg
+
+
+def test_level_years_must_follow_the_base_year(tmp_path):
+    msg = _error(tmp_path, GOOD.replace("{growth: 0.04, source: 测试}", "{levels: {2021: 3.0}, source: s}"))
+    assert "assumptions.rd_intensity.levels.2021" in msg
+
+
+def test_reference_window_must_be_complete(tmp_path):
+    spec = "{follow: reference, reference: {indicator: rd_gdp_pct, region: 浙江省, from: 2016}, source: s}"
+    msg = _error(tmp_path, GOOD.replace("{growth: 0.04, source: 测试}", spec))
+    assert "assumptions.rd_intensity.reference.to" in msg and "missing" in msg
+
+
+def test_all_problems_are_reported_at_once(tmp_path):
+    text = GOOD.replace("base_year: 2022\n", "").replace("rd_intensity:", "rd_intensty:")
+    err = None
+    path = tmp_path / "x.yml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load(path)
+    err = exc.value
+    assert len(err.problems) == 2
+
+
+def test_the_shipped_scenarios_validate():
+    names = {p.stem for p in list_files(SCENARIOS)}
+    assert {"plan_path", "recent_pace", "stress"} <= names
+    for path in list_files(SCENARIOS):
+        s = load(path)
+        assert s.name == path.stem
+        assert s.description.strip()
+        for section in (s.assumptions, s.components):
+            for spec in section.values():
+                assert spec.get("source") or spec.get("rationale")
+
+
+def test_recent_pace_cites_a_row_of_the_statistics_for_every_assumption():
+    import pandas as pd
+
+    from qzlib.paths import STATISTICS_DIR
+
+    obs = pd.read_csv(STATISTICS_DIR / "reference_statistics.csv")
+    s = load("recent_pace")
+    for code, spec in s.assumptions.items():
+        ref = spec["reference"]
+        rows = obs[(obs.indicator_code == ref["indicator"]) & (obs.region == ref["region"])]
+        assert {ref["from"], ref["to"]} <= set(rows.year), code
+        assert ref["indicator"] in spec["source"] and ref["region"] in spec["source"], code
