@@ -1,0 +1,99 @@
+"""``qz stats``: template, check, import, build, coverage."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from qzlib import paths
+
+
+def _indicators(processed_dir: Path):
+    """The plan table from `qz ingest`, or None when it is not there yet."""
+    try:
+        from qzlib.plan.tables import load_indicators
+
+        return load_indicators(processed_dir)
+    except (ImportError, FileNotFoundError):
+        return None
+
+
+@click.group()
+def stats() -> None:
+    """Yearly statistics: data-entry template, checks, imports and the processed observations."""
+
+
+@stats.command()
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              default=lambda: paths.OUTPUTS / "statistics_template.xlsx", show_default="outputs/statistics_template.xlsx",
+              help="Workbook to write.")
+@click.option("--region", "regions", multiple=True, help="A region sheet to include (repeatable; default: 衢州市, "
+              "its counties, 浙江省, 全国).")
+def template(out: Path, regions: tuple[str, ...]) -> None:
+    """Write the Excel workbook for entering the bureau's figures."""
+    from qzlib.stats.template import write_template
+
+    path = write_template(out, list(regions) or None)
+    click.echo(f"wrote {path}")
+
+
+@stats.command()
+@click.argument("file", type=click.Path(path_type=Path))
+def check(file: Path) -> None:
+    """Check a filled workbook or CSV; print every problem (exit 2 if any)."""
+    from qzlib.stats.importer import check_file
+
+    obs, table = check_file(file)
+    enc = f" (decoded as {table.encoding})" if table.encoding not in {"", "xlsx", "UTF-8"} else ""
+    click.echo(f"{file}{enc}: {len(obs)} figures OK — "
+               f"{', '.join(sorted(obs['region'].unique()))}; {obs['year'].min()}–{obs['year'].max()}")
+
+
+@stats.command(name="import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--raw-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="data/raw folder to import into (default: the project's).")
+def import_(file: Path, raw_dir: Path | None) -> None:
+    """Check FILE and add it to data/raw/statistics/imported/ with its provenance in the data log."""
+    from qzlib.stats.importer import import_file
+
+    target = import_file(file, raw_dir)
+    click.echo(f"imported {file} -> {target}\nrun `qz stats build` (or `qz ingest`) to refresh data/processed/")
+
+
+@stats.command()
+@click.option("--raw-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
+@click.option("--processed-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
+def build(raw_dir: Path | None, processed_dir: Path | None) -> None:
+    """Rebuild observations.csv, conflicts.csv, coverage.csv and data_requests.csv."""
+    from qzlib.stats.build import build_into
+
+    processed_dir = processed_dir or paths.PROCESSED
+    statistics_dir = (raw_dir / "statistics") if raw_dir else paths.STATISTICS_DIR
+    click.echo(build_into(processed_dir, _indicators(processed_dir), statistics_dir))
+
+
+SYMBOLS = {"plan": "P", "official": "O", "yearbook": "Y", "researcher": "R", "unofficial": "U",
+           "related": "~", "missing": "."}
+
+
+@stats.command()
+@click.option("--processed-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
+@click.option("--region", default="衢州市", show_default=True)
+@click.option("--year", type=int, default=None, help="Reporting year for the data requests (default: latest data year).")
+def coverage(processed_dir: Path | None, region: str, year: int | None) -> None:
+    """Print which plan indicator-years have a figure, from what kind of source, and the data requests."""
+    from qzlib.stats.build import load_observations
+    from qzlib.stats.coverage import coverage_matrix, data_requests
+
+    processed_dir = processed_dir or paths.PROCESSED
+    obs = load_observations(processed_dir)
+    grid = coverage_matrix(obs, region)
+    click.echo(f"{region}: " + "  ".join(f"{v}={k}" for k, v in SYMBOLS.items()))
+    click.echo(f"{'':28}" + " ".join(str(y)[2:] for y in grid.columns))
+    for code, row in grid.iterrows():
+        click.echo(f"{code:28}" + " ".join(f"{SYMBOLS[c]:>2}" for c in row))
+    req = data_requests(obs, _indicators(processed_dir), year or int(obs["year"].max()), region)
+    click.echo(f"\ndata requests ({len(req)}):")
+    for r in req.itertuples():
+        click.echo(f"  [{r.priority}] {r.region} {r.indicator} {r.request}: {r.unlocks}")

@@ -1,0 +1,141 @@
+"""The data-entry workbook researchers fill with the bureau's figures.
+
+One sheet per region, one row per plan indicator and year (2015–2027) with its unit
+pre-filled, drop-downs for codes and units, number checks on the value, and a sheet of
+instructions in Chinese. ``qz stats check`` reads it back with the same column names.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from qzlib import catalogue
+from qzlib.atomic import atomic_file
+from qzlib.stats import mapping, schema
+from qzlib.stats.coverage import YEARS
+from qzlib.stats.read import INSTRUCTION_SHEET, LIST_SHEET
+
+WIDTHS = (26, 36, 7, 12, 9, 36, 30, 40, 12, 24)
+HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+ENTRY_FILL = PatternFill("solid", fgColor="FFF2CC")
+
+INSTRUCTIONS = [
+    "衢州市“415X”方案指标统计数据填报表",
+    "",
+    "用途：把统计部门提供的年度数据录入本表，再用 `qz stats check 文件名` 检查、`qz stats import 文件名` 导入。",
+    "",
+    "填写规则：",
+    "1. 每个工作表是一个地区，表名就是地区名（如“衢州市”），请勿改名；不需要的地区表可以删除。",
+    "2. 每行是一个指标的一个年份。只填有数据的行的“数值”列，没有数据的行留空（留空的行不会导入）。",
+    "3. “数值”只填数字，可带千分位（如 1,953）；不要写“约”“左右”“—”或“%”，这类说明写在“备注”列。",
+    "4. “单位”已按指标填好，可从下拉列表改成同类单位（如 万元、亿元），系统会自动换算；不同类单位会被拒绝。",
+    "5. “来源”必填：写明出版物或报表名称（如《衢州统计年鉴2024》表12-3）。“原文摘录”或“网址”至少填一项，"
+    "摘录写出数字所在的原句或表格位置。",
+    "6. “发布日期”写数据发布（或统计部门提供）的日期，格式 2024、2024-03 或 2024-03-04；同一数据有多个版本时，较新的版本优先。",
+    "7. 不要用公式；如复制了公式，请“选择性粘贴→数值”，或在 Excel/WPS 中保存后再导入（否则读不到计算结果）。",
+    "8. 需要补充其他年份时，复制一行到表尾并修改“年份”。同一地区、指标、年份、来源只能出现一次。",
+    "9. 比重类指标在 0—100 之间；数量、总量类指标不能为负数。",
+    "",
+    "口径提示：只有定义相同的数据才能填入这些指标。例如全社会 R&D 经费占 GDP 比重不是“规上制造业研发费用占营业收入比重”；"
+    "高技术制造业（国家统计局分类）不是高新技术产业（浙江省口径）；专利“拥有量”（存量）不是“授权量”（流量）；"
+    "六大产业链“产值”不是“营业收入”。口径不同的数据请另行说明，不要填入本表。",
+    "",
+    "指标一览：",
+]
+
+
+def write_template(out: str | Path, regions: list[str] | None = None) -> Path:
+    """Write the workbook to ``out`` (atomically) and return its path."""
+    regions = regions or mapping.template_regions()
+    unknown = [r for r in regions if r not in mapping.regions()]
+    if unknown:
+        from qzlib.errors import InputError
+
+        raise InputError.one(field="region", value=", ".join(unknown),
+                             expected="known regions: " + "、".join(mapping.regions()))
+    wb = Workbook()
+    _instructions(wb.active)
+    lists = wb.create_sheet(LIST_SHEET)
+    codes = [i.code for i in catalogue.indicators()]
+    lists.append(["指标代码", "指标名称"])
+    names = mapping.plan_names()
+    for code in codes:
+        lists.append([code, names[code]])
+    lists.sheet_state = "hidden"
+    for region in regions:
+        _region_sheet(wb.create_sheet(region), codes, len(codes))
+    path = Path(out)
+    with atomic_file(path, "wb") as fh:
+        wb.save(fh)
+    return path
+
+
+def _instructions(ws) -> None:
+    ws.title = INSTRUCTION_SHEET
+    for line in INSTRUCTIONS:
+        ws.append([line])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append(["指标代码", "指标名称", "单位", "可用单位", "类型", "说明"])
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+        cell.fill = HEAD_FILL
+    kinds = {"share": "比重（0—100）", "level": "总量", "count": "数量", "ratio": "比率", "decline": "降幅"}
+    for ind in catalogue.indicators():
+        s = mapping.resolve(ind.code)
+        ws.append([ind.code, s.name_zh, ind.unit, "、".join(mapping.accepted_units(s)), kinds[ind.kind],
+                   "累计值" if ind.cumulative else ""])
+    for col, width in zip("ABCDEF", (28, 40, 10, 22, 14, 10)):
+        ws.column_dimensions[col].width = width
+    for row in ws.iter_rows(min_row=1, max_row=len(INSTRUCTIONS)):
+        row[0].alignment = Alignment(wrap_text=False)
+
+
+def _region_sheet(ws, codes: list[str], n_codes: int) -> None:
+    ws.append(list(schema.WORKBOOK_HEADER))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = HEAD_FILL
+    code_dv = DataValidation(type="list", formula1=f"={LIST_SHEET}!$A$2:$A${n_codes + 1}", allow_blank=True,
+                             showErrorMessage=True, errorTitle="指标代码", error="请从下拉列表选择方案指标代码")
+    year_dv = DataValidation(type="whole", operator="between", formula1=str(schema.FIRST_YEAR), formula2="2035",
+                             showErrorMessage=True, errorTitle="年份", error="年份须为整数，如 2023")
+    value_dvs = {
+        "share": DataValidation(type="decimal", operator="between", formula1="0", formula2="100",
+                                showErrorMessage=True, errorTitle="数值", error="比重须在 0—100 之间，只填数字",
+                                promptTitle="数值", prompt="只填数字；不写“约”“%”", showInputMessage=True),
+        "nonneg": DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0",
+                                 showErrorMessage=True, errorTitle="数值", error="只填不小于 0 的数字",
+                                 promptTitle="数值", prompt="只填数字；不写“约”“左右”", showInputMessage=True),
+        "any": DataValidation(type="decimal", operator="between", formula1="-1000000000", formula2="1000000000",
+                              showErrorMessage=True, errorTitle="数值", error="只填数字",
+                              promptTitle="数值", prompt="只填数字（降幅为正数）", showInputMessage=True),
+    }
+    unit_dvs: dict[str, DataValidation] = {}
+    for dv in [code_dv, year_dv, *value_dvs.values()]:
+        ws.add_data_validation(dv)
+    row = 2
+    for code in codes:
+        s = mapping.resolve(code)
+        units = mapping.accepted_units(s)
+        key = ",".join(units)
+        if key not in unit_dvs:
+            unit_dvs[key] = DataValidation(type="list", formula1=f'"{key}"', allow_blank=False,
+                                           showErrorMessage=True, errorTitle="单位",
+                                           error=f"{code} 的单位只能是：{'、'.join(units)}")
+            ws.add_data_validation(unit_dvs[key])
+        for year in YEARS:
+            ws.append([code, s.name_zh, year, None, s.unit, None, None, None, None, None])
+            code_dv.add(f"A{row}")
+            year_dv.add(f"C{row}")
+            kind = "share" if s.kind == "share" else ("nonneg" if s.kind in mapping.NON_NEGATIVE else "any")
+            value_dvs[kind].add(f"D{row}")
+            unit_dvs[key].add(f"E{row}")
+            ws[f"D{row}"].fill = ENTRY_FILL
+            row += 1
+    for col, width in zip("ABCDEFGHIJ", WIDTHS):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "D2"
+    ws.auto_filter.ref = f"A1:J{row - 1}"
