@@ -133,6 +133,8 @@ def _header(cells: list, label: str, where: str, required) -> tuple[dict[int, st
         else:
             columns[j] = col
     missing = [c for c in required if c not in columns.values()]
+    if not columns:
+        problems = []  # no header at all: one message, not one per cell
     if missing:
         found = ", ".join(str(c) for c in cells if str(c or "").strip()) or "(nothing)"
         problems.append(Problem(file=label, where=where, field="header", value=found,
@@ -392,7 +394,8 @@ def _schema_problems(frame: pd.DataFrame):
         value = row[col]
         if col == "value":
             value = str(row["number"]) if row["number"] is not None else value
-        out.append((i, col, None if pd.isna(value) else value, _EXPECTED[name](row)))
+        value = None if pd.isna(value) else getattr(value, "item", lambda: value)()  # numpy -> python
+        out.append((i, col, value, _EXPECTED[name](row)))
     return out
 
 

@@ -92,13 +92,13 @@ def input_schema() -> pa.DataFrameSchema:
     codes = sorted(mapping.series_table())
     return pa.DataFrameSchema(
         {
-            "region": pa.Column(str, pa.Check.isin(mapping.regions(), name="known_region")),
-            "indicator": pa.Column(str, pa.Check.isin(codes, name="known_indicator")),
-            "year": pa.Column("Int64", pa.Check.in_range(FIRST_YEAR, last_year(), name="year_range"),
+            "region": pa.Column(str, pa.Check.isin(mapping.regions(), error="known_region")),
+            "indicator": pa.Column(str, pa.Check.isin(codes, error="known_indicator")),
+            "year": pa.Column("Int64", pa.Check.in_range(FIRST_YEAR, last_year(), error="year_range"),
                               nullable=True),
             "value": pa.Column(float, nullable=True),
-            "unit": pa.Column(str, pa.Check.isin(list(mapping.units()), name="known_unit")),
-            "source": pa.Column(str, pa.Check.str_length(min_value=1, name="source_given")),
+            "unit": pa.Column(str, pa.Check.isin(list(mapping.units()), error="known_unit")),
+            "source": pa.Column(str, pa.Check.str_length(min_value=1, error="source_given")),
             "url": pa.Column(str),
             "quote": pa.Column(str),
         },

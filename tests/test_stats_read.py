@@ -1,0 +1,337 @@
+"""Reading statistics files: every bad input is named by file, row, column, value and expectation."""
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from qzlib.errors import InputError
+from qzlib.stats.read import read_observations
+from qzlib.stats.template import write_template
+
+FIX = Path(__file__).parent / "fixtures" / "stats"
+GOOD = FIX / "zhejiang_2020.csv"
+HEADER = ["region", "indicator", "year", "value", "unit", "source", "url", "quote", "vintage", "caveat"]
+
+
+def good_rows() -> list[list[str]]:
+    with open(GOOD, encoding="utf-8", newline="") as fh:
+        return list(csv.reader(fh))
+
+
+def write(tmp_path: Path, rows, name="in.csv", encoding="utf-8", newline="\n") -> Path:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator=newline).writerows(rows)
+    path = tmp_path / name
+    path.write_bytes(buf.getvalue().encode(encoding))
+    return path
+
+
+def edited(tmp_path, row: int, column: str, value, name="in.csv") -> Path:
+    """The good fixture with one cell changed (row as a person counts it: header = row 1)."""
+    rows = good_rows()
+    rows[row - 1][rows[0].index(column)] = value
+    return write(tmp_path, rows, name)
+
+
+def problems(path) -> list:
+    with pytest.raises(InputError) as err:
+        read_observations(path)
+    return err.value.problems
+
+
+def only(path):
+    ps = problems(path)
+    assert len(ps) == 1, [str(p) for p in ps]
+    return ps[0]
+
+
+def test_good_fixture_reads_with_real_values():
+    obs = read_observations(GOOD)
+    assert list(obs["indicator"]) == ["per_mu_value_added", "rd_intensity", "mfg_labour_productivity"]
+    assert list(obs["value"]) == [136.0, 2.8, 23.5]
+    assert list(obs["row"]) == [2, 3, 4]
+    assert set(obs["comparability"]) == {"comparable"}
+    assert set(obs["source_kind"]) == {"unofficial"}  # a copy on a non-government site
+
+
+# --- header --------------------------------------------------------------------------
+
+def test_missing_header_is_named(tmp_path):
+    p = only(write(tmp_path, good_rows()[1:]))
+    assert p.where == "row 1" and p.field == "header"
+    assert "missing: region, indicator, year, value, unit, source" in p.expected
+
+
+def test_misspelt_header_column_is_named_with_its_position(tmp_path):
+    rows = good_rows()
+    rows[0][3] = "vaule"
+    ps = problems(write(tmp_path, rows))
+    assert [(p.where, p.value) for p in ps] == [("row 1, column 4", "vaule"), ("row 1", ps[1].value)]
+    assert "missing: value" in ps[1].expected
+
+
+def test_chinese_headers_are_accepted(tmp_path):
+    rows = good_rows()
+    rows[0] = ["地区", "指标代码", "年份", "数值", "单位", "来源", "网址", "原文摘录", "发布日期", "备注"]
+    assert len(read_observations(write(tmp_path, rows))) == 3
+
+
+# --- cells ---------------------------------------------------------------------------
+
+def test_unknown_indicator(tmp_path):
+    p = only(edited(tmp_path, 3, "indicator", "rd_intensty"))
+    assert (p.where, p.field, p.value) == ("row 3", "indicator", "rd_intensty")
+    assert "known indicator code" in p.expected
+
+
+def test_unknown_region(tmp_path):
+    p = only(edited(tmp_path, 2, "region", "浙江"))
+    assert (p.where, p.field, p.value) == ("row 2", "region", "浙江")
+    assert "浙江省" in p.expected
+
+
+@pytest.mark.parametrize("year", ["2099", "1899"])
+def test_year_out_of_range(tmp_path, year):
+    p = only(edited(tmp_path, 4, "year", year))
+    assert (p.where, p.field, p.value) == ("row 4", "year", int(year))
+    assert "a year from 1978" in p.expected
+
+
+@pytest.mark.parametrize("year", ["2020.5", "二〇二〇", ""])
+def test_year_not_an_integer(tmp_path, year):
+    p = only(edited(tmp_path, 2, "year", year))
+    assert (p.where, p.field, p.value) == ("row 2", "year", year)
+    assert p.expected == "a whole year such as 2023"
+
+
+@pytest.mark.parametrize("value", ["约3.5", "—", "3.5%", "1/3左右", "2.8.1"])
+def test_value_not_a_number(tmp_path, value):
+    p = only(edited(tmp_path, 3, "value", value))
+    assert (p.where, p.field, p.value) == ("row 3", "value", value)
+    assert p.expected.startswith("a plain number")
+
+
+def test_full_width_digits_and_thousands_separators_are_accepted(tmp_path):
+    rows = good_rows()
+    rows[1][3] = "１３６"
+    rows.append(["衢州市", "six_chains_revenue", "2022", "1,953", "亿元", "衢政办发〔2023〕22号 附件1", "",
+                 "六大标志性产业链规上企业营业收入（亿元） 1953", "", ""])
+    obs = read_observations(write(tmp_path, rows))
+    assert list(obs["value"]) == [136.0, 2.8, 23.5, 1953.0]
+    assert obs["value_published"].iloc[3] == "1953"
+
+
+def test_percentage_above_100(tmp_path):
+    p = only(edited(tmp_path, 3, "value", "128"))
+    assert (p.where, p.field, p.value) == ("row 3", "value", "128")
+    assert "between 0 and 100" in p.expected
+
+
+def test_negative_count(tmp_path):
+    rows = good_rows() + [["衢州市", "firms_output_over_10bn", "2023", "-3", "家", "某公报", "", "百亿元企业-3家", "", ""]]
+    p = only(write(tmp_path, rows))
+    assert (p.where, p.field, p.value) == ("row 5", "value", "-3")
+    assert "zero or more" in p.expected
+
+
+def test_negative_growth_rate_is_fine(tmp_path):
+    rows = good_rows() + [["浙江省", "gdp_growth_pct", "2020", "-1.5", "%", "某公报", "", "下降1.5%", "", ""]]
+    assert read_observations(write(tmp_path, rows))["value"].iloc[3] == -1.5
+
+
+def test_wrong_unit_for_the_indicator(tmp_path):
+    p = only(edited(tmp_path, 3, "unit", "亿元"))
+    assert (p.where, p.field, p.value) == ("row 3", "unit", "亿元")
+    assert p.expected == "a unit for rd_intensity: %"
+
+
+def test_unknown_unit(tmp_path):
+    p = only(edited(tmp_path, 2, "unit", "亿美元"))
+    assert (p.where, p.field, p.value) == ("row 2", "unit", "亿美元")
+
+
+def test_units_are_normalised_and_full_width_percent_accepted(tmp_path):
+    rows = good_rows()
+    rows[2][4] = "％"
+    rows.append(["常山县", "gdp", "2022", "2006008", "万元", "2022年常山县国民经济和社会发展统计公报", "",
+                 "全县实现地区生产总值(GDP)2006008万元", "", ""])
+    obs = read_observations(write(tmp_path, rows))
+    assert obs["unit"].iloc[1] == "%"
+    assert obs["value"].iloc[3] == pytest.approx(200.6008) and obs["unit"].iloc[3] == "亿元"
+    assert (obs["value_published"].iloc[3], obs["unit_published"].iloc[3]) == ("2006008", "万元")
+
+
+def test_missing_source_and_locator(tmp_path):
+    rows = good_rows()
+    rows[1][HEADER.index("source")] = ""
+    rows[2][HEADER.index("url")] = ""
+    rows[2][HEADER.index("quote")] = ""
+    ps = problems(write(tmp_path, rows))
+    assert [(p.where, p.field) for p in ps] == [("row 2", "source"), ("row 3", "quote")]
+
+
+def test_bad_vintage(tmp_path):
+    p = only(edited(tmp_path, 2, "vintage", "上个月"))
+    assert (p.where, p.field, p.value) == ("row 2", "vintage", "上个月")
+
+
+def test_duplicate_rows_name_both_places(tmp_path):
+    rows = good_rows()
+    rows.append(list(rows[2]))
+    p = only(write(tmp_path, rows))
+    assert (p.where, p.field) == ("row 5", "indicator") and "repeats row 3" in p.expected
+
+
+def test_wrong_number_of_fields(tmp_path):
+    rows = good_rows()
+    rows[2] = rows[2][:5]
+    p = only(write(tmp_path, rows))
+    assert p.where == "row 3" and p.value == "5 fields"
+
+
+def test_every_problem_is_reported_at_once_in_file_order(tmp_path):
+    rows = good_rows()
+    rows[1][HEADER.index("value")] = "约136"
+    rows[2][HEADER.index("year")] = "2099"
+    rows[2][HEADER.index("unit")] = "亿元"
+    rows[3][HEADER.index("region")] = "火星"
+    err_rows = problems(write(tmp_path, rows))
+    assert [(p.where, p.field) for p in err_rows] == [
+        ("row 2", "value"), ("row 3", "year"), ("row 3", "unit"), ("row 4", "region")]
+    text = str(InputError(err_rows))
+    assert text.startswith("4 problems:") and "in.csv, row 3, field 'year': got 2099" in text
+
+
+# --- files ---------------------------------------------------------------------------
+
+def test_empty_file(tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_bytes(b"")
+    p = only(path)
+    assert "the file is empty" in p.expected
+
+
+def test_header_only(tmp_path):
+    p = only(write(tmp_path, good_rows()[:1]))
+    assert p.where == "row 2" and "at least one data row" in p.expected
+
+
+def test_windows_line_endings_are_accepted(tmp_path):
+    path = write(tmp_path, good_rows(), newline="\r\n")
+    assert b"\r\n" in path.read_bytes()
+    obs = read_observations(path)
+    assert list(obs["value"]) == [136.0, 2.8, 23.5] and list(obs["row"]) == [2, 3, 4]
+    assert not any(obs["caveat"].str.contains("\r"))
+
+
+def test_gbk_csv_is_decoded(tmp_path):
+    path = write(tmp_path, good_rows(), encoding="gbk")
+    with pytest.raises(UnicodeDecodeError):
+        path.read_bytes().decode("utf-8")
+    obs = read_observations(path)
+    assert list(obs["region"]) == ["浙江省"] * 3 and obs["quote"].iloc[0] == "规上工业亩均增加值达136万元/亩"
+
+
+def test_utf8_bom_is_accepted(tmp_path):
+    assert len(read_observations(write(tmp_path, good_rows(), encoding="utf-8-sig"))) == 3
+
+
+def test_undecodable_text_names_the_line(tmp_path):
+    path = tmp_path / "bad.csv"
+    broken = GOOD.read_bytes().split(b"\n")
+    broken[2] = broken[2] + b"\xff\xfe\xfd"
+    path.write_bytes(b"\n".join(broken))
+    p = only(path)
+    assert p.where.startswith("line 3") and "UTF-8" in p.expected and "GBK" in p.expected
+
+
+def test_not_a_spreadsheet(tmp_path):
+    path = tmp_path / "figures.csv"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64))
+    assert "a spreadsheet" in only(path).expected
+    fake = tmp_path / "figures.xlsx"
+    fake.write_bytes(b"%PDF-1.7 not a workbook")
+    assert "an .xlsx workbook" in only(fake).expected
+
+
+def test_old_binary_xls(tmp_path):
+    path = tmp_path / "old.xls"
+    path.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(100))
+    assert "save as .xlsx" in only(path).expected
+
+
+# --- workbooks -----------------------------------------------------------------------
+
+def workbook(tmp_path, fill, regions=("衢州市",)) -> Path:
+    from openpyxl import load_workbook
+
+    path = write_template(tmp_path / "t.xlsx", list(regions))
+    wb = load_workbook(path)
+    fill(wb)
+    wb.save(path)
+    return path
+
+
+def find_row(ws, code: str, year: int) -> int:
+    return next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == code and ws.cell(r, 3).value == year)
+
+
+def test_wrong_sheet_name(tmp_path):
+    def fill(wb):
+        ws = wb["衢州市"]
+        ws.title = "Sheet1"
+        ws.cell(find_row(ws, "rd_intensity", 2022), 4).value = 2.7
+
+    p = only(workbook(tmp_path, fill))
+    assert (p.where, p.field, p.value) == ("sheet Sheet1", "sheet name", "Sheet1")
+    assert "a region name as the sheet name" in p.expected
+
+
+def test_formula_without_cached_value(tmp_path):
+    def fill(wb):
+        ws = wb["衢州市"]
+        r = find_row(ws, "rd_intensity", 2022)
+        ws.cell(r, 4).value = "=1.35*2"
+        ws.cell(r, 6).value = "衢政办发〔2023〕22号"
+        ws.cell(r, 8).value = "2.7"
+
+    path = workbook(tmp_path, fill)
+    p = only(path)
+    assert p.field == "value" and p.where.startswith("sheet 衢州市 row ")
+    assert "formula whose result was never saved" in p.expected
+
+
+def test_workbook_problems_name_sheet_and_row(tmp_path):
+    rows = {}
+
+    def fill(wb):
+        ws = wb["衢州市"]
+        rows["a"] = r = find_row(ws, "rd_intensity", 2023)
+        ws.cell(r, 4).value = "约3"
+        ws.cell(r, 6).value = "某来源"
+        ws.cell(r, 8).value = "约3%"
+        rows["b"] = r = find_row(ws, "firms_output_over_10bn", 2023)
+        ws.cell(r, 4).value = 5
+        ws.cell(r, 8).value = "5家"
+
+    ps = problems(workbook(tmp_path, fill))
+    assert rows["b"] < rows["a"]  # template order: indicator 3 before indicator 7
+    assert [(p.where, p.field) for p in ps] == [(f"sheet 衢州市 row {rows['b']}", "source"),
+                                               (f"sheet 衢州市 row {rows['a']}", "value")]
+
+
+def test_workbook_without_figures(tmp_path):
+    p = only(workbook(tmp_path, lambda wb: None))
+    assert "at least one filled 数值 cell" in p.expected
+
+
+def test_workbook_with_no_region_sheet(tmp_path):
+    path = tmp_path / "x.xlsx"
+    wb = Workbook()
+    wb.active.title = "填写说明"
+    wb.save(path)
+    assert "at least one sheet named after a region" in only(path).expected
