@@ -169,7 +169,7 @@ def _acceptable(m: re.Match) -> bool:
         return bool(re.fullmatch(r"[\u4e00-\u9fff%/]*", unit)) and _cn_unit_ok(num, unit)
     # After Arabic digits the unit holds no digits and no Latin letters (2.0版 is a
     # version, 5G and 415X are names, not numbers with units).
-    return not re.search(r"[A-Za-z.]", unit)
+    return unit == "%" or bool(re.fullmatch(r"[\u4e00-\u9fff/]*", unit))
 
 
 def _cn_unit_ok(num: str, unit: str) -> bool:

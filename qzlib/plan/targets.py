@@ -155,7 +155,8 @@ def find_targets(text: str) -> list[Found]:
             unit, factor = "%", 1.0
         else:
             factor, unit = to_base_unit(1.0, unit_text)
-        upper = float(m.group("num2")) * factor if m.group("num2") else None
+        num2 = m.groupdict().get("num2")
+        upper = float(num2) * factor if num2 else None
         items.append({"m": m, "start": m.start(), "end": m.end(), "value": value * factor, "unit": unit,
                       "upper": upper, "raw": text[m.start("num") if not m.group("pre") else m.start():m.end()],
                       "cmp": comparator_of(m.group("pre") or "", m.group("suf") or "")})
