@@ -62,7 +62,7 @@ def _need(doc: PlanDocument, annex: Annex, names: tuple[str, ...]) -> int:
     return col
 
 
-def _carry(doc: PlanDocument, annex: Annex, values: list[tuple[str, int, str]]) -> list[str]:
+def _carry(doc: PlanDocument, annex: Annex, values: list[tuple[str, int, str]], col: int) -> list[str]:
     """Fill empty cells with the value above (cells given once for several rows)."""
     out, last = [], None
     for text, line, number in values:
@@ -70,7 +70,7 @@ def _carry(doc: PlanDocument, annex: Annex, values: list[tuple[str, int, str]]) 
             last = text
         elif last is None:
             raise InputError.one(file=doc.path, where=f"{annex.label} 序号 {number} (line {line})",
-                                 field=annex.header[1], value="", expected="a value (nothing above to carry down)")
+                                 field=annex.header[col], value="", expected="a value (nothing above to carry down)")
         out.append(last)
     return out
 
@@ -91,7 +91,7 @@ def indicators(doc: PlanDocument) -> tuple[pd.DataFrame, list[str]]:
     years = year_columns(annex)
     baseline = min(y for _, y in years)
     rows = [r for r in annex.rows if len(r.cells) == len(annex.header)]
-    cats = _carry(doc, annex, [(r.cells[c_cat].text, r.cells[c_cat].line, r.cells[c_num].text) for r in rows]) \
+    cats = _carry(doc, annex, [(r.cells[c_cat].text, r.cells[c_cat].line, r.cells[c_num].text) for r in rows], c_cat) \
         if c_cat is not None else [""] * len(rows)
     catalogue = by_code()
     warnings: list[str] = []
@@ -168,7 +168,7 @@ def _items(doc: PlanDocument, kind: str, heading_cols, content_cols) -> pd.DataF
             continue
         raw.append((r, section))
     headings = _carry(doc, annex, [(r.cells[c_head].text, r.cells[c_head].line, r.cells[c_num].text)
-                                   for r, _ in raw])
+                                   for r, _ in raw], c_head)
     records = []
     for (r, sec), heading in zip(raw, headings):
         owners, note = split_owners(r.cells[c_owner].text)
