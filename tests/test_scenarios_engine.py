@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 from qzlib.errors import InputError
-from qzlib.paths import STATISTICS_DIR
 from qzlib.scenarios import compare, parse, run
 from qzlib.scenarios.engine import Engine, Prepared
 from test_scenarios_fixtures import plan_points
@@ -24,8 +23,9 @@ def points():
 
 @pytest.fixture(scope="module")
 def obs():
-    # Until qzlib.stats lands, tests read the shipped statistics file directly.
-    return pd.read_csv(STATISTICS_DIR / "reference_statistics.csv")
+    from qzlib.stats.build import collect
+
+    return collect(None)[0]  # the shipped statistics, read by the statistics layer
 
 
 def scen(body: str):
@@ -203,8 +203,8 @@ def test_trend_assumption_uses_the_forecast_contract(points, monkeypatch):
         return SimpleNamespace(status="ok", path=path)
 
     monkeypatch.setattr(forecast, "fit", fake_fit, raising=False)
-    obs = pd.DataFrame({"indicator_code": ["rd_gdp_pct"] * 3, "region": ["浙江省"] * 3,
-                        "year": [2021, 2022, 2023], "value": [2.94, 3.11, 3.20]})
+    obs = pd.DataFrame({"indicator": ["rd_gdp_pct"] * 3, "region": ["浙江省"] * 3,
+                        "year": [2021, 2022, 2023], "value": [2.94, 3.11, 3.20], "selected": True})
     r = run(scen("assumptions:\n  rd_intensity: {follow: trend, series: {indicator: rd_gdp_pct, region: 浙江省},"
                  " method: drift, rationale: r}\n"), points, obs)
     assert calls == [([2021, 2022, 2023], 2030, "drift")]

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from qzlib.errors import InputError
-from qzlib.paths import SCENARIOS, STATISTICS_DIR
+from qzlib.paths import SCENARIOS
 from qzlib.scenarios import load, run
 from qzlib.scenarios.explorer import Explorer, ExplorerUI
 from test_scenarios_fixtures import plan_points
@@ -23,7 +23,9 @@ def folder(tmp_path):
 
 @pytest.fixture()
 def x(folder):
-    obs = pd.read_csv(STATISTICS_DIR / "reference_statistics.csv")
+    from qzlib.stats.build import collect
+
+    obs = collect(None)[0]
     return Explorer(plan_points(), obs, scenarios_dir=folder)
 
 
@@ -120,3 +122,15 @@ def test_widgets_build_and_callbacks_redraw(x):
     ui.name_box.value = "from_ui"
     ui._on_save(None)
     assert (x.scenarios_dir / "from_ui.yml").exists() and "from_ui" in ui.scenario.options
+
+
+def test_export_overview_writes_comparison_and_one_set_per_scenario(x, tmp_path):
+    from qzlib.scenarios.explorer import export_overview
+
+    out = export_overview(x, ["plan_path", "stress"], tmp_path / "nb", 2025, ["per_mu_value_added"])
+    names = set(out["files"])
+    assert {"scenario_comparison.csv", "scenario_values_2025.csv", "scenario_stress_paths.png",
+            "scenario_plan_path_assumptions.csv", "scenario_stress_attainment.csv"} <= names
+    values = pd.read_csv(tmp_path / "nb" / "scenario_values_2025.csv").set_index("code")
+    assert values.loc["per_mu_value_added", "plan_path"] == pytest.approx(160)
+    assert values.loc["per_mu_value_added", "stress"] == pytest.approx(119 * (1.05 / 1.01) ** 3)

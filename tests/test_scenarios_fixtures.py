@@ -29,13 +29,13 @@ TABLE = {
 }
 
 
-def _parse(raw: str):
+def _parse(raw: str, year: int):
     if raw == "/":
         return np.nan, "missing", ""
     if raw == "1/3左右":
-        return 100 / 3, "approx", "左右"
+        return 100 / 3, "approx", "≈"
     try:
-        return float(raw.rstrip("%")), "exact", ""
+        return float(raw.rstrip("%")), "exact", "" if year == 2022 else "≥"
     except ValueError:
         return np.nan, "qualitative", ""
 
@@ -47,7 +47,7 @@ def plan_points() -> pd.DataFrame:
     for number, (code, (name, unit, *raws)) in enumerate(TABLE.items(), start=1):
         ind = catalogue.get(code)
         for year, raw in zip((2022, 2025, 2027), raws):
-            value, qual, comp = _parse(raw)
+            value, qual, comp = _parse(raw, year)
             rows.append({"code": code, "number": number, "name_zh": name, "name_en": ind.name_en,
                          "unit": unit, "kind": ind.kind, "year": year,
                          "role": "baseline" if year == 2022 else "target", "value": value, "raw": raw,

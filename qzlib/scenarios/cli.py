@@ -47,7 +47,7 @@ def run_cmd(name: str, out: Path | None, processed_dir: Path | None) -> None:
     from qzlib.scenarios.plot import plot_paths
 
     points = plan_points(processed_dir)
-    result = run(name, points)
+    result = run(name, points, processed_dir=processed_dir)
     out = out or OUTPUTS / "scenarios" / result.name
     written = result.write(out)
     fig = plot_paths(result)

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from qzlib import catalogue
-from qzlib.errors import InputError, QzError
+from qzlib.errors import InputError
 from qzlib.scenarios.schema import Scenario, YEAR_MAX, YEAR_MIN, load
 
 YEARS = np.arange(YEAR_MIN, YEAR_MAX + 1)
@@ -157,36 +157,11 @@ def plan_points(processed_dir: str | Path | None = None) -> pd.DataFrame:
     return indicator_points(load_indicators(Path(processed_dir) if processed_dir else PROCESSED))
 
 
-def _load_observations() -> pd.DataFrame:
-    try:
-        from qzlib.stats import load_observations
-    except ImportError as exc:
-        raise QzError("this scenario needs the statistics (follow: reference/trend), but "
-                      "qzlib.stats.load_observations is not available") from exc
-    return load_observations()
-
-
 def reference_series(obs: pd.DataFrame, indicator: str, region: str) -> pd.Series:
-    """Yearly values (index year) of one statistics series, via qzlib.stats when present."""
-    try:
-        from qzlib.stats import series as stats_series
-    except ImportError:
-        stats_series = None
-    if stats_series is not None:
-        s = stats_series(obs, indicator, region)
-        if isinstance(s, pd.DataFrame):
-            s = s.set_index("year")["value"] if "year" in s else s["value"]
-        return pd.Series(s, dtype=float).sort_index()
-    # Until qzlib.stats lands: the raw file's columns, one value per year (vintages must agree).
-    rows = obs[(obs["indicator_code"] == indicator) & (obs["region"] == region)]
-    out = {}
-    for year, g in rows.groupby("year"):
-        vals = g["value"].astype(float).unique()
-        if len(vals) > 1:
-            raise InputError.one(where=f"{indicator} {region} {year}", value=list(vals),
-                                 expected="one value per year (two vintages disagree; resolve in the statistics)")
-        out[int(year)] = float(vals[0])
-    return pd.Series(out, dtype=float).sort_index()
+    """Yearly selected values (index year) of one statistics series (aliases allowed)."""
+    from qzlib.stats import series
+
+    return series(obs, indicator, region)
 
 
 def reference_rate(obs: pd.DataFrame, ref: dict, file=None, where: str = "") -> float:
@@ -340,17 +315,21 @@ def _fmt(v: float) -> str:
 class Engine:
     """Runs scenarios against one set of plan points (and observations), caching fits."""
 
-    def __init__(self, points: pd.DataFrame | Prepared, observations: pd.DataFrame | None = None):
+    def __init__(self, points: pd.DataFrame | Prepared, observations: pd.DataFrame | None = None,
+                 processed_dir: str | Path | None = None):
         self.prepared = points if isinstance(points, Prepared) else Prepared(points)
         self._obs = observations
+        self._processed_dir = processed_dir
         self._rates: dict = {}
         self._trends: dict = {}
         self.t = YEARS.astype(float)
 
     @property
     def observations(self) -> pd.DataFrame:
-        if self._obs is None:
-            self._obs = _load_observations()
+        if self._obs is None:  # read only when a scenario refers to the statistics
+            from qzlib.stats import load_observations
+
+            self._obs = load_observations(self._processed_dir)
         return self._obs
 
     # -- single pieces ------------------------------------------------------------------
@@ -561,9 +540,13 @@ def _source(spec: dict) -> str:
 
 # --------------------------------------------------------------------------- public helpers
 def run(scenario: Scenario | str | Path, points: pd.DataFrame | Prepared,
-        observations: pd.DataFrame | None = None) -> ScenarioResult:
-    """Run one scenario (object, name or file) against the plan's points."""
-    return Engine(points, observations).run(scenario)
+        observations: pd.DataFrame | None = None, processed_dir: str | Path | None = None) -> ScenarioResult:
+    """Run one scenario (object, name or file) against the plan's points.
+
+    ``observations`` (from qzlib.stats.load_observations) is read from ``processed_dir``
+    only if the scenario refers to the statistics (follow: reference or trend).
+    """
+    return Engine(points, observations, processed_dir).run(scenario)
 
 
 def compare(results: list[ScenarioResult]) -> pd.DataFrame:

@@ -2,8 +2,9 @@
 
 :class:`Explorer` holds the chosen scenario and the slider overrides; every method the
 widgets call is plain Python (set a growth, set a component, switch scenario, save as a
-scenario file). :class:`ExplorerUI` only wires ipywidgets to those methods and redraws
-the chart with ``set_data`` inside an ``Output`` cleared with ``wait=True`` (no flicker).
+scenario file). :class:`ExplorerUI` only wires ipywidgets to those methods; it redraws
+the chart by moving the existing lines (``set_ydata``) and swapping the bytes of one
+``Image`` widget, so the page never blanks (no flicker).
 """
 from __future__ import annotations
 
@@ -31,8 +32,9 @@ class Explorer:
     """Scenario state behind the widgets. All rates are fractions (0.07 = 7 %)."""
 
     def __init__(self, points: pd.DataFrame, observations: pd.DataFrame | None = None,
-                 scenarios_dir: str | Path | None = None, scenario: str = "plan_path"):
-        self.engine = Engine(points, observations)
+                 scenarios_dir: str | Path | None = None, scenario: str = "plan_path",
+                 processed_dir: str | Path | None = None):
+        self.engine = Engine(points, observations, processed_dir)
         self.prepared = self.engine.prepared
         self.scenarios_dir = Path(scenarios_dir) if scenarios_dir else SCENARIOS
         self.names = [p.stem for p in list_files(self.scenarios_dir)]
@@ -235,7 +237,7 @@ class ExplorerUI:
         self.name_box = w.Text(value="my_scenario", description="文件名")
         self.save_btn = w.Button(description="另存为情景", button_style="primary")
         self.status = w.HTML()
-        self.chart = w.Output()
+        self.chart = w.Image(format="png")
         self.table = w.HTML()
         acc = w.Accordion(children=[w.VBox(rows_ind), w.VBox(rows_comp)])
         acc.set_title(0, "指标年均速度")
@@ -287,6 +289,7 @@ class ExplorerUI:
     # -- drawing ---------------------------------------------------------------------------
     def _new_figure(self):
         self.figure = self._PathsFigure(self.x.result, self.codes)
+        self.figure.freeze_layout()
 
     def _sync_sliders(self):
         self._syncing = True
@@ -304,12 +307,53 @@ class ExplorerUI:
             self._syncing = False
 
     def _after(self, result):
-        from IPython.display import display
-
         self._sync_sliders()
-        self.figure.update(result, title=f"情景：{self.x.base.name}"
-                           + ("（已调整）" if self.x.indicator_overrides or self.x.component_overrides else ""))
-        with self.chart:
-            self.chart.clear_output(wait=True)
-            display(self.figure.fig)
+        from qzlib.scenarios.plot import scenario_label
+
+        self.figure.update(result, title=scenario_label(self.x.base)
+                           + ("，已调整" if self.x.indicator_overrides or self.x.component_overrides else ""))
+        self.chart.value = self.figure.png()
         self.table.value = self.x.table_html()
+
+
+def open_explorer(processed_dir: str | Path | None = None, scenario: str = "plan_path") -> Explorer:
+    """An explorer on the processed plan tables; statistics are read only if a scenario needs them."""
+    from qzlib.scenarios.engine import plan_points
+
+    return Explorer(plan_points(processed_dir or None), None, scenario=scenario, processed_dir=processed_dir or None)
+
+
+def export_overview(x: Explorer, names: list[str], output_dir: str | Path, year: int,
+                    codes: list[str] | None = None) -> dict[str, Path]:
+    """Run the explorer's scenario and ``names`` on the explorer's inputs; write the comparison,
+    each scenario's assumptions, paths and attainment, the values in ``year`` and a chart per
+    scenario. Returns comparison, values (DataFrames), results and charts (by name), files."""
+    from qzlib.atomic import staged_dir, write_csv
+    from qzlib.paths import ROOT
+    from qzlib.scenarios.engine import compare
+    from qzlib.scenarios.plot import PathsFigure
+
+    out = Path(output_dir)
+    out = out if out.is_absolute() else ROOT / out
+    names = list(dict.fromkeys([x.base.name, *names]))
+    results = [x.engine.run(load(n, x.scenarios_dir)) for n in names]
+    table = compare(results)
+    at_year = pd.DataFrame({"code": x.prepared.codes,
+                            "name_zh": [x.prepared.info[c].name_zh for c in x.prepared.codes],
+                            "unit": [x.prepared.info[c].unit for c in x.prepared.codes],
+                            **{r.name: r.paths[year].to_numpy() for r in results}})
+    written = {}
+    with staged_dir(out) as stage:
+        write_csv(table, stage / "scenario_comparison.csv")
+        write_csv(at_year, stage / f"scenario_values_{year}.csv")
+        for r in results:
+            write_csv(r.assumptions_table(), stage / f"scenario_{r.name}_assumptions.csv")
+            write_csv(r.attainment, stage / f"scenario_{r.name}_attainment.csv")
+            write_csv(r.long(), stage / f"scenario_{r.name}_paths.csv")
+            (stage / f"scenario_{r.name}_paths.png").write_bytes(
+                PathsFigure(r, codes).png(dpi=110))
+        names_written = sorted(p.name for p in stage.iterdir())
+    for n in names_written:
+        written[n] = out / n
+    return {"comparison": table, "values": at_year, "results": {r.name: r for r in results},
+            "charts": {r.name: out / f"scenario_{r.name}_paths.png" for r in results}, "files": written}

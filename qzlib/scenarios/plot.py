@@ -56,13 +56,26 @@ class PathsFigure:
                               markersize=3, linewidth=1.8, label="情景路径")
             self.lines[code] = line
             self.fans[code] = []
-            self.notes[code] = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center",
-                                       fontsize=8, color="#555555", wrap=True)
+            self.notes[code] = ax.text(0.5, 0.06, "", transform=ax.transAxes, ha="center", va="bottom",
+                                       fontsize=8, color="#555555", zorder=6,
+                                       bbox={"facecolor": "white", "edgecolor": "#cccccc", "alpha": 0.9})
         if self.codes:
             handles, labels = self.axes[self.codes[0]].get_legend_handles_labels()
             self.fig.legend(handles, labels, loc="outside lower center", ncols=4, fontsize=8, frameon=False)
-        self.title = self.fig.suptitle(title or "", fontsize=11)
+        self.title = self.fig.suptitle(title or scenario_label(result.scenario), fontsize=11)
         self.update(result, title=title)
+
+    def freeze_layout(self) -> None:
+        """Lay out once, then keep the panels where they are (faster redraws, no jumping)."""
+        self.fig.draw_without_rendering()
+        self.fig.set_layout_engine("none")
+
+    def png(self, dpi: int = 80) -> bytes:
+        import io
+
+        buf = io.BytesIO()
+        self.fig.savefig(buf, format="png", dpi=dpi)
+        return buf.getvalue()
 
     def update(self, result: ScenarioResult, title: str | None = None) -> None:
         """Move each line to the new result's path; rebuild only the fans."""
@@ -86,7 +99,13 @@ class PathsFigure:
             self.notes[code].set_text(_wrap(f"无路径：{reason}") if reason else "")
             ax.relim()
             ax.autoscale_view(scalex=False)
-        self.title.set_text(title if title is not None else f"情景：{result.scenario.name}")
+        self.title.set_text(title if title is not None else scenario_label(result.scenario))
+
+
+def scenario_label(scenario) -> str:
+    """'情景：规划路径情景（plan_path）' from the description's lead words."""
+    head = scenario.description.split("：", 1)[0].strip()
+    return f"情景：{head}（{scenario.name}）" if 0 < len(head) <= 20 else f"情景：{scenario.name}"
 
 
 def _wrap(text: str, width: int = 16) -> str:
