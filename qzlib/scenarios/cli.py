@@ -45,9 +45,11 @@ def run_cmd(name: str, out: Path | None, processed_dir: Path | None) -> None:
     """Run scenario NAME (or a file); write paths, attainment, assumptions and a chart."""
     from qzlib.scenarios.engine import plan_points, run
     from qzlib.scenarios.plot import plot_paths
+    from qzlib.scenarios.schema import load
 
+    scenario_ = load(name)  # a bad name or file is reported before any data is read
     points = plan_points(processed_dir)
-    result = run(name, points, processed_dir=processed_dir)
+    result = run(scenario_, points, processed_dir=processed_dir)
     out = out or OUTPUTS / "scenarios" / result.name
     written = result.write(out)
     fig = plot_paths(result)

@@ -6,6 +6,30 @@ indicator code with the nearest known one, exactly one way of setting a path,
 assumptions that contradict each other). Every problem is reported at once as an
 :class:`~qzlib.errors.InputError` naming the file and the key path, e.g.
 ``scenarios/x.yml, assumptions.rd_intensty: got 'rd_intensty'; expected a known indicator code …``.
+
+File format (every assumption carries a ``source`` or a ``rationale``)::
+
+    name: my_case                  # lower-case, = file name
+    description: 中文说明
+    author: 某某
+    base_year: 2022                # the plan's baseline year: paths start from its baseline
+    assumptions:                   # per indicator code (qzlib.catalogue), exactly one of:
+      digital_core_va: {growth: 0.15, rationale: …}          # yearly growth (fraction)
+      high_new_tech_share: {points_per_year: 2.5, source: …} # yearly change in the unit
+      six_chains_revenue: {levels: {2025: 3000, 2027: 4200}, after: hold, source: …}
+      rd_intensity: {follow: plan, pace: 0.8, rationale: …}  # the plan path (pace 1 = on plan)
+      innovation_platforms: {follow: trend, series: {indicator: …, region: 衢州市}, method: auto}
+      high_value_patents_per_10k:
+        follow: reference                                    # a pace seen elsewhere
+        reference: {indicator: rd_gdp_pct, region: 浙江省, from: 2016, to: 2023, measure: cagr}
+        source: …
+    components:                    # optional: indices relative to base_year (1.0)
+      value_added: {growth: 0.07, rationale: …}
+      land: {index: {2027: 0.95}, after: hold, rationale: …}
+
+A component moves every ratio indicator that contains it (see ``components`` in
+resources/indicators.yml); giving such a ratio its own assumption as well is refused.
+``after`` (levels, index, plan) is stop (default), hold or continue (last segment's pace).
 """
 from __future__ import annotations
 
