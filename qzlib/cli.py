@@ -14,7 +14,7 @@ from qzlib.errors import QzError
 
 # name -> (module, attribute, one-line help shown by `qz --help`)
 COMMANDS = {
-    "ingest": ("qzlib.plan.cli", "ingest", "Read the plan document and statistics into data/processed/."),
+    "ingest": ("qzlib.pipeline", "ingest", "Read the plan document and statistics into data/processed/."),
     "stats": ("qzlib.stats.cli", "stats", "Yearly statistics: template, check, import, build, coverage."),
     "trend": ("qzlib.forecast.cli", "trend", "Project an indicator's path and judge progress to target."),
     "scenario": ("qzlib.scenarios.cli", "scenario", "Run, list and check what-if scenarios."),

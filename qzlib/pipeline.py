@@ -25,7 +25,7 @@ def run_ingest(plan: Path | None = None, out: Path | None = None, statistics: Pa
     with staged_dir(out) as stage:
         result = ingest_plan(plan, stage)
         stats_summary = build_into(stage, result.indicators, Path(statistics) if statistics else None)
-    text = result.summary() + "\n" + stats_summary + f"\nwritten to {out}"
+    text = (result.summary() + "\n" + stats_summary).replace(str(stage), str(out))
     if not quiet:
         click.echo(text)
     return text

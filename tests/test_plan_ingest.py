@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from qzlib import paths
 from qzlib.errors import InputError
-from qzlib.plan.cli import ingest as ingest_cmd
+from qzlib.pipeline import ingest as ingest_cmd
 from qzlib.plan.ingest import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
