@@ -37,7 +37,8 @@ def _rel(path: Path, statistics_dir: Path) -> str:
 def plan_observations(indicators: pd.DataFrame | None) -> pd.DataFrame:
     """The plan's baseline figures (附件1, usually 2022) as observations of 衢州市.
 
-    Only numbers become observations: a baseline written '/' stays missing.
+    Only numbers become observations: a baseline written '/' stays missing. ``row`` is the
+    line of the plan text where the indicator's row starts (its 序号 if no line is given).
     """
     if indicators is None or len(indicators) == 0:
         return pd.DataFrame(columns=schema.OBS_COLUMNS)
@@ -66,7 +67,10 @@ def plan_observations(indicators: pd.DataFrame | None) -> pd.DataFrame:
         published = read._plain(number) if number is not None else repr(float(value))
         name = str(ind.get("name_zh", "") or s.name_zh)
         qualifier = ind.get(f"qualifier_{base}")
-        caveat = "" if qualifier is None or pd.isna(qualifier) else str(qualifier)
+        qualifier = "" if qualifier is None or pd.isna(qualifier) else str(qualifier)
+        caveat = "" if qualifier in {"", "exact"} else f"附件1 原文「{raw}」({qualifier})"
+        line = ind.get("line")
+        row = int(line) if line is not None and not pd.isna(line) else int(ind.get("number", k + 1))
         _, factor = mapping.units()[unit]
         rows.append({
             "region": src["region"], "indicator": code, "indicator_name_zh": name, "year": base,
@@ -74,7 +78,7 @@ def plan_observations(indicators: pd.DataFrame | None) -> pd.DataFrame:
             "quote": f"{name}（{unit}）{base}年：{raw or value}", "vintage": src["vintage"],
             "caveat": caveat, "source_kind": "plan", "plan_code": code, "comparability": "comparable",
             "comparability_note": s.note, "selected": False, "file": src["file"],
-            "row": int(ind.get("number", k + 1)), "value_published": published, "unit_published": unit,
+            "row": row, "value_published": published, "unit_published": unit,
             "source_code": code, "origin": "",
         })
     if problems:

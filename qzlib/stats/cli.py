@@ -10,12 +10,11 @@ from qzlib import paths
 
 def _indicators(processed_dir: Path):
     """The plan table from `qz ingest`, or None when it is not there yet."""
-    try:
-        from qzlib.plan.tables import load_indicators
-
-        return load_indicators(processed_dir)
-    except (ImportError, FileNotFoundError):
+    if not (processed_dir / "indicators.csv").is_file():
         return None
+    from qzlib.plan.tables import load_indicators
+
+    return load_indicators(processed_dir)
 
 
 @click.group()
