@@ -22,7 +22,7 @@ def _points(fixture: bool, processed_dir: str | None):
         try:
             from qzlib.scenarios.engine import plan_points
 
-            return plan_points(processed_dir), "data/processed"
+            return plan_points(processed_dir), processed_dir or "data/processed"
         except Exception as exc:  # no ingest yet: say so and use the fixture
             print(f"plan tables not available ({exc.__class__.__name__}: {exc}); using the test fixture",
                   file=sys.stderr)
@@ -58,16 +58,15 @@ def main(argv=None) -> dict:
         if i >= 20:  # warm-up excluded
             times.append((time.perf_counter() - t0) * 1000)
     # For information: redrawing the chart (set_data on 6 panels + rendering a PNG).
-    import io
-
     from qzlib.scenarios.plot import PathsFigure
 
     fig = PathsFigure(x.result, [c for c in x.adjustable()][:6])
+    fig.freeze_layout()  # as the explorer does
     draw = []
     for i in range(10):
         t0 = time.perf_counter()
         fig.update(x.set_component("land", 0.001 * i))
-        fig.fig.savefig(io.BytesIO(), format="png", dpi=80)
+        fig.png(dpi=80)
         draw.append((time.perf_counter() - t0) * 1000)
     print(f"chart redraw incl. PNG render (6 panels), 10 runs: median {np.median(draw):.0f} ms")
     t = np.array(times)

@@ -134,3 +134,11 @@ def test_export_overview_writes_comparison_and_one_set_per_scenario(x, tmp_path)
     values = pd.read_csv(tmp_path / "nb" / "scenario_values_2025.csv").set_index("code")
     assert values.loc["per_mu_value_added", "plan_path"] == pytest.approx(160)
     assert values.loc["per_mu_value_added", "stress"] == pytest.approx(119 * (1.05 / 1.01) ** 3)
+
+
+def test_export_overview_refuses_a_year_outside_the_paths(x, tmp_path):
+    from qzlib.scenarios.explorer import export_overview
+
+    with pytest.raises(InputError, match="parameter year.*2035"):
+        export_overview(x, ["plan_path"], tmp_path / "nb", 2035)
+    assert not (tmp_path / "nb").exists()

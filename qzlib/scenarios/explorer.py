@@ -333,6 +333,9 @@ def export_overview(x: Explorer, names: list[str], output_dir: str | Path, year:
     from qzlib.scenarios.engine import compare
     from qzlib.scenarios.plot import PathsFigure
 
+    if year not in YEARS:
+        raise InputError.one(where="parameter year", value=year,
+                             expected=f"a year from {YEARS[0]} to {YEARS[-1]}")
     out = Path(output_dir)
     out = out if out.is_absolute() else ROOT / out
     names = list(dict.fromkeys([x.base.name, *names]))
