@@ -1,0 +1,93 @@
+"""Coverage view and data requests, on the shipped statistics and a slice of the plan table."""
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from qzlib.paths import ROOT
+from qzlib.stats import coverage_table, data_requests, plot_coverage
+from qzlib.stats.build import collect
+
+FIX = Path(__file__).parent / "fixtures" / "stats"
+
+
+@pytest.fixture(scope="module")
+def indicators():
+    return pd.read_csv(FIX / "indicators.csv", dtype={"raw_2022": str, "qualifier_2022": str})
+
+
+@pytest.fixture(scope="module")
+def obs(indicators):
+    return collect(indicators, ROOT / "data" / "raw" / "statistics")[0]
+
+
+def cell(cov, region, indicator, year):
+    return cov[(cov.region == region) & (cov.indicator == indicator) & (cov.year == year)].iloc[0]
+
+
+def test_coverage_is_region_by_indicator_by_year(obs):
+    cov = coverage_table(obs)
+    assert list(cov.region.unique()) == ["衢州市", "浙江省", "全国", "湖州市"]
+    assert len(cov) == 4 * 16 * 13
+    c = cell(cov, "衢州市", "rd_intensity", 2022)
+    assert (c.status, c.source_kind, c.value) == ("present", "plan", 2.7)
+    assert cell(cov, "衢州市", "high_tech_mfg_share", 2022).status == "missing"  # "/" in 附件1
+    # 六大产业链产值 2024 speaks to the revenue indicator but never fills it
+    c = cell(cov, "衢州市", "six_chains_revenue", 2024)
+    assert (c.status, c.related) == ("related", "six_chains_output, six_chains_share_above_scale_industry_pct")
+    assert pd.isna(c.value)
+    c = cell(cov, "浙江省", "high_new_tech_share", 2023)
+    assert (c.status, c.source_kind, c.value) == ("present", "unofficial", 67.1)
+    c = cell(cov, "全国", "high_tech_mfg_share", 2020)  # row 139
+    assert (c.status, c.value) == ("present", 15.1)
+
+
+def test_data_requests_name_the_figures_and_the_lenses_they_unlock(obs, indicators):
+    req = data_requests(obs, indicators, 2024)
+    by = {(r.indicator, r.priority): r for r in req.itertuples()}
+    rd_first = by[("rd_intensity", 1)]
+    assert (rd_first.have_years, rd_first.request) == ("2022", "any one year of 2023–2024")
+    assert "completion-vs-time" in rd_first.unlocks
+    rd_trend = by[("rd_intensity", 2)]
+    assert rd_trend.request_years == "2023, 2024"
+    assert "3-point series → trend" in rd_trend.unlocks
+    base = by[("high_tech_mfg_share", 1)]
+    assert base.request_years == "2022, 2023, 2024" and "starting point" in base.unlocks
+    # 能耗降幅's targets are "完成省下达任务": no completion lens is promised
+    assert "no numeric target" in by[("energy_intensity_decline", 1)].unlocks
+    # indicators without any figure for 衢州市 ask for the baseline first
+    assert by[("digital_core_va", 1)].request == "the 2022 baseline"
+
+
+def test_data_requests_in_chinese(obs, indicators):
+    req = data_requests(obs, indicators, 2025, lang="zh")
+    assert list(req.columns) == ["地区", "指标代码", "指标", "已有年份", "需要的年份", "请求", "可支持的分析", "优先级"]
+    row = req[(req["指标代码"] == "rd_intensity") & (req["优先级"] == 1)].iloc[0]
+    assert row["请求"] == "2023—2025年任意一年" and "时间过半、任务过半" in row["可支持的分析"]
+
+
+def test_a_related_series_never_counts_as_coverage(obs, indicators):
+    # 浙江 has R&D/GDP for 2011–2023 (related) and R&D/revenue only for 2020 (comparable)
+    req = data_requests(obs, indicators, 2023, region="浙江省")
+    rd = req[req.indicator == "rd_intensity"]
+    assert set(rd.have_years) == {"2020"}
+
+
+def test_plot_coverage_draws_chinese_without_missing_glyphs(obs):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = plot_coverage(obs, regions=["衢州市", "浙江省"])
+        fig.canvas.draw()
+    ax = fig.axes[0]
+    assert ax.get_title(loc="left").startswith("衢州市") and len(ax.get_yticklabels()) == 16
+    assert ax.get_yticklabels()[6].get_text() == "规上制造业企业研发费用占营业收入的比重"
+    assert [t.get_text() for t in fig.legends[0].get_texts()][:2] == ["方案基期值", "官方发布"]
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
