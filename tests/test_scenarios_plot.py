@@ -1,0 +1,61 @@
+"""The paths chart: one panel per indicator, plan path, targets, fan, Chinese labels."""
+from __future__ import annotations
+
+import io
+import warnings
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from qzlib.scenarios import parse, plot_paths, run
+from qzlib.scenarios.plot import PathsFigure
+from test_scenarios_fixtures import plan_points
+
+
+@pytest.fixture(scope="module")
+def result():
+    return run("stress", plan_points())
+
+
+def test_panels_lines_targets_and_chinese_titles(result):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a missing glyph would warn
+        fig = plot_paths(result, ["per_mu_value_added", "rd_intensity", "high_tech_mfg_share"])
+        fig.savefig(io.BytesIO(), format="png")
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in axes] == ["规上工业亩均增加值", "规上制造业企业研发费用占营业收入的比重",
+                                               "高技术制造业增加值占规上工业增加值比重"]
+    plan_line, *_ = axes[0].get_lines()
+    assert np.allclose(plan_line.get_ydata()[[0, 3, 5]], [119, 160, 195])
+    assert "无路径" in " ".join(t.get_text() for t in axes[2].texts)
+    assert "压力情景（stress）" in fig._suptitle.get_text()
+
+
+def test_update_moves_lines_without_new_figure(result):
+    pf = PathsFigure(result, ["per_mu_value_added"])
+    line = pf.lines["per_mu_value_added"]
+    other = run(parse("name: t\ndescription: 测试\nauthor: t\nbase_year: 2022\nassumptions:\n"
+                      "  per_mu_value_added: {growth: 0.1, rationale: r}\n", "t.yml"), result.prepared)
+    pf.update(other)
+    assert pf.lines["per_mu_value_added"] is line
+    assert line.get_ydata()[3] == pytest.approx(119 * 1.1 ** 3)
+
+
+def test_fan_drawn_where_a_trend_drives_the_path(monkeypatch):
+    import qzlib.forecast as forecast
+
+    path = pd.DataFrame({"mean": np.linspace(2.8, 3.5, 8)}, index=range(2023, 2031))
+    for k, d in [("lo80", -0.1), ("hi80", 0.1), ("lo95", -0.2), ("hi95", 0.2)]:
+        path[k] = path["mean"] + d
+    monkeypatch.setattr(forecast, "fit", lambda s, h, m: SimpleNamespace(status="ok", path=path), raising=False)
+    obs = pd.DataFrame({"indicator": ["rd_gdp_pct"] * 3, "region": ["浙江省"] * 3,
+                        "year": [2021, 2022, 2023], "value": [2.94, 3.11, 3.20], "selected": True})
+    r = run(parse("name: t\ndescription: 测试\nauthor: t\nbase_year: 2022\nassumptions:\n"
+                  "  rd_intensity: {follow: trend, series: {indicator: rd_gdp_pct, region: 浙江省}, rationale: r}\n",
+                  "t.yml"), plan_points(), obs)
+    pf = PathsFigure(r, ["rd_intensity"])
+    assert len(pf.fans["rd_intensity"]) == 2  # 95 % and 80 %
+    pf.update(r)
+    assert len(pf.fans["rd_intensity"]) == 2  # replaced, not piled up
