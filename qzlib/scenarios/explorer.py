@@ -161,7 +161,7 @@ class Explorer:
             else:
                 val = f"{r['value']:.4g}"
                 gap = f"{r['gap_abs']:+.3g}（{r['gap_pct']:+.1f}%）"
-                first = str(r["first_year_reached"]) if r["first_year_reached"] else "2030年前未达到"
+                first = str(r["first_year_reached"]) if r["first_year_reached"] else "至2030年未达到"
             rows.append(f"<tr><td>{html.escape(r['name_zh'])}</td><td>{r['target_year']}</td>"
                         f"<td>{r['target']:.4g}</td><td>{val}</td><td>{gap}</td><td>{first}</td>"
                         f"<td style='color:{colour}'>{status}</td></tr>")
