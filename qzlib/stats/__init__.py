@@ -3,13 +3,15 @@
 Public API::
 
     load_observations(processed_dir=None) -> DataFrame   # data/processed/observations.csv
+    load_conflicts(processed_dir=None), load_plan_indicators(processed_dir=None)
     series(obs, indicator, region) -> Series            # selected values by year
     coverage_table(obs, regions=None) / plot_coverage(obs, ...) / data_requests(obs, indicators, year)
     build_into(out_dir, indicators, statistics_dir=None) -> str
 """
 from __future__ import annotations
 
-from qzlib.stats.build import build_into, load_observations, series
+from qzlib.stats.build import build_into, load_conflicts, load_observations, load_plan_indicators, series
 from qzlib.stats.coverage import coverage_table, data_requests, plot_coverage
 
-__all__ = ["build_into", "coverage_table", "data_requests", "load_observations", "plot_coverage", "series"]
+__all__ = ["build_into", "coverage_table", "data_requests", "load_conflicts", "load_observations",
+           "load_plan_indicators", "plot_coverage", "series"]

@@ -155,6 +155,24 @@ def load_observations(processed_dir: str | Path | None = None) -> pd.DataFrame:
     return df
 
 
+def load_conflicts(processed_dir: str | Path | None = None) -> pd.DataFrame:
+    """``conflicts.csv``: every region/indicator/year with several figures and the rule that chose."""
+    path = Path(processed_dir or paths.PROCESSED) / "conflicts.csv"
+    if not path.is_file():
+        raise InputError.one(file=path, expected="conflicts.csv: run `qz stats build` (or `qz ingest`) first")
+    return pd.read_csv(path, dtype={"values": str, "rule": str}, keep_default_na=False, encoding="utf-8")
+
+
+def load_plan_indicators(processed_dir: str | Path | None = None) -> pd.DataFrame | None:
+    """The plan table written by `qz ingest`, or None when it has not been written yet."""
+    processed_dir = Path(processed_dir or paths.PROCESSED)
+    if not (processed_dir / "indicators.csv").is_file():
+        return None
+    from qzlib.plan.tables import load_indicators
+
+    return load_indicators(processed_dir)
+
+
 def series(obs: pd.DataFrame, indicator: str, region: str) -> pd.Series:
     """Year-indexed selected values of one series in one region (only years that have one).
 

@@ -8,15 +8,6 @@ import click
 from qzlib import paths
 
 
-def _indicators(processed_dir: Path):
-    """The plan table from `qz ingest`, or None when it is not there yet."""
-    if not (processed_dir / "indicators.csv").is_file():
-        return None
-    from qzlib.plan.tables import load_indicators
-
-    return load_indicators(processed_dir)
-
-
 @click.group()
 def stats() -> None:
     """Yearly statistics: data-entry template, checks, imports and the processed observations."""
@@ -65,11 +56,11 @@ def import_(file: Path, raw_dir: Path | None) -> None:
 @click.option("--processed-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
 def build(raw_dir: Path | None, processed_dir: Path | None) -> None:
     """Rebuild observations.csv, conflicts.csv, coverage.csv and data_requests.csv."""
-    from qzlib.stats.build import build_into
+    from qzlib.stats.build import build_into, load_plan_indicators
 
     processed_dir = processed_dir or paths.PROCESSED
     statistics_dir = (raw_dir / "statistics") if raw_dir else paths.STATISTICS_DIR
-    click.echo(build_into(processed_dir, _indicators(processed_dir), statistics_dir))
+    click.echo(build_into(processed_dir, load_plan_indicators(processed_dir), statistics_dir))
 
 
 SYMBOLS = {"plan": "P", "official": "O", "yearbook": "Y", "researcher": "R", "unofficial": "U",
@@ -82,7 +73,7 @@ SYMBOLS = {"plan": "P", "official": "O", "yearbook": "Y", "researcher": "R", "un
 @click.option("--year", type=int, default=None, help="Reporting year for the data requests (default: latest data year).")
 def coverage(processed_dir: Path | None, region: str, year: int | None) -> None:
     """Print which plan indicator-years have a figure, from what kind of source, and the data requests."""
-    from qzlib.stats.build import load_observations
+    from qzlib.stats.build import load_observations, load_plan_indicators
     from qzlib.stats.coverage import coverage_matrix, data_requests
 
     processed_dir = processed_dir or paths.PROCESSED
@@ -92,7 +83,7 @@ def coverage(processed_dir: Path | None, region: str, year: int | None) -> None:
     click.echo(f"{'':28}" + " ".join(str(y)[2:] for y in grid.columns))
     for code, row in grid.iterrows():
         click.echo(f"{code:28}" + " ".join(f"{SYMBOLS[c]:>2}" for c in row))
-    req = data_requests(obs, _indicators(processed_dir), year or int(obs["year"].max()), region)
+    req = data_requests(obs, load_plan_indicators(processed_dir), year or int(obs["year"].max()), region)
     click.echo(f"\ndata requests ({len(req)}):")
     for r in req.itertuples():
         click.echo(f"  [{r.priority}] {r.region} {r.indicator} {r.request}: {r.unlocks}")
