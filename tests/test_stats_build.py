@@ -141,6 +141,14 @@ def test_a_pin_overrides_the_rule(tmp_path):
     assert (p.where, p.field, p.value) == ("row 2", "value", 85000.0) and "82553, 85620" in p.expected
 
 
+def test_a_pins_file_with_only_its_header_pins_nothing(tmp_path):
+    stats = tmp_path / "statistics"
+    shutil.copytree(SHIPPED, stats)
+    (stats / "pins.csv").write_text("region,indicator,year,value,reason\r\n", encoding="utf-8")
+    obs, _ = collect(None, stats)
+    assert pick(obs, "浙江省", "gdp", 2023).query("selected").iloc[0].value == 82553.0
+
+
 def test_series_gives_selected_values_by_year_without_inventing(built):
     obs, _ = built
     s = series(obs, "gdp", "浙江省")

@@ -13,7 +13,7 @@ from qzlib.cli import main
 from qzlib.errors import InputError
 from qzlib.paths import ROOT
 from qzlib.stats import build_into, load_observations
-from qzlib.stats.importer import check_file, import_file
+from qzlib.stats.importer import LOG_HEADER, check_file, import_file
 from qzlib.stats.template import write_template
 
 FIX = Path(__file__).parent / "fixtures" / "stats"
@@ -37,6 +37,16 @@ def shipped(row: int) -> pd.Series:
 def tree(path: Path) -> dict[str, str]:
     return {str(p.relative_to(path)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(path.rglob("*")) if p.is_file()}
+
+
+def log_table(text: str) -> list[str]:
+    """Rows of the data-log table (the first table of data/raw/README.md)."""
+    lines = text.splitlines()
+    start = lines.index(LOG_HEADER)
+    end = start
+    while end + 1 < len(lines) and lines[end + 1].startswith("|"):
+        end += 1
+    return lines[start:end + 1]
 
 
 def fill_row(ws, code, year, value, src: pd.Series) -> int:
@@ -96,10 +106,9 @@ def test_fill_check_import_build_happy_path(tmp_path, raw):
     log = (raw / "README.md").read_text(encoding="utf-8")
     row = next(line for line in log.splitlines() if target.name in line)
     assert digest in row and "浙江省数据.xlsx" in row and "2 figures for 浙江省, 2020" in row
-    # the log row sits inside the data-log table, after the shipped rows, which are kept
-    table = [line for line in log.splitlines() if line.startswith("| `statistics/imported/")
-             or line.startswith("| `statistics/reference") or line.startswith("| `plan/")]
-    assert len(table) == 3 and table[-1] == row
+    # the log row ends the data-log table; the table's earlier rows and the rest are kept
+    assert log_table(log) == log_table((RAW / "README.md").read_text(encoding="utf-8")) + [row]
+    assert log.replace(row + "\n", "") == (RAW / "README.md").read_text(encoding="utf-8")
 
     out = tmp_path / "processed"
     build_into(out, None, raw / "statistics")

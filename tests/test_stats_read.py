@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -256,6 +257,10 @@ def test_not_a_spreadsheet(tmp_path):
     fake = tmp_path / "figures.xlsx"
     fake.write_bytes(b"%PDF-1.7 not a workbook")
     assert "an .xlsx workbook" in only(fake).expected
+    archive = tmp_path / "figures.zip.csv"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("notes.txt", "not a workbook")
+    assert "an .xlsx workbook" in only(archive).expected
 
 
 def test_old_binary_xls(tmp_path):

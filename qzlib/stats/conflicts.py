@@ -41,9 +41,9 @@ def load_pins(path: str | Path | None) -> pd.DataFrame:
     """The user's pins; a missing file means no pins. Bad rows raise InputError."""
     if path is None or not Path(path).is_file():
         return pd.DataFrame(columns=[*PIN_COLUMNS, "row"])
-    table = read.read_table(path, str(path), PIN_COLUMNS) if Path(path).stat().st_size else None
-    if table is None:
+    if not Path(path).read_bytes().strip():
         return pd.DataFrame(columns=[*PIN_COLUMNS, "row"])
+    table = read.read_table(path, str(path), PIN_COLUMNS, allow_empty=True)
     problems, rows = list(table.problems), []
     for rec in table.records:
         f = rec.fields

@@ -50,7 +50,8 @@ class Table:
 
 # ----------------------------------------------------------------------------- files
 
-def read_table(path: str | Path, label: str | None = None, required=schema.REQUIRED) -> Table:
+def read_table(path: str | Path, label: str | None = None, required=schema.REQUIRED,
+               allow_empty: bool = False) -> Table:
     """Records of a CSV or .xlsx file; header and file-level problems are collected."""
     path = Path(path)
     label = label or str(path)
@@ -65,7 +66,7 @@ def read_table(path: str | Path, label: str | None = None, required=schema.REQUI
     if suffix == ".xls" or data[:8] == bytes.fromhex("d0cf11e0a1b11ae1"):
         raise InputError.one(file=label, expected="an .xlsx workbook or a CSV; this is an old binary "
                              ".xls file: open it and save as .xlsx")
-    return _read_csv(data, label, required)
+    return _read_csv(data, label, required, allow_empty)
 
 
 def _decode(data: bytes, label: str) -> tuple[str, str]:
@@ -90,7 +91,7 @@ def _decode(data: bytes, label: str) -> tuple[str, str]:
     return text, "GBK/GB18030"
 
 
-def _read_csv(data: bytes, label: str, required=schema.REQUIRED) -> Table:
+def _read_csv(data: bytes, label: str, required=schema.REQUIRED, allow_empty: bool = False) -> Table:
     text, encoding = _decode(data, label)
     rows = list(csv.reader(io.StringIO(text, newline="")))
     table = Table(label, [], encoding)
@@ -110,7 +111,7 @@ def _read_csv(data: bytes, label: str, required=schema.REQUIRED) -> Table:
             continue
         fields = {col: cells[j] for j, col in columns.items()}
         table.records.append(Record(f"row {i}", i, fields))
-    if not table.records and not table.problems:
+    if not table.records and not table.problems and not allow_empty:
         raise InputError.one(file=label, where="row 2", expected="at least one data row below the header")
     return table
 
@@ -145,11 +146,14 @@ def _header(cells: list, label: str, where: str, required) -> tuple[dict[int, st
 
 def _read_xlsx(path: Path, label: str) -> Table:
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        values = load_workbook(path, data_only=True)
-        formulas = load_workbook(path, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
+        with open(path, "rb") as fh:  # a file object: openpyxl then ignores the extension
+            values = load_workbook(fh, data_only=True)
+        with open(path, "rb") as fh:
+            formulas = load_workbook(fh, data_only=False)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as err:
         raise InputError.one(file=label, value=type(err).__name__,
                              expected="an .xlsx workbook that Excel or WPS can open") from None
     table = Table(label, [], "xlsx")

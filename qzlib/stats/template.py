@@ -98,7 +98,7 @@ def _region_sheet(ws, codes: list[str], n_codes: int) -> None:
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = HEAD_FILL
-    code_dv = DataValidation(type="list", formula1=f"={LIST_SHEET}!$A$2:$A${n_codes + 1}", allow_blank=True,
+    code_dv = DataValidation(type="list", formula1=f"'{LIST_SHEET}'!$A$2:$A${n_codes + 1}", allow_blank=True,
                              showErrorMessage=True, errorTitle="指标代码", error="请从下拉列表选择方案指标代码")
     year_dv = DataValidation(type="whole", operator="between", formula1=str(schema.FIRST_YEAR), formula2="2035",
                              showErrorMessage=True, errorTitle="年份", error="年份须为整数，如 2023")
