@@ -89,6 +89,18 @@ def test_unknown_indicator(tmp_path):
     assert "known indicator code" in p.expected
 
 
+def test_plan_names_are_matched_exactly_never_by_key_words(tmp_path):
+    rows = good_rows()
+    rows[1][1] = "规上工业亩均增加值（万元/亩）"  # 附件1's wording
+    rows[2][1] = "每万人口高价值发明专利拥有量"  # shares key words with the plan's 授权量, but is a stock
+    p = only(write(tmp_path, rows))
+    assert (p.where, p.field, p.value) == ("row 3", "indicator", "每万人口高价值发明专利拥有量")
+    del rows[2]
+    obs = read_observations(write(tmp_path, rows))
+    assert obs["indicator"].iloc[0] == "per_mu_value_added"
+    assert obs["source_code"].iloc[0] == "规上工业亩均增加值（万元/亩）"
+
+
 def test_unknown_region(tmp_path):
     p = only(edited(tmp_path, 2, "region", "浙江"))
     assert (p.where, p.field, p.value) == ("row 2", "region", "浙江")

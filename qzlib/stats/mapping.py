@@ -5,6 +5,7 @@ reader can check a mapping without reading code, and a new series is one YAML en
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
@@ -71,9 +72,28 @@ def series_table() -> dict[str, Series]:
     return out
 
 
+_UNIT_SUFFIX = re.compile(r"[（(][^（）()]*[）)]\s*$")
+
+
 def resolve(code: str) -> Series | None:
-    """The series a code (or alias) names, or None if unknown."""
-    return series_table().get(str(code).strip())
+    """The series a code, an alias or the plan's exact wording of an indicator names; else None.
+
+    Names are matched exactly (unit in brackets ignored), never by key words: a key-word
+    match would take 每万人口高价值发明专利拥有量 (stock) for the plan's 授权量 (flow).
+
+    >>> resolve("规上工业亩均增加值（万元/亩）").code, resolve("mu_va_10k_yuan_per_mu").code
+    ('per_mu_value_added', 'per_mu_value_added')
+    >>> resolve("每万人口高价值发明专利拥有量") is None
+    True
+    """
+    text = unicodedata.normalize("NFKC", str(code)).strip()
+    hit = series_table().get(text)
+    if hit is None:
+        by_name = {name: c for c, name in plan_names().items()}
+        plain = _UNIT_SUFFIX.sub("", text).strip()
+        plain = next((n for n in by_name if unicodedata.normalize("NFKC", n) == plain), None)
+        hit = series_table().get(by_name[plain]) if plain else None
+    return hit
 
 
 def canonical_codes() -> list[str]:

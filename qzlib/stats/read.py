@@ -332,7 +332,7 @@ def observations_from_table(table: Table, *, file: str, source_kind: str | None 
             add(i, rec, "vintage", f.get("vintage"), err)
         parsed.append({
             "region": _text(f.get("region")),
-            "indicator": _text(f.get("indicator")),
+            "indicator": _text(f.get("indicator")) or _text(f.get("indicator_name_zh")),
             "indicator_name_zh": _text(f.get("indicator_name_zh")),
             "year": year,
             "value": float(number) if number is not None else None,
@@ -361,8 +361,9 @@ def observations_from_table(table: Table, *, file: str, source_kind: str | None 
 
 _EXPECTED = {
     "known_region": lambda r: "a known region (" + "、".join(mapping.regions()) + ")",
-    "known_indicator": lambda r: "a known indicator code, e.g. rd_intensity (the 16 plan codes are listed "
-                                 "in the template's 填写说明 sheet; reference codes in stats_mapping.yml)",
+    "known_indicator": lambda r: "a known indicator code such as rd_intensity, or a plan indicator's exact "
+                                 "name (listed in the template's 填写说明 sheet; reference codes in "
+                                 "stats_mapping.yml)",
     "year_range": lambda r: f"a year from {schema.FIRST_YEAR} to {schema.last_year()} "
                             "(a figure cannot describe a year that has not begun)",
     "known_unit": lambda r: "a unit such as " + "、".join(mapping.units()),
