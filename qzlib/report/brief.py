@@ -82,12 +82,16 @@ def load_context(year, scenario="plan_path", lang="zh", processed_dir="", output
     )
 
 
-def show(fig) -> None:
-    """Display a figure once (as PNG) and free it."""
-    from IPython.display import display
+def show(fig, dpi: int = 170) -> None:
+    """Display a figure once, as a PNG rendered here (whatever the kernel's backend), and free it."""
+    import io
 
-    display(fig)
+    from IPython.display import Image, display
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
     plt.close(fig)
+    display(Image(data=buf.getvalue(), format="png"))
 
 
 # ----------------------------------------------------------------------------- title & summary
@@ -121,13 +125,10 @@ def title_page(ctx: BriefContext) -> HTML:
 
 
 def scenario_label(ctx: BriefContext) -> str:
-    try:
-        from qzlib.scenarios import load_scenario
+    from qzlib.scenarios import load
+    from qzlib.scenarios.plot import scenario_label as label
 
-        sc = load_scenario(ctx.scenario, ctx.scenarios_dir)
-        return f"{sc.name}（{ctx.scenario}）"
-    except Exception:
-        return ctx.scenario
+    return label(load(ctx.scenario, ctx.scenarios_dir)).removeprefix("情景：")
 
 
 # ----------------------------------------------------------------------------- plan indicators
@@ -138,7 +139,7 @@ def _targets_of(ctx: BriefContext) -> list[int]:
 
 def indicator_overview(ctx: BriefContext) -> pd.DataFrame:
     """Baseline, targets, the plan's implied value for the brief year and the pace each target needs."""
-    from qzlib.forecast.progress import milestone_paces, plan_path
+    from qzlib.plan.path import milestone_paces, plan_path
 
     rows = []
     years = _targets_of(ctx)
@@ -173,19 +174,20 @@ def _pace_text(seg: dict, unit: str) -> str:
     if seg.get("cagr") is None or pd.isna(seg.get("cagr")):
         return fmt.MISSING
     if unit == "%":
-        return f"{seg['points_per_year']:+.2f}个百分点/年"
+        return f"{seg['points_per_year']:+.2f}个百分点"
     return fmt.pct(seg["cagr"])
 
 
 def indicator_table(ctx: BriefContext) -> HTML:
     df = indicator_overview(ctx)
     numeric = tuple(c for c in df.columns if c not in ("指标", "单位"))
-    return HTML(fmt.table(df, numeric=numeric, classes="indicators"))
+    widths = {"序号": "5%", "指标": "27%", "单位": "7%"}
+    return HTML(fmt.table(df, numeric=numeric, classes="indicators", widths=widths))
 
 
 def plan_path_chart(ctx: BriefContext, ncols: int = 4):
     """Small multiples: baseline and targets as points, the plan's implied path as a line."""
-    from qzlib.forecast.progress import plan_path
+    from qzlib.plan.path import plan_path
 
     use_cjk()
     codes = [c for c, g in ctx.points.groupby("code", sort=False) if g["value"].notna().sum() >= 2]
@@ -286,7 +288,7 @@ def summary(ctx: BriefContext) -> HTML:
 
 
 def _summary_pace_items(ctx: BriefContext) -> list[str]:
-    from qzlib.forecast.progress import milestone_paces
+    from qzlib.plan.path import milestone_paces
 
     out = []
     backloaded = []
@@ -300,8 +302,32 @@ def _summary_pace_items(ctx: BriefContext) -> list[str]:
 
 
 def _summary_extra_items(ctx: BriefContext) -> list[str]:
-    """Sentences contributed by later sections (statistics, progress, scenarios) when their data exist."""
-    return []
+    """Sentences from the statistics and the scenario, when their data exist."""
+    out = []
+    if _has_obs(ctx):
+        o = ctx.observations
+        q = o[(o["region"] == "衢州市") & o["selected"].astype(bool) & (o["comparability"] == "comparable")]
+        later = q[(q["source_kind"] != "plan") & (q["year"] > 2022) & (q["year"] <= ctx.year)]
+        n_later = later["indicator"].nunique()
+        out.append(f"数据：衢州市 {ctx.points['code'].nunique()} 项指标中，截至{ctx.year}年有2022年以后可比统计数据的"
+                   f"<b>{n_later}</b> 项；其余指标只能依据规划基期与目标作路径和情景分析。第三部分列出了向统计部门"
+                   f"提出的数据需求清单。")
+    try:
+        res = scenario_result(ctx)
+        a = res.attainment
+        a = a[a["target_year"].notna()]
+        met = int((a["status"] == "met").sum())
+        no_path = int((a["status"] == "no_path").sum())
+        extra = f"，{no_path} 个因缺少基期值等原因无法计算" if no_path else ""
+        out.append(f"情景：在“{html.escape(scenario_label(ctx))}”下，{len(a)} 个有数值的目标中 <b>{met}</b> 个如期达到"
+                   f"{extra}（第四部分）。")
+    except Exception as exc:  # a brief without a usable scenario still gets its other sections
+        out.append(f"情景分析未能完成：{html.escape(str(exc)[:120])}")
+    number_findings = ctx.audit[ctx.audit["kind"] == "number_differs"] if ctx.audit is not None else []
+    for _, f in getattr(number_findings, "iterrows", lambda: [])():
+        out.append(f"注意：{html.escape(str(f.get('subject', '')))} 的目标在{html.escape(str(f['body_location']))}与"
+                   f"{html.escape(str(f['annex_location']))}中数值不同，需以正式解释为准。")
+    return out
 
 
 def method_and_provenance(ctx: BriefContext, params: dict) -> HTML:
@@ -315,3 +341,158 @@ def method_and_provenance(ctx: BriefContext, params: dict) -> HTML:
         + "<h3>运行参数</h3>" + fmt.table(p)
         + f"<p class='note'>本次运行保存的数据文件：{html.escape('、'.join(ctx.saved))}。</p>"
     )
+
+
+# ----------------------------------------------------------------------------- statistics
+
+SOURCE_KIND_ZH = {"plan": "规划文本", "official": "官方发布", "yearbook": "统计年鉴", "unofficial": "非官方转载",
+                  "researcher": "研究人员录入"}
+COMPARABILITY_ZH = {"comparable": "可比", "related": "相关但不可比"}
+RULE_ZH = {"pin": "研究人员指定", "official over unofficial": "官方优先于非官方", "later vintage": "较新版本优先",
+           "more precise": "精度较高者优先", "source kind": "按来源类型", "file order": "按文件顺序"}
+CONFLICT_STATUS_ZH = {"conflict": "数值不同", "rounding": "仅舍入不同", "same": "相同"}
+# The shipped statistics state their caveats in English; the brief says the gist in Chinese.
+CAVEAT_ZH = [("extracted from 中国科技统计年鉴", "取自《中国科技统计年鉴》表格"),
+             ("aggregator site", "聚合网站转载，引用前请与官方来源核对"),
+             ("third-party mirror", "第三方镜像转载，引用前请与官方来源核对"),
+             ("unofficial copy", "非官方转载，引用前请与官方来源核对"),
+             ("no URL", "存档无网址")]
+
+
+def caveat_zh(text) -> str:
+    """Chinese gist of a statistics caveat (the original stays in the CSV beside the brief)."""
+    t = "" if text is None or (isinstance(text, float) and pd.isna(text)) else str(text)
+    for prefix, zh in CAVEAT_ZH:
+        if t.startswith(prefix):
+            return zh
+    return t
+
+
+def _has_obs(ctx: BriefContext) -> bool:
+    return ctx.observations is not None and len(ctx.observations) > 0
+
+
+def coverage_chart(ctx: BriefContext, region: str = "衢州市"):
+    from qzlib.stats import plot_coverage
+
+    fig = plot_coverage(ctx.observations, regions=[region], lang="zh")
+    fig.set_size_inches(7.2, 4.2)
+    for ax in fig.axes:
+        ax.tick_params(labelsize=6.5)
+        ax.title.set_fontsize(9)
+    for text in fig.legends[0].get_texts() if fig.legends else []:
+        text.set_fontsize(6.5)
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    return fig
+
+
+def region_figures(ctx: BriefContext, region: str = "衢州市") -> HTML:
+    """Every figure held for the region beyond the plan's own baseline, with its source."""
+    if not _has_obs(ctx):
+        return HTML("<p>尚无统计数据。</p>")
+    o = ctx.observations
+    o = o[(o["region"] == region) & (o["source_kind"] != "plan") & o["selected"].astype(bool)]
+    o = o.sort_values(["indicator", "year"])
+    df = pd.DataFrame({
+        "指标": o["indicator_name_zh"], "年份": o["year"].astype(int), "数值": o["value"].map(fmt.num),
+        "单位": o["unit"], "来源类型": o["source_kind"].map(SOURCE_KIND_ZH).fillna(o["source_kind"]),
+        "与规划指标的关系": o["comparability"].map(COMPARABILITY_ZH).fillna("参考"),
+        "来源": o["source"].astype(str).str.slice(0, 40), "提示": o["caveat"].map(caveat_zh),
+    })
+    ctx.save(f"figures_{region}", df)
+    if df.empty:
+        return HTML(f"<p>除规划基期值外，暂无{html.escape(region)}的统计数据。</p>")
+    return HTML(fmt.table(df, numeric=("年份", "数值"), classes="figures"))
+
+
+def data_request_table(ctx: BriefContext, region: str = "衢州市") -> HTML:
+    from qzlib.stats import data_requests
+
+    df = data_requests(ctx.observations, ctx.indicators, ctx.year, region=region, lang="zh")
+    ctx.save("data_requests", df)
+    if df.empty:
+        return HTML("<p>截至报告年份，规划指标的数据已齐备。</p>")
+    show_df = df.sort_values(["优先级", "指标代码"], kind="stable")[["优先级", "指标", "已有年份", "请求", "可支持的分析"]]
+    show_df = show_df.rename(columns={"请求": "需要的数据"})
+    return HTML(fmt.table(show_df, numeric=("优先级",), classes="requests"))
+
+
+def conflicts_table(ctx: BriefContext) -> HTML:
+    path = ctx.processed_dir / "conflicts.csv"
+    if not path.is_file():
+        return HTML("")
+    c = pd.read_csv(path)
+    c = c[c["status"] != "same"]
+    if c.empty:
+        return HTML("<p>同一地区、指标、年份的不同来源数值一致。</p>")
+    df = pd.DataFrame({"地区": c["region"], "指标": c["indicator"], "年份": c["year"].astype(int),
+                       "情况": c["status"].map(CONFLICT_STATUS_ZH).fillna(c["status"]),
+                       "各来源数值": c["values"].astype(str), "采用": c["selected_value"].map(fmt.num),
+                       "规则": c["rule"].map(RULE_ZH).fillna(c["rule"])})
+    ctx.save("conflicts", df)
+    return HTML(fmt.table(df, numeric=("年份", "采用"), classes="conflicts"))
+
+
+# ----------------------------------------------------------------------------- scenarios
+
+STATUS_ZH = {"met": "达到", "missed": "未达到", "no_path": "无路径", "not_assessed": "不评估"}
+
+
+def scenario_result(ctx: BriefContext, name: str | None = None):
+    """Run a scenario once per brief (cached on the context)."""
+    from qzlib.scenarios import load, run
+
+    name = name or ctx.scenario
+    cache = ctx.__dict__.setdefault("_scenario_results", {})
+    if name not in cache:
+        cache[name] = run(load(name, ctx.scenarios_dir), ctx.points, ctx.observations, ctx.processed_dir)
+    return cache[name]
+
+
+def scenario_assumptions(ctx: BriefContext) -> HTML:
+    res = scenario_result(ctx)
+    df = res.assumptions_table()
+    ctx.save("scenario_assumptions", df)
+    widths = {"对象": "26%", "类别": "8%", "假设": "30%"}
+    return HTML(f"<p>{html.escape(res.scenario.description)}</p>" + fmt.table(df, classes="assumptions", widths=widths))
+
+
+def scenario_attainment(ctx: BriefContext) -> HTML:
+    res = scenario_result(ctx)
+    a = res.attainment
+    a = a[a["target_year"].notna()]
+    df = pd.DataFrame({
+        "指标": a["name_zh"], "单位": a["unit"], "目标年": a["target_year"].astype(int),
+        "目标": a["target"].map(fmt.num), "情景值": a["value"].map(fmt.num),
+        "结果": a["status"].map(STATUS_ZH).fillna(a["status"]),
+        "差距": [fmt.MISSING if pd.isna(g) else f"{g:+.1f}%" for g in a["gap_pct"]],
+        "首次达到": a["first_year_reached"].map(lambda v: fmt.MISSING if pd.isna(v) else str(int(v))),
+        "说明": a["reason"].fillna(""),
+    })
+    ctx.save("scenario_attainment", df)
+    colour = {"达到": "rag-green", "未达到": "rag-red"}
+    return HTML(fmt.table(df, numeric=("目标年", "目标", "情景值", "差距", "首次达到"), classes="attain",
+                          row_class=lambda r: colour.get(r["结果"], "rag-grey")))
+
+
+def scenario_chart(ctx: BriefContext):
+    from qzlib.scenarios import plot_paths
+
+    return plot_paths(scenario_result(ctx), ncols=4)
+
+
+def scenario_comparison(ctx: BriefContext) -> HTML:
+    """Which targets each scenario meets (shown when several scenarios are run together)."""
+    from qzlib.scenarios import compare
+
+    names = [ctx.scenario, *[n for n in ctx.compare if n != ctx.scenario]]
+    table = compare([scenario_result(ctx, n) for n in names])
+    df = pd.DataFrame({"指标": table["name_zh"], "目标年": table["target_year"].astype(int),
+                       "目标": table["target"].map(fmt.num)})
+    for n in names:
+        df[n] = [f"{STATUS_ZH.get(s, s)}（{fmt.num(v)}）" if s in ("met", "missed") else STATUS_ZH.get(s, s)
+                 for s, v in zip(table[n], table[f"{n}_value"])]
+    ctx.save("scenario_comparison", df)
+    met = {n: int((table[n] == "met").sum()) for n in names}
+    lead = "；".join(f"{n}：{k}/{len(table)} 项达到" for n, k in met.items())
+    return HTML(f"<p>{html.escape(lead)}。</p>" + fmt.table(df, numeric=("目标年", "目标"), classes="compare"))

@@ -32,12 +32,18 @@ def pct(value, digits: int = 1, signed: bool = True) -> str:
     return f"{value * 100:{'+' if signed else ''}.{digits}f}%"
 
 
-def table(df: pd.DataFrame, numeric: tuple[str, ...] = (), classes: str = "", row_class=None) -> str:
+def table(df: pd.DataFrame, numeric: tuple[str, ...] = (), classes: str = "", row_class=None,
+          widths: dict[str, str] | None = None) -> str:
     """An HTML table that fits the page: escaped text, right-aligned numbers, '—' for missing.
 
-    ``row_class`` maps a row to a CSS class (e.g. a RAG colour) or ''.
+    ``row_class`` maps a row to a CSS class (e.g. a RAG colour) or ''; ``widths`` fixes
+    the share of the page width some columns take (the rest share what is left).
     """
     cols = list(df.columns)
+    colgroup = ""
+    if widths:
+        colgroup = "<colgroup>" + "".join(f'<col style="width:{widths[c]}">' if c in widths else "<col>"
+                                          for c in cols) + "</colgroup>"
     head = "".join(f'<th class="{"num" if c in numeric else ""}">{html.escape(str(c))}</th>' for c in cols)
     rows = []
     for _, row in df.iterrows():
@@ -48,4 +54,4 @@ def table(df: pd.DataFrame, numeric: tuple[str, ...] = (), classes: str = "", ro
             text = MISSING if (v is None or (isinstance(v, float) and math.isnan(v))) else str(v)
             cells.append(f'<td class="{"num" if c in numeric else ""}">{html.escape(text)}</td>')
         rows.append(f'<tr class="{cls}">{"".join(cells)}</tr>')
-    return f'<table class="{classes}"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    return f'<table class="{classes}">{colgroup}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'

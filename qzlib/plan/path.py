@@ -1,0 +1,58 @@
+"""The plan's implied path: steady growth from the baseline through each milestone target.
+
+This is what the targets imply, not data: between two milestones the value grows at one
+constant rate (geometric interpolation; linear when a value is not positive). The pace
+per segment shows how the plan spreads the effort (2.7 → 3.0 → 3.4 back-loads it:
++0.10 then +0.20 points a year).
+"""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+
+def anchors(points: pd.DataFrame, code: str) -> list[tuple[int, float]]:
+    """(year, value) of the baseline and of every numeric target, in year order."""
+    g = points[(points["code"] == code) & points["value"].notna()]
+    g = g[g["qualifier"].isin(["exact", "approx"])]
+    return sorted((int(y), float(v)) for y, v in zip(g["year"], g["value"]))
+
+
+def plan_path(points: pd.DataFrame, code: str) -> pd.Series:
+    """Yearly values between the first and last anchor; empty if fewer than two anchors.
+
+    >>> pts = pd.DataFrame({"code": ["x"] * 3, "year": [2022, 2025, 2027], "value": [119.0, 160.0, 195.0],
+    ...                     "qualifier": ["exact"] * 3})
+    >>> [round(float(v), 2) for v in plan_path(pts, "x")[[2023, 2025, 2026]]]
+    [131.34, 160.0, 176.64]
+    """
+    a = anchors(points, code)
+    if len(a) < 2:
+        return pd.Series(dtype=float, name=code)
+    values: dict[int, float] = {}
+    for (y0, v0), (y1, v1) in zip(a, a[1:]):
+        for y in range(y0, y1 + 1):
+            f = (y - y0) / (y1 - y0)
+            values[y] = v0 * (v1 / v0) ** f if v0 > 0 and v1 > 0 else v0 + (v1 - v0) * f
+    s = pd.Series(values, name=code, dtype=float)
+    s.index.name = "year"
+    return s
+
+
+def milestone_paces(points: pd.DataFrame, code: str) -> list[dict]:
+    """Pace each segment requires: from_year, to_year, from_value, to_value, cagr, points_per_year.
+
+    >>> pts = pd.DataFrame({"code": ["rd"] * 3, "year": [2022, 2025, 2027], "value": [2.7, 3.0, 3.4],
+    ...                     "qualifier": ["exact"] * 3})
+    >>> [round(s["points_per_year"], 2) for s in milestone_paces(pts, "rd")]
+    [0.1, 0.2]
+    """
+    a = anchors(points, code)
+    out = []
+    for (y0, v0), (y1, v1) in zip(a, a[1:]):
+        n = y1 - y0
+        cagr = (v1 / v0) ** (1 / n) - 1 if v0 > 0 and v1 > 0 else math.nan
+        out.append({"from_year": y0, "to_year": y1, "from_value": v0, "to_value": v1, "cagr": cagr,
+                    "points_per_year": (v1 - v0) / n})
+    return out
