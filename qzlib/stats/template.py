@@ -101,16 +101,16 @@ def _region_sheet(ws, codes: list[str], n_codes: int) -> None:
     code_dv = DataValidation(type="list", formula1=f"'{LIST_SHEET}'!$A$2:$A${n_codes + 1}", allow_blank=True,
                              showErrorMessage=True, errorTitle="指标代码", error="请从下拉列表选择方案指标代码")
     year_dv = DataValidation(type="whole", operator="between", formula1=str(schema.FIRST_YEAR), formula2="2035",
-                             showErrorMessage=True, errorTitle="年份", error="年份须为整数，如 2023")
+                             allow_blank=True, showErrorMessage=True, errorTitle="年份", error="年份须为整数，如 2023")
     value_dvs = {
         "share": DataValidation(type="decimal", operator="between", formula1="0", formula2="100",
-                                showErrorMessage=True, errorTitle="数值", error="比重须在 0—100 之间，只填数字",
+                                allow_blank=True, showErrorMessage=True, errorTitle="数值", error="比重须在 0—100 之间，只填数字",
                                 promptTitle="数值", prompt="只填数字；不写“约”“%”", showInputMessage=True),
         "nonneg": DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0",
-                                 showErrorMessage=True, errorTitle="数值", error="只填不小于 0 的数字",
+                                 allow_blank=True, showErrorMessage=True, errorTitle="数值", error="只填不小于 0 的数字",
                                  promptTitle="数值", prompt="只填数字；不写“约”“左右”", showInputMessage=True),
         "any": DataValidation(type="decimal", operator="between", formula1="-1000000000", formula2="1000000000",
-                              showErrorMessage=True, errorTitle="数值", error="只填数字",
+                              allow_blank=True, showErrorMessage=True, errorTitle="数值", error="只填数字",
                               promptTitle="数值", prompt="只填数字（降幅为正数）", showInputMessage=True),
     }
     unit_dvs: dict[str, DataValidation] = {}
@@ -126,15 +126,16 @@ def _region_sheet(ws, codes: list[str], n_codes: int) -> None:
                                            showErrorMessage=True, errorTitle="单位",
                                            error=f"{code} 的单位只能是：{'、'.join(units)}")
             ws.add_data_validation(unit_dvs[key])
+        first = row
         for year in YEARS:
             ws.append([code, s.name_zh, year, None, s.unit, None, None, None, None, None])
-            code_dv.add(f"A{row}")
-            year_dv.add(f"C{row}")
-            kind = "share" if s.kind == "share" else ("nonneg" if s.kind in mapping.NON_NEGATIVE else "any")
-            value_dvs[kind].add(f"D{row}")
-            unit_dvs[key].add(f"E{row}")
             ws[f"D{row}"].fill = ENTRY_FILL
             row += 1
+        kind = "share" if s.kind == "share" else ("nonneg" if s.kind in mapping.NON_NEGATIVE else "any")
+        value_dvs[kind].add(f"D{first}:D{row - 1}")
+        unit_dvs[key].add(f"E{first}:E{row - 1}")
+    code_dv.add(f"A2:A{row - 1}")
+    year_dv.add(f"C2:C{row - 1}")
     for col, width in zip("ABCDEFGHIJ", WIDTHS):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "D2"
