@@ -64,7 +64,7 @@ def plan_observations(indicators: pd.DataFrame | None) -> pd.DataFrame:
             continue
         raw = str(ind.get(f"raw_{base}", "") or "").strip()
         number, _ = read.parse_number(raw.removesuffix("%").strip()) if raw else (None, None)
-        published = read._plain(number) if number is not None else repr(float(value))
+        published = read.plain_number(number) if number is not None else repr(float(value))
         name = str(ind.get("name_zh", "") or s.name_zh)
         qualifier = ind.get(f"qualifier_{base}")
         qualifier = "" if qualifier is None or pd.isna(qualifier) else str(qualifier)

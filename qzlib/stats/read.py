@@ -444,7 +444,7 @@ def _normalise(frame: pd.DataFrame, table: Table, file: str, source_kind: str | 
             "selected": False,
             "file": file,
             "row": table.records[i].row,
-            "value_published": _plain(r["number"]),
+            "value_published": plain_number(r["number"]),
             "unit_published": r["unit"],
             "source_code": r["indicator"],
             "origin": r["origin"] or ("" if table.records[i].sheet is None else
@@ -453,6 +453,6 @@ def _normalise(frame: pd.DataFrame, table: Table, file: str, source_kind: str | 
     return pd.DataFrame(rows, columns=schema.OBS_COLUMNS)
 
 
-def _plain(number: Decimal) -> str:
+def plain_number(number: Decimal) -> str:
     """Decimal as written, without exponent ('2125.20' stays, '1.2E+2' becomes '120')."""
     return format(number, "f")
