@@ -14,6 +14,11 @@ Two passes, both matching by text similarity (difflib), never by hand-made pairs
 Findings: ``number_differs``, ``unit_differs``, ``wording_differs``, ``cumulative_vs_rate``.
 Cumulative checks that add up are listed too (status ``consistent``) so a reader sees
 what was checked; every other finding has status ``differs`` or ``ambiguous``.
+
+Each finding is said twice from the same facts: ``detail`` (English, for the terminal and
+the tests) and ``detail_zh`` (plain Chinese for the brief). ``body_excerpt`` and
+``annex_excerpt`` cut the quotes to about :data:`EXCERPT_WIDTH` characters around the part
+that differs, at clause boundaries where possible, so the brief's table fits an A4 page.
 """
 from __future__ import annotations
 
@@ -24,10 +29,13 @@ import pandas as pd
 
 from qzlib.catalogue import by_code, match_code
 from qzlib.numbers import fold, to_base_unit
-from qzlib.plan.targets import _strip_subject, find_targets
+from qzlib.plan.targets import TOKEN, _bracket_depth, _masked, _strip_subject, find_targets
 
 COLUMNS = ["finding_id", "kind", "subject", "body_quote", "body_location", "annex_quote", "annex_location",
-           "detail", "status"]
+           "detail", "status", "detail_zh", "body_excerpt", "annex_excerpt"]
+EXCERPT_WIDTH = 60  # characters of an excerpt, ellipses included
+ELLIPSIS = "…"
+_CUT_AFTER = "，、；。：,;:"
 NAME_MATCH = 0.6  # similarity needed to pair a body subject with an uncoded indicator name
 CLAUSE_MATCH = 0.5  # similarity needed to call two clauses the same statement
 _PUNCT = re.compile(r"[，。；、：,.;:\s“”\"《》（）()]")
@@ -48,8 +56,8 @@ def _bare_name(name: str) -> str:
     return _strip_subject(bare) or bare
 
 
-def diff_text(body: str, annex: str, gap: int = 4) -> str:
-    """'正文「经费」→附件「费用」; …' for every span that differs (near spans merged)."""
+def diff_spans(body: str, annex: str, gap: int = 4) -> list[tuple[int, int, int, int]]:
+    """(i1, i2, j1, j2) for every span where ``body[i1:i2]`` became ``annex[j1:j2]`` (near spans merged)."""
     sm = SequenceMatcher(None, body, annex, autojunk=False)
     spans: list[list[int]] = []
     for op, i1, i2, j1, j2 in sm.get_opcodes():
@@ -59,7 +67,146 @@ def diff_text(body: str, annex: str, gap: int = 4) -> str:
             spans[-1][1], spans[-1][3] = i2, j2
         else:
             spans.append([i1, i2, j1, j2])
-    return "; ".join(f"正文「{body[i1:i2]}」→附件「{annex[j1:j2]}」" for i1, i2, j1, j2 in spans)
+    return [tuple(s) for s in spans]
+
+
+def diff_text(body: str, annex: str, gap: int = 4) -> str:
+    """'正文「经费」→附件「费用」; …' for every span that differs (near spans merged)."""
+    return "; ".join(f"正文「{body[i1:i2]}」→附件「{annex[j1:j2]}」"
+                     for i1, i2, j1, j2 in diff_spans(body, annex, gap))
+
+
+def diff_text_zh(body: str, annex: str, gap: int = 4) -> str:
+    """The spans of :func:`diff_spans` as a Chinese clause: 正文“经费”，附件作“费用”；…
+
+    A shared stretch no longer than the differing text on either side of it is said as part of
+    one replacement (a title and a document number that share only their year read as one
+    change, not as two fragments)."""
+    merged: list[list[int]] = []
+    for span in diff_spans(body, annex, gap):
+        if merged:
+            prev = merged[-1]
+            shared = span[0] - prev[1]
+            if shared <= _longest(prev) and shared <= _longest(span):
+                prev[1], prev[3] = span[1], span[3]
+                continue
+        merged.append(list(span))
+    parts = []
+    for i1, i2, j1, j2 in merged:
+        b, a = body[i1:i2], annex[j1:j2]
+        if b and a:
+            parts.append(f"正文{_q(b)}，附件作{_q(a)}")
+        elif b:
+            parts.append(f"正文有{_q(b)}，附件没有")
+        else:
+            parts.append(f"附件有{_q(a)}，正文没有")
+    return "；".join(parts)
+
+
+def _longest(span) -> int:
+    return max(span[1] - span[0], span[3] - span[2])
+
+
+def _q(text: str) -> str:
+    """Quote for Chinese prose; a text already in “” stays as it is, 「」 when it holds “” inside."""
+    if re.fullmatch("“[^“”]*”", text):
+        return text
+    return f"「{text}」" if re.search("[“”]", text) else f"“{text}”"
+
+
+def _with_unit(raw: str, unit: str) -> str:
+    """An annex cell with its column's unit: 28 → 28万元/亩; 1/3左右 → 1/3左右（%）."""
+    if unit and unit not in raw:
+        return f"{raw}{unit}" if re.fullmatch(r"\d+(?:\.\d+)?", raw) else f"{raw}（{unit}）"
+    return raw
+
+
+def _loc_zh(location: str) -> str:
+    """'正文 二（三）8' → '正文二（三）8': Chinese prose has no spaces."""
+    return location.replace(" ", "")
+
+
+def _num_zh(v: float) -> str:
+    return _num(v).replace("-", "−")
+
+
+def _delta_zh(v: float) -> str:
+    return ("＋" if v >= 0 else "−") + _num(abs(v))
+
+
+def _span_of(text: str, *needles: str) -> tuple[int, int]:
+    """Smallest span holding the first needle and, nearest to it, each other needle found in ``text``.
+
+    Positions are looked up in the folded text (same length), so full-width digits match."""
+    t = fold(text)
+    found = [fold(n) for n in needles if n and fold(n) in t]
+    if not found:
+        return 0, 0
+    anchor = found[0]
+    best = None
+    for m in re.finditer(re.escape(anchor), t):
+        lo, hi = m.start(), m.end()
+        for other in found[1:]:
+            starts = [o.start() for o in re.finditer(re.escape(other), t)]
+            s0 = min(starts, key=lambda s: min(abs(s - lo), abs(s + len(other) - hi)))
+            lo, hi = min(lo, s0), max(hi, s0 + len(other))
+        if best is None or hi - lo < best[1] - best[0]:
+            best = (lo, hi)
+    return best
+
+
+def excerpt(text: str, start: int, end: int, width: int = EXCERPT_WIDTH) -> str:
+    """At most ``width`` characters of ``text`` (ellipses included) around ``text[start:end]``.
+
+    Whole text when it fits. Otherwise whole clauses around the focus are kept, added on the
+    side that keeps the focus nearest the middle, and … marks each cut; a focus clause too
+    long for that is cut by characters, centred on the focus."""
+    if len(text) <= width:
+        return text
+    start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
+    end = max(end, start)
+    mask, depth = _masked(text), _bracket_depth(text)
+    cuts = sorted({0, len(text)} | {i + 1 for i, ch in enumerate(text)
+                                      if ch in _CUT_AFTER and not mask[i] and depth[i] == 0})
+
+    def size(lo: int, hi: int) -> int:
+        return len(_trim(text, lo, hi)) + (lo > 0) + (hi < len(text))
+
+    lo = max(c for c in cuts if c <= start)
+    hi = min(c for c in cuts if c >= end and c > lo)
+    if size(lo, hi) > width:
+        keep = width - 2  # room for two ellipses
+        lo = start if end - start > keep else (start + end) // 2 - keep // 2
+        lo = max(0, min(lo, len(text) - keep))
+        hi = lo + keep
+        if lo == 0:
+            hi = width - 1  # one ellipsis only
+        elif hi == len(text):
+            lo = len(text) - (width - 1)
+        return _wrap(text, lo, hi, trim=False)
+    while True:
+        options = []
+        left = max((c for c in cuts if c < lo), default=None)
+        right = min((c for c in cuts if c > hi), default=None)
+        # grow on the side that keeps the focus nearest the middle
+        if left is not None and size(left, hi) <= width:
+            options.append((abs((start - left) - (hi - end)), left, hi))
+        if right is not None and size(lo, right) <= width:
+            options.append((abs((start - lo) - (right - end)), lo, right))
+        if not options:
+            return _wrap(text, lo, hi)
+        _, lo, hi = min(options)
+
+
+def _trim(text: str, lo: int, hi: int) -> str:
+    """The piece, without a clause mark left dangling before a cut."""
+    piece = text[lo:hi]
+    return piece.rstrip("，、；：,;:") if hi < len(text) else piece
+
+
+def _wrap(text: str, lo: int, hi: int, trim: bool = True) -> str:
+    piece = _trim(text, lo, hi) if trim else text[lo:hi]
+    return (ELLIPSIS if lo > 0 else "") + piece + (ELLIPSIS if hi < len(text) else "")
 
 
 def _differs_in_numerals(a: str, b: str) -> bool:
@@ -104,6 +251,9 @@ def audit(targets: pd.DataFrame, indicators: pd.DataFrame, paragraphs, annex_row
     findings: list[dict] = []
     findings += _body_vs_indicators(targets, indicators, annex1_label)
     findings += _body_vs_rows(paragraphs, annex_rows)
+    for f in findings:
+        f["body_excerpt"] = excerpt(f["body_quote"], *f.pop("body_focus"))
+        f["annex_excerpt"] = excerpt(f["annex_quote"], *f.pop("annex_focus"))
     out = pd.DataFrame(findings, columns=COLUMNS[1:])
     out.insert(0, "finding_id", [f"A{i:02d}" for i in range(1, len(out) + 1)])
     return out
@@ -120,7 +270,9 @@ def _body_vs_indicators(targets: pd.DataFrame, indicators: pd.DataFrame, label: 
         if rec is None:
             continue
         loc = f"{label} 第{rec['number']}行"
-        common = {"subject": rec["name_zh"], "body_quote": t["sentence"], "body_location": t["location"]}
+        common = {"subject": rec["name_zh"], "body_quote": t["sentence"], "body_location": t["location"],
+                  "body_focus": _span_of(t["sentence"], t["raw"], t["subject"])}
+        bloc, aloc = _loc_zh(t["location"]), _loc_zh(loc)
         period = t["period"]
         year = int(period[3:]) if period.startswith("by_") and int(period[3:]) in years else None
         # name: one finding per (subject wording, indicator)
@@ -128,22 +280,32 @@ def _body_vs_indicators(targets: pd.DataFrame, indicators: pd.DataFrame, label: 
         if a not in b and b not in a and (t["subject"], rec["number"]) not in seen_names:
             seen_names.add((t["subject"], rec["number"]))
             out.append({**common, "kind": "wording_differs", "annex_quote": rec["name_zh"], "annex_location": loc,
-                        "detail": f"indicator named differently: {diff_text(a, b)}", "status": "differs"})
+                        "detail": f"indicator named differently: {diff_text(a, b)}", "status": "differs",
+                        "detail_zh": f"{bloc}称{_q(t['subject'])}，{aloc}指标名为{_q(rec['name_zh'])}："
+                                     f"{diff_text_zh(a, b)}，指标名称不一致。",
+                        "body_focus": _span_of(t["sentence"], t["subject"]),
+                        "annex_focus": (0, len(rec["name_zh"]))})
         _, annex_unit = (None, rec["unit"]) if rec["unit"] == "%" else to_base_unit(1.0, rec["unit"])
         if year is not None:
             av = rec[f"value_{year}"]
             quote = f"{rec['name_zh']}（{rec['unit']}）{year}年：{rec[f'raw_{year}']}"
             yloc = f"{loc} {year}年"
+            annex_zh = f"{aloc}{_q(rec['name_zh'])}{year}年目标为{_with_unit(rec[f'raw_{year}'], rec['unit'])}"
+            afocus = _span_of(quote, f"{year}年")
             if t["unit"] != annex_unit:
                 out.append({**common, "kind": "unit_differs", "annex_quote": quote, "annex_location": yloc,
                             "detail": f"body states {t['raw']} (unit {t['unit']}); annex column unit is "
-                                      f"{rec['unit']} (base unit {annex_unit})", "status": "differs"})
+                                      f"{rec['unit']} (base unit {annex_unit})", "status": "differs",
+                            "detail_zh": f"{bloc}写{_q(t['raw'])}，{annex_zh}，单位表述不一致。",
+                            "annex_focus": afocus})
             if pd.notna(av):
                 annex_base = av if rec["unit"] == "%" else to_base_unit(av, rec["unit"])[0]
                 if abs(annex_base - t["value"]) > 1e-9 * max(1.0, abs(annex_base)):
                     out.append({**common, "kind": "number_differs", "annex_quote": quote, "annex_location": yloc,
                                 "detail": f"body {t['raw']} vs annex {rec[f'raw_{year}']} ({rec['unit']})",
-                                "status": "differs"})
+                                "status": "differs",
+                                "detail_zh": f"{bloc}写{_q(t['raw'])}，{annex_zh}，数值不一致。",
+                                "annex_focus": afocus})
         if _is_cumulative(rec) and base_year is not None:
             out += _cumulative(t, rec, years, base_year, loc, common)
     return out
@@ -151,36 +313,51 @@ def _body_vs_indicators(targets: pd.DataFrame, indicators: pd.DataFrame, label: 
 
 def _cumulative(t: dict, rec: dict, years: list[int], base_year: int, loc: str, common: dict) -> list[dict]:
     quote = _annex1_quote(rec, years)
+    common = {**common, "annex_focus": (0, len(quote))}
+    bloc, aloc, unit = _loc_zh(t["location"]), _loc_zh(loc), rec["unit"]
     values = [(y, rec[f"value_{y}"]) for y in years if pd.notna(rec[f"value_{y}"])]
     if len(values) < 2:
         return []
     if t["period"] == "per_year":
-        rate, checks, ok = t["value"], [], True
-        for (y0, v0), (y1, v1) in zip(values, values[1:]):
+        rate, checks, checks_zh, ok = t["value"], [], [], True
+        for k, ((y0, v0), (y1, v1)) in enumerate(zip(values, values[1:])):
             implied = rate * (y1 - y0)
             good = abs((v1 - v0) - implied) < 1e-9
             ok &= good
             checks.append(f"{y0}→{y1}: {_num(rate)}/yr × {y1 - y0} = {_num(implied)} vs annex "
                           f"{_num(v0)}→{_num(v1)} (+{_num(v1 - v0)}) {'✓' if good else '✗'}")
+            checks_zh.append(f"{y0}—{y1}年{_num_zh(rate)}{unit}×{y1 - y0}年＝{_num_zh(implied)}{unit}，"
+                             f"与{aloc + '的' if k == 0 else ''}{_num_zh(v0)}→{_num_zh(v1)}"
+                             f"（{_delta_zh(v1 - v0)}）{'一致' if good else '不一致'}")
+        verdict = "年度目标与附件累计数相符" if ok else "年度目标与附件累计数不符"
         return [{**common, "kind": "cumulative_vs_rate", "annex_quote": quote, "annex_location": loc,
-                 "detail": "; ".join(checks), "status": "consistent" if ok else "differs"}]
+                 "detail": "; ".join(checks), "status": "consistent" if ok else "differs",
+                 "detail_zh": f"{bloc}为每年{t['subject']}{t['raw']}：{'；'.join(checks_zh)}，{verdict}。"}]
     if t["period"] in ("plan_period", "cumulative", f"by_{values[-1][0]}"):
         (_, first), (last_year, last) = values[0], values[-1]
         gain = last - first
         total = t["value"]
+        first_year = values[0][0]
         if abs(total - gain) < 1e-9:
             status, why = "consistent", f"stated total {_num(total)} = annex increase {_num(first)}→{_num(last)}"
+            why_zh = (f"{bloc}写{t['subject']}{t['raw']}，等于{aloc}{first_year}—{last_year}年的增量"
+                      f"（{_num_zh(first)}→{_num_zh(last)}，{_delta_zh(gain)}），一致。")
         elif abs(total - last) < 1e-9:
             status = "ambiguous"
             why = (f"stated {t['raw']} equals the annex's {last_year} stock ({_num(last)}), which includes the "
                    f"{base_year} base of {_num(first)}: only {_num(gain)} would be new; read as new additions, "
                    f"{t['raw']} would put the {last_year} stock at {_num(first + total)}")
+            why_zh = (f"{bloc}写{t['subject']}{t['raw']}，恰等于{aloc}的{last_year}年累计数{_num_zh(last)}{unit}"
+                      f"（含{base_year}年基数{_num_zh(first)}{unit}，新增仅{_num_zh(gain)}{unit}）；"
+                      f"若理解为新增，则{last_year}年将为{_num_zh(first + total)}{unit}，口径有歧义。")
         else:
             status = "differs"
             why = (f"stated {t['raw']} matches neither the annex increase ({_num(gain)}) nor the "
                    f"{last_year} stock ({_num(last)})")
+            why_zh = (f"{bloc}写{t['subject']}{t['raw']}，既不等于{aloc}的增量（{_delta_zh(gain)}），"
+                      f"也不等于{last_year}年累计数{_num_zh(last)}{unit}，数值不一致。")
         return [{**common, "kind": "cumulative_vs_rate", "annex_quote": quote, "annex_location": loc,
-                 "detail": why, "status": status}]
+                 "detail": why, "status": status, "detail_zh": why_zh}]
     return []
 
 
@@ -240,7 +417,10 @@ def _body_vs_rows(paragraphs, annex_rows) -> list[dict]:
                 if score < CLAUSE_MATCH:
                     out.append({**common, "kind": "wording_differs", "subject": rec["heading"],
                                 "detail": f"clause in {aloc} has no close counterpart in {para.location} "
-                                          f"(nearest body clause quoted): 「{clause}」"})
+                                          f"(nearest body clause quoted): 「{clause}」",
+                                "detail_zh": f"{_loc_zh(aloc)}的{_q(clause)}在{_loc_zh(para.location)}中"
+                                             f"没有相近的表述（最接近的是{_q(best)}）。",
+                                "body_focus": (0, len(best)), "annex_focus": (0, len(clause))})
                     continue
                 out += _compare_clause(best, clause, rec["heading"], common)
     return out
@@ -249,22 +429,35 @@ def _body_vs_rows(paragraphs, annex_rows) -> list[dict]:
 def _compare_clause(body: str, annex: str, heading: str, common: dict) -> list[dict]:
     out = []
     bt, at = find_targets(body), find_targets(annex)
+    bloc, aloc = _loc_zh(common["body_location"]), _loc_zh(common["annex_location"])
     for b, a in zip(bt, at):
         subject = b.subject or heading
+        focus = {"body_focus": _span_of(body, b.raw, b.subject), "annex_focus": _span_of(annex, a.raw, a.subject)}
         if b.unit != a.unit:
-            out.append({**common, "kind": "unit_differs", "subject": subject,
-                        "detail": f"body {b.raw} ({b.unit}) vs annex {a.raw} ({a.unit})"})
+            out.append({**common, **focus, "kind": "unit_differs", "subject": subject,
+                        "detail": f"body {b.raw} ({b.unit}) vs annex {a.raw} ({a.unit})",
+                        "detail_zh": f"{bloc}为{subject}{b.raw}，{aloc}为{a.raw}，单位不一致。"})
         elif abs(b.value - a.value) > 1e-9 * max(1.0, abs(b.value)):
-            out.append({**common, "kind": "number_differs", "subject": subject,
-                        "detail": f"{subject}: body {b.raw} vs annex {a.raw}"})
+            out.append({**common, **focus, "kind": "number_differs", "subject": subject,
+                        "detail": f"{subject}: body {b.raw} vs annex {a.raw}",
+                        "detail_zh": f"{bloc}为{subject}{b.raw}，{aloc}为{a.raw}，数值不一致。"})
     if len(bt) != len(at):
+        listed = [("、".join(f.raw for f in found) or "无") for found in (bt, at)]
         out.append({**common, "kind": "number_differs", "subject": heading,
                     "detail": f"body states {len(bt)} number(s) ({', '.join(f.raw for f in bt)}), annex "
-                              f"{len(at)} ({', '.join(f.raw for f in at)})"})
+                              f"{len(at)} ({', '.join(f.raw for f in at)})",
+                    "detail_zh": f"{bloc}列出{len(bt)}个数字（{listed[0]}），{aloc}列出{len(at)}个"
+                                 f"（{listed[1]}），数字个数不一致。",
+                    "body_focus": _span_of(body, *(f.raw for f in bt[len(at):])),
+                    "annex_focus": _span_of(annex, *(f.raw for f in at[len(bt):]))})
     mb, ma = _mask_numbers(_norm(body)), _mask_numbers(_norm(annex))
     if mb != ma:
+        spans = diff_spans(body, annex)
         out.append({**common, "kind": "wording_differs", "subject": heading,
-                    "detail": diff_text(body, annex)})
+                    "detail": diff_text(body, annex),
+                    "detail_zh": f"对照{bloc}与{aloc}：{diff_text_zh(body, annex)}，表述不一致。",
+                    "body_focus": (spans[0][0], spans[-1][1]) if spans else (0, 0),
+                    "annex_focus": (spans[0][2], spans[-1][3]) if spans else (0, 0)})
     return out
 
 
