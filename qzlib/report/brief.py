@@ -254,16 +254,17 @@ def audit_table(ctx: BriefContext) -> HTML:
     a = ctx.audit
     if a is None or a.empty:
         return HTML("<p>正文与附件之间未发现不一致之处。</p>")
+    status_zh = {"differs": "不一致", "ambiguous": "口径有歧义", "consistent": "相符"}
     df = pd.DataFrame({
-        "#": range(1, len(a) + 1),
-        "类型": a["kind"].map(AUDIT_KINDS_ZH).fillna(a["kind"]),
-        "事项": a["subject"],
-        "正文（位置）": a["body_quote"].astype(str) + "（" + a["body_location"].astype(str) + "）",
-        "附件（位置）": a["annex_quote"].astype(str) + "（" + a["annex_location"].astype(str) + "）",
-        "说明": a["detail"],
+        "编号": a["finding_id"],
+        "类型": a["kind"].map(AUDIT_KINDS_ZH).fillna(a["kind"]) + "（" + a["status"].map(status_zh).fillna("") + "）",
+        "正文摘录": a["body_excerpt"],
+        "附件摘录": a["annex_excerpt"],
+        "说明": a["detail_zh"],
     })
     ctx.save("audit_findings", df)
-    return HTML(fmt.table(df, numeric=("#",), classes="audit"))
+    widths = {"编号": "6%", "类型": "10%", "正文摘录": "25%", "附件摘录": "22%"}
+    return HTML(fmt.table(df, classes="audit", widths=widths))
 
 
 # ----------------------------------------------------------------------------- summary & appendix
