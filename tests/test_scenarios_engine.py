@@ -198,8 +198,8 @@ def test_trend_assumption_uses_the_forecast_contract(points, monkeypatch):
         path[k] = path["mean"] + d
     calls = []
 
-    def fake_fit(series, horizon_to, method):
-        calls.append((list(series.index), horizon_to, method))
+    def fake_fit(series, horizon_to, method, **bounds):
+        calls.append((list(series.index), horizon_to, method, bounds))
         return SimpleNamespace(status="ok", path=path)
 
     monkeypatch.setattr(forecast, "fit", fake_fit, raising=False)
@@ -207,14 +207,38 @@ def test_trend_assumption_uses_the_forecast_contract(points, monkeypatch):
                         "year": [2021, 2022, 2023], "value": [2.94, 3.11, 3.20], "selected": True})
     r = run(scen("assumptions:\n  rd_intensity: {follow: trend, series: {indicator: rd_gdp_pct, region: 浙江省},"
                  " method: drift, rationale: r}\n"), points, obs)
-    assert calls == [([2021, 2022, 2023], 2030, "drift")]
+    assert calls == [([2021, 2022, 2023], 2030, "drift", {"lower": 0.0, "upper": 100.0})]
     assert r.paths.loc["rd_intensity", 2022] == 2.7  # the plan baseline anchors the path
     assert r.paths.loc["rd_intensity", 2025] == pytest.approx(3.2)
     assert r.band("lo95").loc["rd_intensity", 2025] == pytest.approx(3.0)
     assert r.attainment.set_index(["code", "target_year"]).loc[("rd_intensity", 2025), "lo80"] == pytest.approx(3.1)
 
-    monkeypatch.setattr(forecast, "fit", lambda *a: SimpleNamespace(status="insufficient", path=None),
+    monkeypatch.setattr(forecast, "fit", lambda *a, **k: SimpleNamespace(status="insufficient", path=None,
+                                                                         reason="数据不足：仅有 1 个"),
                         raising=False)
     r2 = run(scen("assumptions:\n  rd_intensity: {follow: trend, rationale: r}\n"), points, obs)
     assert r2.paths.loc["rd_intensity"].isna().all()
-    assert "insufficient" in r2.reasons["rd_intensity"]
+    assert "insufficient" in r2.reasons["rd_intensity"] and "仅有 1 个" in r2.reasons["rd_intensity"]
+
+
+def test_trend_with_the_real_model_on_a_synthetic_quzhou_series(points):
+    pytest.importorskip("qzlib.forecast.trend")
+    # synthetic 衢州 history ending at the plan's 2022 baseline (tests only)
+    obs = pd.DataFrame({"indicator": ["rd_intensity"] * 6, "region": ["衢州市"] * 6,
+                        "year": list(range(2019, 2025)), "value": [2.2, 2.35, 2.5, 2.7, 2.8, 2.95],
+                        "selected": True})
+    r = run(scen("assumptions:\n  rd_intensity: {follow: trend, method: linear, rationale: r}\n"), points, obs)
+    row = r.paths.loc["rd_intensity"]
+    assert row[2022] == 2.7 and row[2023] == 2.8 and row[2024] == 2.95  # observed years kept as observed
+    assert row.loc[2025:2030].notna().all() and row[2030] > row[2025] > 2.95
+    lo95, lo80, hi80, hi95 = (r.band(b).loc["rd_intensity", 2027] for b in ("lo95", "lo80", "hi80", "hi95"))
+    assert lo95 <= lo80 <= row[2027] <= hi80 <= hi95 and hi95 > lo95
+    assert np.isnan(r.band("lo80").loc["rd_intensity", 2023])  # no fan over observed years
+    assert "趋势模型外推" in r.assumptions_table()["假设"].str.cat()
+
+
+def test_trend_on_the_shipped_statistics_says_why_there_is_no_path(points, obs):
+    pytest.importorskip("qzlib.forecast.trend")
+    r = run(scen("assumptions:\n  per_mu_value_added: {follow: trend, rationale: r}\n"), points, obs)
+    assert r.paths.loc["per_mu_value_added"].isna().all()
+    assert "数据不足" in r.reasons["per_mu_value_added"]

@@ -49,7 +49,7 @@ def test_fan_drawn_where_a_trend_drives_the_path(monkeypatch):
     path = pd.DataFrame({"mean": np.linspace(2.8, 3.5, 8)}, index=range(2023, 2031))
     for k, d in [("lo80", -0.1), ("hi80", 0.1), ("lo95", -0.2), ("hi95", 0.2)]:
         path[k] = path["mean"] + d
-    monkeypatch.setattr(forecast, "fit", lambda s, h, m: SimpleNamespace(status="ok", path=path), raising=False)
+    monkeypatch.setattr(forecast, "fit", lambda s, h, m, **k: SimpleNamespace(status="ok", path=path), raising=False)
     obs = pd.DataFrame({"indicator": ["rd_gdp_pct"] * 3, "region": ["浙江省"] * 3,
                         "year": [2021, 2022, 2023], "value": [2.94, 3.11, 3.20], "selected": True})
     r = run(parse("name: t\ndescription: 测试\nauthor: t\nbase_year: 2022\nassumptions:\n"

@@ -340,17 +340,22 @@ class Engine:
         return self._rates[key]
 
     def trend(self, code: str, spec: dict):
+        """The trend model's forecast of the series named in ``spec`` (cached per series)."""
         series_spec = spec.get("series") or {}
         indicator = series_spec.get("indicator", code)
         region = series_spec.get("region", "衢州市")
         method = spec.get("method", "auto")
-        key = (indicator, region, method)
+        key = (code, indicator, region, method)
         if key not in self._trends:
-            from qzlib.forecast import fit
+            try:
+                from qzlib.forecast import fit
+            except ImportError:  # the package may not re-export it
+                from qzlib.forecast.trend import fit
 
             s = reference_series(self.observations, indicator, region)
-            self._trends[key] = fit(s, int(YEARS[-1]), method)
-        return self._trends[key], indicator, region, method
+            upper = catalogue.get(code).upper_limit
+            self._trends[key] = fit(s, int(YEARS[-1]), method, lower=0.0, upper=upper)
+        return self._trends[key]
 
     def component_index(self, name: str, spec: dict, base_year: int, file=None) -> np.ndarray:
         t = self.t - base_year
@@ -387,12 +392,18 @@ class Engine:
             ref = spec["reference"]
             r = self.rate(ref, file, f"assumptions.{code}.reference")
             v = b + r * t if ref.get("measure") == "points" else b * (1 + r) ** t
-        else:  # trend
-            fc, *_ = self.trend(code, spec)
+        else:  # trend: observed history up to its last year, then the model's path and fan
+            fc = self.trend(code, spec)
             if getattr(fc, "status", "ok") != "ok":
-                return None, None, "trend", "趋势模型数据不足（insufficient），不外推"
+                why = getattr(fc, "reason", "") or "数据不足"
+                return None, None, "trend", f"趋势模型未外推（insufficient）：{why}"
             path = fc.path
             v = np.full(len(YEARS), np.nan)
+            hist = getattr(fc, "history", None)
+            if hist is not None and len(hist):
+                hy = np.asarray(hist.index, int)
+                keep = (hy >= YEARS[0]) & (hy <= YEARS[-1])
+                v[hy[keep] - YEARS[0]] = np.asarray(hist, float)[keep]
             bands = {k: np.full(len(YEARS), np.nan) for k in BANDS}
             yrs = np.asarray(path.index, int)
             sel = (yrs >= YEARS[0]) & (yrs <= YEARS[-1])
