@@ -1,0 +1,68 @@
+"""Benchmark the trend methods of qzlib.forecast on yearly series in the M3 long format.
+
+Prints sMAPE, MASE and 80 %/95 % interval coverage per method and for the default
+(``auto``), then the run time; the LAST line is a JSON object for the default method.
+Intervals are calibrated only on pseudo-origins inside each training part.
+
+Example:  .venv/bin/python bench/forecast.py --data bench/data/m3_yearly_dev.csv --last 8
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog="Data columns: series,category,t,year,split,value (split = train|test). "
+               "sMAPE and MASE are averaged over series (MASE scaled by the full training history); "
+               "coverage is the share of test values inside the interval.",
+    )
+    ap.add_argument("--data", required=True, type=Path, help="long-format CSV to score")
+    ap.add_argument("--last", type=int, default=None, metavar="N",
+                    help="models see only each series' last N training points")
+    ap.add_argument("--workers", type=int, default=2, help="processes (at most 2)")
+    ap.add_argument("--write-calibration", action="store_true",
+                    help="also (re)build qzlib's shipped interval table from this file's TRAINING rows")
+    args = ap.parse_args(argv)
+
+    import pandas as pd
+    from tqdm import tqdm
+
+    from qzlib.errors import InputError
+    from qzlib.forecast import calibration, evaluate
+
+    start = time.time()
+    try:
+        df = evaluate.read_long(args.data)
+    except InputError as err:
+        print(err, file=sys.stderr)
+        return 2
+    bar = lambda it, total=None: tqdm(it, total=total, file=sys.stderr, desc="series", leave=False)  # noqa: E731
+    workers = max(1, min(args.workers, 2))
+    scores, _, _ = evaluate.run(df, last=args.last, workers=workers, progress=bar)
+    seconds = time.time() - start
+
+    pd.set_option("display.width", 120)
+    mode = f"last {args.last} training points" if args.last else "full training histories"
+    print(f"{args.data.name}: {scores['series'].max()} series, {mode}, horizon "
+          f"{int(df[df.split == 'test'].groupby('series').size().max())}")
+    print(scores.sort_values("smape").round({"smape": 2, "mase": 3, "coverage80": 3, "coverage95": 3})
+          .to_string())
+    print(f"default method: {evaluate.DEFAULT}; run time {seconds:.1f} s")
+    if args.write_calibration:
+        calibration.build_shipped(args.data, workers=workers)
+        print(f"wrote {calibration.SHIPPED}")
+    d = scores.loc[evaluate.DEFAULT]
+    print(json.dumps({"smape": round(float(d.smape), 3), "mase": round(float(d.mase), 4),
+                      "coverage80": round(float(d.coverage80), 4), "coverage95": round(float(d.coverage95), 4),
+                      "series": int(d.series), "seconds": round(seconds, 1)}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,177 @@
+"""Point forecasts of the trend families, on years that may have gaps.
+
+Each family is a function ``(years, values, future_years) -> point forecasts``. The
+regression families (drift, linear, log-linear) use the years themselves, so a gap in the
+record is simply a longer step; the state-space families (damped ETS, Theta) assume one
+value a year and are only offered when the years are consecutive.
+
+Minimum lengths are ours, not the library's: statsmodels happily fits a damped trend
+(five parameters: alpha, beta, phi and two initial states) to five points and warns
+about nothing. Few parameters win on short annual series (M3/M4 evidence), so the
+richer families wait for more data.
+"""
+from __future__ import annotations
+
+import warnings
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+
+# Fewer points than this and no trend is fitted at all ("insufficient data").
+MIN_POINTS_ANY = 3
+# Minimum number of observations per family, chosen so that every family keeps at
+# least ~2 observations per estimated parameter (drift/linear/log: 2; Theta: SES alpha,
+# level and OLS slope; damped ETS: alpha, beta, phi, initial level and slope).
+MIN_POINTS = {
+    "naive": 3,
+    "drift": 3,
+    "linear": 3,
+    "loglinear": 3,
+    "theta": 6,
+    "damped": 10,
+}
+FAMILIES = tuple(MIN_POINTS)
+NAMES_ZH = {
+    "naive": "不变（最新值外推）",
+    "drift": "带漂移随机游走",
+    "linear": "线性趋势",
+    "loglinear": "对数线性趋势（恒定增速）",
+    "theta": "Theta 法",
+    "damped": "阻尼趋势指数平滑",
+    "combo": "组合预测",
+}
+
+
+def _naive(t, y, tf):
+    return np.full(len(tf), y[-1])
+
+
+def _drift(t, y, tf):
+    slope = (y[-1] - y[0]) / (t[-1] - t[0])
+    return y[-1] + slope * (tf - t[-1])
+
+
+def _ols(t, y, tf):
+    X = sm.add_constant(t - t[-1], has_constant="add")
+    res = sm.OLS(y, X).fit()
+    Xf = sm.add_constant(tf - t[-1], has_constant="add")
+    return res.predict(Xf)
+
+
+def _linear(t, y, tf):
+    return _ols(t, y, tf)
+
+
+def _loglinear(t, y, tf):
+    # exp of the fitted log line: the median path of constant-percentage growth.
+    return np.exp(_ols(t, np.log(y), tf))
+
+
+def _theta(t, y, tf):
+    from statsmodels.tsa.forecasting.theta import ThetaModel
+
+    h = int(tf[-1] - t[-1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = ThetaModel(np.asarray(y, float), period=1, deseasonalize=False).fit()
+        f = np.asarray(res.forecast(h))
+    return f[(tf - t[-1] - 1).astype(int)]
+
+
+def _damped(t, y, tf):
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    h = int(tf[-1] - t[-1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = ETSModel(np.asarray(y, float), error="add", trend="add", damped_trend=True).fit(
+            disp=False, maxiter=200
+        )
+        f = np.asarray(res.forecast(h))
+    if not np.all(np.isfinite(f)):
+        raise FloatingPointError("damped ETS gave non-finite forecasts")
+    return f[(tf - t[-1] - 1).astype(int)]
+
+
+_FUNCS: dict[str, Callable] = {
+    "naive": _naive,
+    "drift": _drift,
+    "linear": _linear,
+    "loglinear": _loglinear,
+    "theta": _theta,
+    "damped": _damped,
+}
+
+# Combinations: (aggregate, members). Members that are not eligible for a series or fail
+# to fit drop out; the median of two is their mean.
+COMBOS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "combo": ("median", ("naive", "drift", "theta", "damped")),
+}
+
+
+def eligible(t: np.ndarray, y: np.ndarray) -> list[str]:
+    """Families that may be fitted to these points (length, gaps, sign)."""
+    n = len(y)
+    if n < MIN_POINTS_ANY:
+        return []
+    consecutive = bool(np.all(np.diff(t) == 1))
+    out = []
+    for fam, m in MIN_POINTS.items():
+        if n < m:
+            continue
+        if fam in ("theta", "damped") and not consecutive:
+            continue
+        if fam == "loglinear" and not np.all(y > 0):
+            continue
+        out.append(fam)
+    return out
+
+
+def family_paths(t, y, tf, families=None) -> dict[str, np.ndarray]:
+    """Point forecasts of every eligible family for the years ``tf`` (failures left out)."""
+    t = np.asarray(t, float)
+    y = np.asarray(y, float)
+    tf = np.asarray(tf, float)
+    out = {}
+    for fam in eligible(t, y):
+        if families is not None and fam not in families:
+            continue
+        try:
+            f = np.asarray(_FUNCS[fam](t, y, tf), float)
+        except Exception:  # non-convergence etc.: the family is simply not available
+            continue
+        if np.all(np.isfinite(f)):
+            out[fam] = f
+    return out
+
+
+def combine(paths: dict[str, np.ndarray], name: str = "combo") -> np.ndarray | None:
+    """The combination ``name`` of the available family paths (None if no member)."""
+    agg, members = COMBOS[name]
+    got = [paths[m] for m in members if m in paths]
+    if not got:
+        return None
+    return (np.median if agg == "median" else np.mean)(got, axis=0)
+
+
+def point_forecast(method: str, t, y, tf) -> np.ndarray:
+    """Point forecasts of one family or combination for the years ``tf``."""
+    if method in COMBOS:
+        paths = family_paths(t, y, tf, families=set(COMBOS[method][1]))
+        f = combine(paths, method)
+        if f is None:
+            raise ValueError(f"no member of {method} could be fitted")
+        return f
+    paths = family_paths(t, y, tf, families={method})
+    if method not in paths:
+        raise ValueError(f"{method} is not available for this series")
+    return paths[method]
+
+
+def as_arrays(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Years and values of the non-missing points, sorted by year."""
+    s = pd.to_numeric(series, errors="coerce").dropna()
+    s = s[~s.index.duplicated(keep="last")].sort_index()
+    return s.index.to_numpy(dtype=float), s.to_numpy(dtype=float)
