@@ -10,7 +10,7 @@ SCENARIO ?= plan_path
 FONT_DIR := $(VENV)/share/qz-fonts
 FONT   := $(FONT_DIR)/wqy-microhei.ttc
 SUDO   := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
-APT_PACKAGES := poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libfontconfig1 shared-mime-info
+APT_PACKAGES := poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 shared-mime-info
 
 .PHONY: setup system venv font brief ingest test bench clean-outputs lab
 
