@@ -1,0 +1,11 @@
+"""Trend models with calibrated intervals, and progress to target through four lenses.
+
+- :func:`fit` — one yearly series to a :class:`Forecast` (path with 80 %/95 % intervals,
+  predictive quantiles, fan chart).
+- :mod:`qzlib.forecast.progress` — ``assess``, ``progress_table``, ``plan_path``,
+  ``fan_charts`` and ``METHOD_NOTES_ZH``.
+- :mod:`qzlib.forecast.evaluate` — the held-out benchmark behind ``bench/forecast.py``.
+"""
+from qzlib.forecast.trend import Forecast, fit
+
+__all__ = ["Forecast", "fit"]

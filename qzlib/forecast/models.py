@@ -135,8 +135,12 @@ def family_paths(t, y, tf, families=None) -> dict[str, np.ndarray]:
     y = np.asarray(y, float)
     tf = np.asarray(tf, float)
     out = {}
+    flat = len(y) > 0 and np.ptp(y) == 0
     for fam in eligible(t, y):
         if families is not None and fam not in families:
+            continue
+        if flat:  # a constant series: statsmodels' Theta drifts off on it, so say "no change"
+            out[fam] = np.full(len(tf), y[-1])
             continue
         try:
             f = np.asarray(_FUNCS[fam](t, y, tf), float)

@@ -1,0 +1,458 @@
+"""Progress towards the plan's targets through four lenses, with the plan's implied pace.
+
+Lenses (each has its thresholds as named constants below; METHOD_NOTES_ZH describes them):
+
+1. Completion vs time (中期评估, "时间过半、任务过半"): completion = (actual - base) /
+   (target - base) against time progress = (year - base year) / (target year - base year).
+2. Observed vs required growth (Eurostat SDG monitoring; Open SDG sdg-build):
+   R = d * CAGR_obs / |CAGR_req|.
+3. Extrapolated ratio (UN Statistics Division, SDG progress chart): the latest value carried
+   at the observed CAGR to the target year; ratio = (projected - base) / (target - base).
+4. Probability of meeting the target, from the calibrated predictive distribution of
+   :func:`qzlib.forecast.fit` (needs at least three yearly values).
+
+Comparators: '≥' and '=' and '' mean "reach at least the target" (the plan's 达到/突破);
+'>' means strictly above (identical for a continuous forecast, and for a count one more
+unit is needed only in lens 4's wording); '≈' (左右) counts as met within
+APPROX_TOLERANCE of the target. Every indicator of the family is stated so that a larger
+number is the achievement (a 降幅 decline indicator is a positive fall), so d = +1 unless
+the caller says otherwise.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+# ---- comparators and limits -------------------------------------------------------
+APPROX_TOLERANCE = 0.02      # '≈' (左右): met when within ±2 % of the target value
+NATURAL_LIMIT_KINDS = {"share": 100.0, "decline": 100.0}   # % indicators cannot exceed 100
+OBS_REGION = "衢州市"
+
+# ---- lens 1: completion vs time -----------------------------------------------------
+# On schedule when completion >= time progress (no slack, as in 时间过半、任务过半);
+# ahead when completion exceeds time progress by AHEAD_MARGIN or more (share of the gap).
+AHEAD_MARGIN = 0.10
+# ---- lens 2: observed vs required growth (Eurostat) -----------------------------------
+R_ON_TRACK = 0.95            # R >= 0.95: on track
+R_ACCELERATE = 0.60          # 0.60 <= R < 0.95: acceleration needed
+R_LIMITED = 0.0              # 0 <= R < 0.60: limited progress; R < 0: moving away
+# ---- lens 3: extrapolated ratio (UNSD) -----------------------------------------------
+X_ON_TRACK = 0.95            # ratio >= 0.95: on track
+X_ACCELERATE = 0.10          # 0.10 <= ratio < 0.95: acceleration needed; below: stagnation/regression
+# ---- lens 4: probability (likelihood words as in the IPCC calibrated language) --------
+P_LIKELY = 2 / 3             # P >= 2/3: likely to be met
+P_UNLIKELY = 1 / 3           # P < 1/3: unlikely; in between: about as likely as not
+MIN_POINTS_PROBABILITY = 3   # fewer yearly values: no forecast, no probability
+
+GREEN, AMBER, RED, GREY = "green", "amber", "red", "grey"
+COLOUR_HEX = {GREEN: "#2e8b57", AMBER: "#e0a100", RED: "#c0392b", GREY: "#9e9e9e"}
+COLOUR_ZH = {GREEN: "绿", AMBER: "黄", RED: "红", GREY: "灰"}
+
+METHOD_NOTES_ZH = f"""\
+| 视角 | 计算方法 | 判定标准（阈值） | 来源 |
+|---|---|---|---|
+| ① 完成度与时间进度 | 完成度 =（实际值 − 基期值）/（目标值 − 基期值）；时间进度 =（评估年 − 基期年）/（目标年 − 基期年） | 完成度 ≥ 时间进度 + {AHEAD_MARGIN:.0%}：超前（绿）；完成度 ≥ 时间进度：同步（绿）；完成度 < 时间进度：滞后（黄）；完成度 < 0：倒退（红） | 规划中期评估“时间过半、任务过半” |
+| ② 实际增速与所需增速之比 | R = d × 实际年均增速 / \\|所需年均增速\\|（d = +1，数值越大越好）；年均增速按复合增长率计 | 已达到目标：已达成（绿）；R ≥ {R_ON_TRACK}：进度正常（绿）；{R_ACCELERATE} ≤ R < {R_ON_TRACK}：需加快（黄）；0 ≤ R < {R_ACCELERATE}：进展有限（红）；R < 0：背离目标（红）。基期值与最新值须同号、非零，至少两个时点；占比类指标以 100% 为上限 | 欧盟统计局 SDG 监测方法（Open SDG sdg-build 实现） |
+| ③ 按实际增速外推 | 以最新值按实际年均增速推算至目标年；比值 =（推算值 − 基期值）/（目标值 − 基期值） | 比值 ≥ {X_ON_TRACK}：可如期实现（绿）；{X_ACCELERATE} ≤ 比值 < {X_ON_TRACK}：需加快（黄）；比值 < {X_ACCELERATE}：停滞或倒退（红） | 联合国统计司 SDG 进展图 |
+| ④ 达标概率 | 由校准后的趋势预测分布（至少 {MIN_POINTS_PROBABILITY} 个年度值）计算目标年达到目标的概率 | P ≥ 2/3：可能达成（绿）；1/3 ≤ P < 2/3：难以判断（黄）；P < 1/3：不太可能（红） | OECD“距目标距离”后期版本；可能性措辞参照 IPCC |
+
+比较符：“≥”“=”及未注明者按“达到或超过目标”判断；“>”按“超过目标”；“≈”（左右）在目标值 ±{APPROX_TOLERANCE:.0%} 以内即视为达到。\
+降幅类指标以降幅数值本身为成绩（越大越好）。定性目标（如“完成省下达任务”）不作量化评估，标为灰色。\
+规划隐含路径按基期值与各目标值之间的几何插值推算（非统计数据），用于显示规划本身的节奏：\
+例如研发费用占比 2.7 → 3.0（2025）→ 3.4（2027），即前三年每年 +0.10 个百分点、后两年每年 +0.20 个百分点，任务后移。\
+无观测值时只报告所需增速和规划路径，不做趋势判断。
+"""
+
+
+# ---- small pure helpers ---------------------------------------------------------------
+
+def cagr(v0: float, v1: float, years: float) -> float:
+    """Compound yearly growth from v0 to v1 over ``years``; NaN when undefined.
+
+    >>> round(cagr(119, 160, 3), 4)
+    0.1038
+    >>> math.isnan(cagr(0, 5, 3)), math.isnan(cagr(-1, 2, 3))
+    (True, True)
+    """
+    if years <= 0 or v0 is None or v1 is None or np.isnan(v0) or np.isnan(v1):
+        return float("nan")
+    if v0 == 0 or (v0 > 0) != (v1 > 0) or v1 == 0:
+        return float("nan")
+    g = (v1 / v0) ** (1.0 / years) - 1
+    return float(g if v0 > 0 else -g)  # for two negatives, growth towards zero is a rise
+
+
+def pace(v0: float, y0: int, v1: float, y1: int) -> tuple[float, float]:
+    """(points or units per year, CAGR) between two milestones.
+
+    >>> p, g = pace(2.7, 2022, 3.0, 2025); round(p, 3), round(g, 4)
+    (0.1, 0.0357)
+    >>> p, g = pace(3.0, 2025, 3.4, 2027); round(p, 3), round(g, 4)
+    (0.2, 0.0646)
+    """
+    if y1 <= y0:
+        return float("nan"), float("nan")
+    return (v1 - v0) / (y1 - y0), cagr(v0, v1, y1 - y0)
+
+
+def threshold(target: float, comparator: str) -> float:
+    """The value that counts as meeting the target under the comparator."""
+    if comparator == "≈":
+        return target - abs(target) * APPROX_TOLERANCE
+    return target
+
+
+def is_met(value: float, target: float, comparator: str, d: int = 1) -> bool:
+    if value is None or np.isnan(value):
+        return False
+    if d < 0:
+        return bool(value <= (target + abs(target) * APPROX_TOLERANCE if comparator == "≈" else target))
+    if comparator == ">":
+        return bool(value > target)
+    return bool(value >= threshold(target, comparator))
+
+
+# ---- the four lenses --------------------------------------------------------------------
+
+def lens_completion(base_year, base, target_year, target, year_obs, value, comparator="≥", d=1) -> dict:
+    """Lens 1: completion against time progress."""
+    time_p = (year_obs - base_year) / (target_year - base_year)
+    if is_met(value, target, comparator, d):
+        return dict(time_progress=time_p, completion=_safe_ratio(value - base, target - base),
+                    l1_label="已完成", l1_colour=GREEN)
+    if target == base:
+        return dict(time_progress=time_p, completion=float("nan"), l1_label="目标等于基期值，不适用",
+                    l1_colour=GREY)
+    comp = (value - base) / (target - base)
+    if comp < 0:
+        lab, col = "倒退", RED
+    elif comp >= time_p + AHEAD_MARGIN:
+        lab, col = "超前", GREEN
+    elif comp >= time_p:
+        lab, col = "同步", GREEN
+    else:
+        lab, col = "滞后", AMBER
+    return dict(time_progress=time_p, completion=comp, l1_label=lab, l1_colour=col)
+
+
+def lens_growth(base_year, base, target_year, target, year_obs, value, comparator="≥", d=1,
+                limit=None) -> dict:
+    """Lens 2: R = d * CAGR_obs / |CAGR_req| (Eurostat)."""
+    out = dict(cagr_obs=float("nan"), cagr_req=float("nan"), r_growth=float("nan"))
+    if is_met(value, target, comparator, d):
+        out.update(l2_label="已达成", l2_colour=GREEN)
+        return out
+    if year_obs <= base_year:
+        out.update(l2_label="仅有基期值，无法计算实际增速", l2_colour=GREY)
+        return out
+    if base == 0 or value == 0 or (base > 0) != (value > 0) or (base > 0) != (target > 0):
+        out.update(l2_label="基期值、最新值或目标值为零或符号不同，增速不可比", l2_colour=GREY)
+        return out
+    if limit is not None and target > limit:
+        out.update(l2_label=f"目标超过自然上限 {limit:g}", l2_colour=GREY)
+        return out
+    g_obs = cagr(base, value, year_obs - base_year)
+    g_req = cagr(base, target, target_year - base_year)
+    out.update(cagr_obs=g_obs, cagr_req=g_req)
+    if g_req == 0 or np.isnan(g_req):
+        out.update(l2_label="目标等于基期值，不适用", l2_colour=GREY)
+        return out
+    r = d * g_obs / abs(g_req)
+    out["r_growth"] = r
+    if r >= R_ON_TRACK:
+        out.update(l2_label="进度正常", l2_colour=GREEN)
+    elif r >= R_ACCELERATE:
+        out.update(l2_label="需加快", l2_colour=AMBER)
+    elif r >= R_LIMITED:
+        out.update(l2_label="进展有限", l2_colour=RED)
+    else:
+        out.update(l2_label="背离目标", l2_colour=RED)
+    return out
+
+
+def lens_extrapolate(base_year, base, target_year, target, year_obs, value, comparator="≥", d=1,
+                     limit=None) -> dict:
+    """Lens 3: latest value carried at the observed CAGR to the target year (UNSD)."""
+    out = dict(projected=float("nan"), ratio_extrap=float("nan"))
+    if is_met(value, target, comparator, d):
+        out.update(l3_label="已达成", l3_colour=GREEN)
+        return out
+    g = cagr(base, value, year_obs - base_year)
+    if np.isnan(g) or target == base:
+        out.update(l3_label="无法外推（仅基期值、零值或符号不同）", l3_colour=GREY)
+        return out
+    proj = value * (1 + g) ** (target_year - year_obs) if value > 0 else value * (1 - g) ** (target_year - year_obs)
+    if limit is not None:
+        proj = min(proj, limit)
+    ratio = (proj - base) / (target - base)
+    out.update(projected=proj, ratio_extrap=ratio)
+    if is_met(proj, target, comparator, d) or ratio >= X_ON_TRACK:
+        out.update(l3_label="可如期实现", l3_colour=GREEN)
+    elif ratio >= X_ACCELERATE:
+        out.update(l3_label="需加快", l3_colour=AMBER)
+    else:
+        out.update(l3_label="停滞或倒退", l3_colour=RED)
+    return out
+
+
+def lens_probability(history: pd.Series, target_year, target, comparator="≥", d=1, limit=None,
+                     lower=None) -> dict:
+    """Lens 4: probability of meeting the target from the calibrated forecast."""
+    from qzlib.forecast.trend import fit
+
+    out = dict(prob=float("nan"), forecast_method="", forecast_mean=float("nan"))
+    h = pd.Series(history).dropna()
+    if len(h) < MIN_POINTS_PROBABILITY:
+        out.update(l4_label=f"观测值少于 {MIN_POINTS_PROBABILITY} 个，不做概率判断", l4_colour=GREY)
+        return out
+    fc = fit(h, horizon_to=int(target_year), upper=limit, lower=lower)
+    if not fc.ok or int(target_year) not in fc.path.index:
+        out.update(l4_label="无法预测：" + fc.reason, l4_colour=GREY)
+        return out
+    thr = threshold(target, comparator)
+    p = fc.prob_at_least(int(target_year), thr) if d > 0 else fc.cdf(int(target_year), thr)
+    out.update(prob=p, forecast_method=fc.method, forecast_mean=float(fc.path.loc[int(target_year), "mean"]))
+    if p >= P_LIKELY:
+        out.update(l4_label="可能达成", l4_colour=GREEN)
+    elif p >= P_UNLIKELY:
+        out.update(l4_label="难以判断", l4_colour=AMBER)
+    else:
+        out.update(l4_label="不太可能", l4_colour=RED)
+    return out
+
+
+def _safe_ratio(a, b):
+    return float(a / b) if b not in (0, 0.0) and not np.isnan(b) else float("nan")
+
+
+def assess(base_year: int | None, base_value: float | None, target_year: int, target_value: float | None,
+           observations: pd.Series | None = None, year: int | None = None, *, comparator: str = "≥",
+           qualifier: str = "exact", kind: str = "level", higher_is_better: bool = True) -> dict:
+    """Assess one indicator against one target through all four lenses.
+
+    ``observations`` is a Series of observed values by year (the baseline year may be in
+    it); only years up to ``year`` are used. Returns a flat dict of numbers, Chinese
+    labels and colour keys (green/amber/red/grey), plus a plain ``note``.
+    """
+    d = 1 if higher_is_better else -1
+    limit = NATURAL_LIMIT_KINDS.get(kind)
+    lower = 0.0 if kind in ("share", "count", "ratio", "level", "decline") else None
+    obs = pd.Series(dtype=float) if observations is None else pd.to_numeric(pd.Series(observations),
+                                                                            errors="coerce").dropna()
+    obs.index = [int(i) for i in obs.index]
+    obs = obs[~obs.index.duplicated(keep="last")].sort_index()
+    if year is not None:
+        obs = obs[obs.index <= year]
+    row = dict(target_year=target_year, target_value=target_value, base_year=base_year, base_value=base_value,
+               comparator=comparator or "≥", qualifier=qualifier, latest_year=np.nan, latest_value=np.nan,
+               n_obs=int(len(obs)))
+    blank = {f"l{i}_label": "" for i in range(1, 5)} | {f"l{i}_colour": GREY for i in range(1, 5)}
+    row.update(blank)
+    if qualifier == "qualitative" or target_value is None or pd.isna(target_value):
+        msg = "定性目标，无量化目标值，不作评估" if qualifier == "qualitative" else "目标值缺失，不作评估"
+        row.update({f"l{i}_label": msg for i in range(1, 5)}, note=msg)
+        return row
+    comparator = comparator or "≥"
+    if limit is not None and target_value > limit:
+        msg = f"目标值 {target_value:g} 超过自然上限 {limit:g}，请核对"
+        row.update({f"l{i}_label": msg for i in range(1, 5)}, note=msg)
+        return row
+    # The baseline is a published figure: use it as a point of the history when the
+    # observations do not already hold that year.
+    hist = obs.copy()
+    if base_year is not None and base_value is not None and not pd.isna(base_value) and base_year not in hist.index:
+        hist.loc[int(base_year)] = float(base_value)
+        hist = hist.sort_index()
+    if year is not None:
+        hist = hist[hist.index <= year]
+    later = hist[hist.index > (base_year if base_year is not None else -10**9)]
+    if base_value is None or pd.isna(base_value):
+        msg = "缺少基期值，前三个视角无法计算"
+        row.update(l1_label=msg, l2_label=msg, l3_label=msg)
+        row.update(lens_probability(hist, target_year, target_value, comparator, d, limit, lower))
+        row["note"] = msg
+        if len(hist):
+            row.update(latest_year=int(hist.index[-1]), latest_value=float(hist.iloc[-1]))
+        return row
+    if later.empty:
+        msg = "只有基期值、尚无后续观测值：只报告所需增速和规划路径，不做趋势判断"
+        row.update({f"l{i}_label": msg for i in range(1, 5)}, note=msg, latest_year=base_year,
+                   latest_value=float(base_value))
+        row.update(_required(base_year, base_value, target_year, target_value))
+        return row
+    ly, lv = int(later.index[-1]), float(later.iloc[-1])
+    row.update(latest_year=ly, latest_value=lv, note="")
+    row.update(lens_completion(base_year, base_value, target_year, target_value, ly, lv, comparator, d))
+    row.update(lens_growth(base_year, base_value, target_year, target_value, ly, lv, comparator, d, limit))
+    row.update(lens_extrapolate(base_year, base_value, target_year, target_value, ly, lv, comparator, d, limit))
+    row.update(lens_probability(hist, target_year, target_value, comparator, d, limit, lower))
+    row.update(_required(ly, lv, target_year, target_value))
+    if is_met(lv, target_value, comparator, d):
+        row["note"] = f"{ly} 年已达到目标"
+    return row
+
+
+def _required(y0, v0, target_year, target) -> dict:
+    """Pace needed from (y0, v0) to the target."""
+    p, g = pace(v0, y0, target, target_year)
+    return dict(required_pts_per_year=p, required_cagr=g)
+
+
+# ---- plan table helpers -------------------------------------------------------------------
+
+def milestones(points: pd.DataFrame, code: str) -> pd.DataFrame:
+    """Baseline and numeric targets of one indicator: columns year, role, value, comparator, qualifier."""
+    p = points[points["code"] == code].copy()
+    p = p.sort_values(["year", "role"]).reset_index(drop=True)
+    return p
+
+
+def plan_path(points: pd.DataFrame, code: str) -> pd.Series:
+    """The plan's implied yearly path between its milestones (NOT data).
+
+    Geometric interpolation between consecutive numeric milestones (baseline and
+    targets), i.e. a constant growth rate inside each segment; linear where a
+    milestone is zero or the signs differ. Years outside the milestones are absent.
+    """
+    m = milestones(points, code)
+    m = m[m["value"].notna() & (m["qualifier"] != "qualitative")]
+    m = m.drop_duplicates("year", keep="last").sort_values("year")
+    vals = {}
+    ys, vs = m["year"].astype(int).tolist(), m["value"].astype(float).tolist()
+    for (y0, v0), (y1, v1) in zip(zip(ys, vs), zip(ys[1:], vs[1:])):
+        for y in range(y0, y1 + 1):
+            f = (y - y0) / (y1 - y0)
+            if v0 > 0 and v1 > 0:
+                vals[y] = v0 * (v1 / v0) ** f
+            else:
+                vals[y] = v0 + (v1 - v0) * f
+    if len(ys) == 1:
+        vals[ys[0]] = vs[0]
+    s = pd.Series(vals, dtype=float, name=f"{code} 规划隐含路径")
+    s.index.name = "year"
+    return s
+
+
+def segment_paces(points: pd.DataFrame, code: str) -> pd.DataFrame:
+    """Pace the plan implies inside each milestone segment: points/yr and CAGR."""
+    m = milestones(points, code)
+    m = m[m["value"].notna()].drop_duplicates("year", keep="last").sort_values("year")
+    rows = []
+    recs = m[["year", "value"]].to_records(index=False)
+    for (y0, v0), (y1, v1) in zip(recs, recs[1:]):
+        p, g = pace(float(v0), int(y0), float(v1), int(y1))
+        rows.append(dict(code=code, from_year=int(y0), to_year=int(y1), from_value=float(v0), to_value=float(v1),
+                         pts_per_year=p, cagr=g))
+    return pd.DataFrame(rows, columns=["code", "from_year", "to_year", "from_value", "to_value",
+                                       "pts_per_year", "cagr"])
+
+
+def observed_series(observations: pd.DataFrame, code: str, region: str = OBS_REGION) -> pd.Series:
+    """Selected observed values of one indicator for one region, by year."""
+    if observations is None or observations.empty:
+        return pd.Series(dtype=float)
+    o = observations
+    mask = (o["region"] == region) & (o["indicator"] == code)
+    if "selected" in o.columns:
+        mask &= o["selected"].fillna(False).astype(bool)
+    s = o.loc[mask, ["year", "value"]].dropna()
+    s = s.drop_duplicates("year", keep="last").set_index("year")["value"].astype(float).sort_index()
+    s.index = s.index.astype(int)
+    return s
+
+
+def progress_table(points: pd.DataFrame, observations: pd.DataFrame, year: int) -> pd.DataFrame:
+    """One row per indicator x target year with every lens, the paces and the plan path.
+
+    ``points``: the long plan table (code, number, name_zh, name_en, unit, kind, year, role,
+    value, raw, qualifier, comparator); ``observations``: region, indicator, year, value,
+    selected. Only observations up to ``year`` count.
+    """
+    rows = []
+    for code, p in points.groupby("code", sort=False):
+        p = p.sort_values("year")
+        info = p.iloc[0]
+        base = p[p["role"] == "baseline"]
+        by = int(base["year"].iloc[0]) if len(base) else None
+        bv = float(base["value"].iloc[0]) if len(base) and pd.notna(base["value"].iloc[0]) else None
+        obs = observed_series(observations, code)
+        path = plan_path(points, code)
+        segs = segment_paces(points, code).set_index("to_year") if bv is not None or len(p) > 1 else None
+        for _, t in p[p["role"] == "target"].iterrows():
+            r = assess(by, bv, int(t["year"]), None if pd.isna(t["value"]) else float(t["value"]), obs, year,
+                       comparator=t.get("comparator", "≥") or "≥", qualifier=t.get("qualifier", "exact"),
+                       kind=info["kind"])
+            seg = segs.loc[int(t["year"])] if segs is not None and int(t["year"]) in segs.index else None
+            r.update(
+                code=code, number=info.get("number"), name_zh=info.get("name_zh"), name_en=info.get("name_en"),
+                unit=info.get("unit"), kind=info["kind"], target_raw=t.get("raw"),
+                segment_from_year=None if seg is None else int(seg["from_year"]),
+                segment_pts_per_year=np.nan if seg is None else seg["pts_per_year"],
+                segment_cagr=np.nan if seg is None else seg["cagr"],
+                plan_path_value=float(path.get(year, np.nan)) if len(path) else np.nan,
+            )
+            r.setdefault("required_pts_per_year", np.nan)
+            r.setdefault("required_cagr", np.nan)
+            hl = _headline(r)
+            r.update(headline_lens=hl[0], headline_label=hl[1], headline_colour=hl[2])
+            rows.append(r)
+    cols = ["code", "number", "name_zh", "name_en", "unit", "kind", "target_year", "target_value", "target_raw",
+            "comparator", "qualifier", "base_year", "base_value", "latest_year", "latest_value", "n_obs",
+            "time_progress", "completion", "l1_label", "l1_colour",
+            "cagr_obs", "cagr_req", "r_growth", "l2_label", "l2_colour",
+            "projected", "ratio_extrap", "l3_label", "l3_colour",
+            "prob", "forecast_method", "forecast_mean", "l4_label", "l4_colour",
+            "segment_from_year", "segment_pts_per_year", "segment_cagr",
+            "required_pts_per_year", "required_cagr", "plan_path_value",
+            "headline_lens", "headline_label", "headline_colour", "note"]
+    out = pd.DataFrame(rows)
+    for c in cols:
+        if c not in out.columns:
+            out[c] = np.nan
+    return out[cols].reset_index(drop=True)
+
+
+HEADLINE_ORDER = ("l2", "l1", "l3", "l4")   # Eurostat's ratio first: it uses the target's own pace
+
+
+def _headline(r: dict) -> tuple[str, str, str]:
+    for lens in HEADLINE_ORDER:
+        if r.get(f"{lens}_colour") != GREY and r.get(f"{lens}_label"):
+            return lens, r[f"{lens}_label"], r[f"{lens}_colour"]
+    return "", r.get("l1_label", ""), GREY
+
+
+def fan_charts(points: pd.DataFrame, observations: pd.DataFrame, codes=None, horizon_to: int = 2027,
+               region: str = OBS_REGION) -> dict:
+    """Fan chart per indicator where a trend can be fitted: {code: Figure}.
+
+    The history is the region's selected observations plus the plan's baseline figure;
+    the plan path (dashed) and the numeric targets are marked.
+    """
+    import matplotlib.pyplot as plt
+
+    from qzlib.forecast.trend import fit
+
+    figs = {}
+    for code in codes or points["code"].drop_duplicates().tolist():
+        p = points[points["code"] == code]
+        if p.empty:
+            continue
+        info = p.iloc[0]
+        hist = observed_series(observations, code, region)
+        base = p[(p["role"] == "baseline") & p["value"].notna()]
+        if len(base) and int(base["year"].iloc[0]) not in hist.index:
+            hist.loc[int(base["year"].iloc[0])] = float(base["value"].iloc[0])
+            hist = hist.sort_index()
+        kind = info["kind"]
+        fc = fit(hist, horizon_to=horizon_to, upper=NATURAL_LIMIT_KINDS.get(kind), lower=0.0)
+        if not fc.ok:
+            continue
+        tg = p[(p["role"] == "target") & p["value"].notna()].set_index("year")["value"]
+        fig = fc.plot(plan_path=plan_path(points, code), targets=tg,
+                      title=f"{info.get('name_zh', code)}（{info.get('unit', '')}）")
+        plt.close(fig)
+        figs[code] = fig
+    return figs

@@ -1,0 +1,184 @@
+"""One indicator's trend forecast: the object notebooks and the brief use.
+
+``fit(series)`` chooses a method (by default the fixed robust combination, which
+forecast better than per-series selection on the M3 yearly benchmark; see
+bench/README.md), computes a yearly path to ``horizon_to`` and calibrated 80 %/95 %
+intervals, and keeps the whole predictive distribution (quantiles by year) so that the
+probability of reaching a target can be read off. Short series get the simple families
+only; fewer than three points get no trend at all.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from qzlib.forecast import calibration, models
+
+METHODS = ("auto", "select", "combo") + models.FAMILIES
+STATUS_OK = "ok"
+STATUS_INSUFFICIENT = "insufficient"
+
+
+@dataclass
+class Forecast:
+    """A fitted trend: history, yearly path with intervals, and its predictive quantiles."""
+
+    status: str                         # 'ok' | 'insufficient'
+    method: str                         # family or 'combo' actually used ('' if none)
+    reason: str                         # why this method / why no forecast (Chinese)
+    history: pd.Series                  # the points fitted (year index), gaps kept
+    path: pd.DataFrame                  # index year; mean, lo80, hi80, lo95, hi95
+    quantiles: pd.DataFrame = field(default_factory=pd.DataFrame)  # index year, columns LEVELS
+    members: tuple[str, ...] = ()       # families inside the combination
+    bounds: tuple[float | None, float | None] = (None, None)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == STATUS_OK
+
+    def cdf(self, year: int, value: float) -> float:
+        """P(outcome in ``year`` <= value) from the calibrated quantiles (linear in between)."""
+        if not self.ok or year not in self.quantiles.index:
+            return float("nan")
+        q = self.quantiles.loc[year].to_numpy(float)
+        lv = np.asarray(calibration.LEVELS)
+        if value <= q[0]:
+            return float(lv[0] * _tail(value, q[0], q[1], lv[0], lv[1]))
+        if value >= q[-1]:
+            return float(1 - (1 - lv[-1]) * _tail(-value, -q[-1], -q[-2], 1 - lv[-1], 1 - lv[-2]))
+        return float(np.interp(value, q, lv))
+
+    def prob_at_least(self, year: int, value: float) -> float:
+        """Probability that the outcome in ``year`` reaches ``value`` or more."""
+        p = 1 - self.cdf(year, value)
+        lo, hi = self.bounds
+        if hi is not None and value > hi:
+            return 0.0
+        return p
+
+    def ppf(self, year: int, u) -> np.ndarray:
+        """Inverse of :meth:`cdf`: quantiles at probabilities ``u`` (exponential tails)."""
+        q = self.quantiles.loc[year].to_numpy(float)
+        lv = np.asarray(calibration.LEVELS)
+        u = np.atleast_1d(np.asarray(u, float))
+        x = np.interp(u, lv, q)
+        w0 = max(q[1] - q[0], 1e-12) * lv[0] / (lv[1] - lv[0])
+        w1 = max(q[-1] - q[-2], 1e-12) * (1 - lv[-1]) / (lv[-1] - lv[-2])
+        low, high = u < lv[0], u > lv[-1]
+        x[low] = q[0] - w0 * np.log(lv[0] / np.clip(u[low], 1e-12, None))
+        x[high] = q[-1] + w1 * np.log((1 - lv[-1]) / np.clip(1 - u[high], 1e-12, None))
+        return x
+
+    def sample(self, n: int, seed: int | None = 0) -> pd.DataFrame:
+        """``n`` paths (rows) by year (columns) drawn from the calibrated distribution.
+
+        One uniform draw per path is used for every year (comonotone paths), which is
+        the right dependence for trend uncertainty: a path that is high in 2026 is high in
+        2027 too. Values are clipped to the natural bounds, if any.
+        """
+        if not self.ok:
+            return pd.DataFrame()
+        u = np.random.default_rng(seed).uniform(size=n)
+        df = pd.DataFrame({y: self.ppf(y, u) for y in self.quantiles.index})
+        lo, hi = self.bounds
+        return df.clip(lower=lo, upper=hi)
+
+    def plot(self, ax=None, plan_path=None, targets=None, title=None):
+        from qzlib.forecast.plot import fan_chart
+
+        return fan_chart(self, ax=ax, plan_path=plan_path, targets=targets, title=title)
+
+
+def _tail(x, q0, q1, l0, l1):
+    # Exponential tail beyond the outermost quantile, matched to the slope inside it.
+    width = max(q1 - q0, 1e-12)
+    return float(np.exp(-(q0 - x) / width * (l1 - l0) / l0))
+
+
+def _insufficient(hist: pd.Series, reason: str) -> Forecast:
+    cols = ["mean", "lo80", "hi80", "lo95", "hi95"]
+    return Forecast(STATUS_INSUFFICIENT, "", reason, hist, pd.DataFrame(columns=cols, dtype=float))
+
+
+def fit(series: pd.Series, horizon_to: int = 2027, method: str = "auto", *,
+        lower: float | None = None, upper: float | None = None,
+        table: calibration.CalibrationTable | None = None) -> Forecast:
+    """Fit a trend to a yearly series (index = year) and forecast to ``horizon_to``.
+
+    Missing values and gaps stay as they are (the regression families use the real
+    years; Theta and damped ETS need consecutive years). ``lower``/``upper`` are natural
+    bounds (e.g. 0 and 100 for a share); the log-linear family is only used on
+    strictly positive series. ``table`` overrides the shipped interval table.
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
+    hist = pd.to_numeric(pd.Series(series), errors="coerce").dropna()
+    hist.index = pd.Index([int(i) for i in hist.index], name="year")
+    hist = hist[~hist.index.duplicated(keep="last")].sort_index()
+    t, y = hist.index.to_numpy(float), hist.to_numpy(float)
+    n = len(y)
+    if n < models.MIN_POINTS_ANY:
+        return _insufficient(hist, f"数据不足：仅有 {n} 个年度观测值，少于 {models.MIN_POINTS_ANY} 个，不做趋势外推")
+    last = int(t[-1])
+    years = np.arange(last + 1, int(horizon_to) + 1)
+    if len(years) == 0:
+        return _insufficient(hist, f"最新观测年份 {last} 已不早于预测终点 {horizon_to}，无需外推")
+    avail = models.eligible(t, y)
+    notes = []
+    if not np.all(np.diff(t) == 1):
+        notes.append("年份有缺口，只用按实际年份回归的方法（漂移、线性、对数线性）")
+    if n < models.MIN_POINTS["theta"]:
+        notes.append(f"仅 {n} 个观测值，只用最简单的趋势（漂移/线性/对数线性）")
+
+    fam = models.family_paths(t, y, years)
+    paths = calibration.all_methods(fam)
+    chosen = method
+    if method == "auto":
+        chosen = "combo"
+        members = [m for m in models.COMBOS["combo"][1] if m in fam]
+        notes.insert(0, "默认采用稳健组合（各可用方法预测值的中位数），在 M3 年度数据基准测试中优于按单个序列挑选方法")
+    elif method == "select":
+        errs = calibration.origin_errors(t, y, window=None)
+        cands = [m for m in paths]
+        from qzlib.forecast.evaluate import select_method
+
+        best, why = select_method(errs, cands)
+        chosen = best or "combo"
+        notes.insert(0, f"按本序列滚动起点误差选择：{why}" if best else "序列太短，无法滚动检验，改用稳健组合")
+        members = [chosen] if chosen in fam else [m for m in models.COMBOS["combo"][1] if m in fam]
+    else:
+        if method not in paths:
+            why = f"方法 {method} 不适用于此序列（需至少 {models.MIN_POINTS.get(method, '?')} 个连续年份" + (
+                "、且全部为正值" if method == "loglinear" else "") + f"；可用：{', '.join(avail)}）"
+            return _insufficient(hist, why)
+        members = [method] if method in fam else [m for m in models.COMBOS[method][1] if m in fam]
+        notes.insert(0, f"按指定方法 {models.NAMES_ZH.get(method, method)}")
+    if chosen not in paths:
+        return _insufficient(hist, "没有可用的趋势方法：" + "；".join(notes))
+
+    table = table or calibration.shipped_table(n)
+    scale = calibration.scale_of(t, y)
+    h = (years - last).astype(int)
+    mean = paths[chosen]
+    q = mean[:, None] + table.offsets(chosen, h) * scale
+    q = np.sort(q, axis=1)
+    if lower is not None or upper is not None:
+        q = np.clip(q, lower, upper)
+        mean = np.clip(mean, lower, upper)
+    quant = pd.DataFrame(q, index=pd.Index(years, name="year"), columns=list(calibration.LEVELS))
+    lv = list(calibration.LEVELS)
+    path = pd.DataFrame({
+        "mean": mean,
+        "lo80": q[:, lv.index(0.1)], "hi80": q[:, lv.index(0.9)],
+        "lo95": q[:, lv.index(0.025)], "hi95": q[:, lv.index(0.975)],
+    }, index=quant.index)
+    if h.max() > calibration.HORIZON:
+        notes.append(f"超过 {calibration.HORIZON} 年的区间按期数线性放宽（未经检验）")
+    notes.append("区间按历史伪样本外误差校准（非模型自带区间）")
+    label = models.NAMES_ZH.get(chosen, chosen)
+    if chosen == "combo":
+        label += "（" + "、".join(models.NAMES_ZH[m] for m in members) + "）"
+    return Forecast(STATUS_OK, chosen, f"{label}：" + "；".join(notes), hist, path, quant, tuple(members),
+                    (lower, upper))

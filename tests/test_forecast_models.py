@@ -1,0 +1,125 @@
+"""Trend families and the Forecast object on synthetic series with known answers (tests only)."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from qzlib.forecast import fit, models
+
+
+def _s(values, start=2010, years=None):
+    return pd.Series(values, index=years if years is not None else range(start, start + len(values)), dtype=float)
+
+
+def test_pure_exponential_recovers_its_growth_rate():
+    s = _s([100 * 1.08 ** i for i in range(13)])          # 2010..2022
+    fc = fit(s, 2027, "loglinear")
+    assert fc.status == "ok" and fc.method == "loglinear"
+    m = fc.path["mean"]
+    assert m[2027] == pytest.approx(100 * 1.08 ** 17, rel=1e-9)
+    assert (m / m.shift()).dropna().to_numpy() == pytest.approx(1.08, rel=1e-9)
+
+
+def test_flat_series_gives_a_flat_forecast_for_every_family():
+    s = _s([5.0] * 12)
+    for method in ["naive", "drift", "linear", "loglinear", "theta", "damped", "auto"]:
+        fc = fit(s, 2027, method)
+        assert fc.ok, method
+        assert fc.path["mean"].to_numpy() == pytest.approx(5.0, abs=1e-6), method
+
+
+def test_linear_series_gives_a_linear_path():
+    s = _s([2 + 0.5 * i for i in range(10)])              # 2010..2019
+    for method in ["linear", "drift"]:
+        fc = fit(s, 2025, method)
+        expected = [2 + 0.5 * (y - 2010) for y in range(2020, 2026)]
+        assert fc.path["mean"].to_numpy() == pytest.approx(expected, rel=1e-9), method
+
+
+def test_fewer_than_three_points_is_insufficient_and_says_so():
+    for vals in ([], [3.0], [3.0, 3.2]):
+        fc = fit(_s(vals, 2021), 2027)
+        assert fc.status == "insufficient" and fc.path.empty
+        assert "数据不足" in fc.reason and f"{len(vals)} 个" in fc.reason
+
+
+def test_short_series_use_only_the_simplest_models():
+    s = _s([2.7, 2.8, 2.95, 3.0], 2021)
+    fc = fit(s, 2027)
+    assert fc.ok and set(fc.members) <= {"naive", "drift", "linear", "loglinear"}
+    assert "theta" not in fc.members and "damped" not in fc.members
+    damped = fit(_s([1, 2, 3, 4, 5.5], 2018), 2027, "damped")   # five points: refused, not fitted
+    assert damped.status == "insufficient" and "10" in damped.reason
+    assert models.MIN_POINTS["damped"] >= 2 * 5 and models.MIN_POINTS["theta"] > 4
+
+
+def test_gaps_are_kept_and_only_year_based_families_are_used():
+    years = [2012, 2013, 2015, 2016, 2019, 2020]
+    s = _s([1 + 0.3 * (y - 2012) for y in years], years=years)
+    fc = fit(s, 2024, "auto")
+    assert list(fc.history.index) == years                 # not filled
+    assert "theta" not in fc.members and "damped" not in fc.members
+    lin = fit(s, 2024, "linear")
+    assert lin.path["mean"][2024] == pytest.approx(1 + 0.3 * 12)
+    assert "缺口" in fc.reason
+    assert fit(s, 2024, "theta").status == "insufficient"
+
+
+def test_negative_values_and_zeros_never_reach_the_log_model():
+    neg = _s([-3.0, -2.0, -1.5, 0.5, 1.0, 2.0, 2.5, 3.5])
+    zero = _s([0.0, 1.0, 2.0, 2.5, 3.0, 4.0])
+    for s in (neg, zero):
+        assert "loglinear" not in models.eligible(*models.as_arrays(s))
+        assert fit(s, 2020, "loglinear").status == "insufficient"
+        fc = fit(s, 2020)
+        assert fc.ok and np.isfinite(fc.path.to_numpy()).all()
+
+
+def test_intervals_are_ordered_widen_with_horizon_and_respect_bounds():
+    rng = np.random.default_rng(1)
+    s = _s(60 + np.cumsum(rng.normal(2, 1.5, 14)))
+    fc = fit(s, 2030)
+    p = fc.path
+    assert (p["lo95"] <= p["lo80"]).all() and (p["lo80"] <= p["hi80"]).all() and (p["hi80"] <= p["hi95"]).all()
+    width = (p["hi80"] - p["lo80"]).to_numpy()
+    assert width[-1] > width[0] > 0
+    share = fit(_s([90, 93, 95, 97, 98.5, 99.5]), 2030, upper=100.0, lower=0.0)
+    assert share.path.to_numpy().max() <= 100.0
+    assert share.prob_at_least(2030, 100.5) == 0.0
+
+
+def test_probability_and_samples_follow_the_quantiles():
+    s = _s([10 + i for i in range(12)])
+    fc = fit(s, 2027)
+    mid = float(fc.path.loc[2027, "mean"])
+    lo, hi = fc.path.loc[2027, ["lo80", "hi80"]]
+    assert fc.prob_at_least(2027, lo) == pytest.approx(0.9, abs=1e-9)
+    assert fc.prob_at_least(2027, hi) == pytest.approx(0.1, abs=1e-9)
+    assert fc.prob_at_least(2027, mid - 100) > 0.99 and fc.prob_at_least(2027, mid + 100) < 0.01
+    draws = fc.sample(4000, seed=3)
+    assert list(draws.columns) == list(range(2022, 2028)) and len(draws) == 4000
+    assert ((draws[2027] >= lo) & (draws[2027] <= hi)).mean() == pytest.approx(0.8, abs=0.03)
+    assert fc.prob_at_least(2027, float(fc.ppf(2027, 0.01)[0])) == pytest.approx(0.99, abs=1e-6)
+
+
+def test_fan_chart_draws_chinese_without_missing_glyphs():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    s = _s([2.2, 2.35, 2.5, 2.7, 2.8, 2.95], 2019)
+    fc = fit(s, 2027, upper=100.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = fc.plot(plan_path=pd.Series({2022: 2.7, 2025: 3.0, 2027: 3.4}), targets={2025: 3.0, 2027: 3.4},
+                      title="研发费用占比（%）")
+        fig.canvas.draw()
+    texts = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert "实际值" in texts and "规划目标" in texts and "80% 区间" in texts
+
+
+def test_unknown_method_is_refused():
+    with pytest.raises(ValueError, match="method must be one of"):
+        fit(_s([1, 2, 3]), 2027, "arima")

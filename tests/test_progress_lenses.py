@@ -1,0 +1,142 @@
+"""The four progress lenses on the plan's own numbers (read from the document), checked by hand.
+
+Observed values after 2022 below are synthetic (tests only); baselines and targets come
+from the ingested plan table.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from qzlib.forecast import progress as P
+
+
+@pytest.fixture(scope="module")
+def points(processed_dir):
+    from qzlib.plan.tables import indicator_points, load_indicators
+
+    return indicator_points(load_indicators(processed_dir))
+
+
+def _obs(code, values: dict, region="衢州市"):
+    return pd.DataFrame({"region": region, "indicator": code, "year": list(values), "value": list(values.values()),
+                         "selected": True})
+
+
+def test_per_mu_value_added_needs_ten_point_four_percent_a_year(points):
+    seg = P.segment_paces(points, "per_mu_value_added").set_index("to_year")
+    assert seg.loc[2025, "from_value"] == 119 and seg.loc[2025, "to_value"] == 160
+    assert seg.loc[2025, "cagr"] == pytest.approx((160 / 119) ** (1 / 3) - 1) and round(seg.loc[2025, "cagr"], 3) == 0.104
+    path = P.plan_path(points, "per_mu_value_added")
+    assert path[2023] == pytest.approx(119 * (160 / 119) ** (1 / 3))
+    assert path[2025] == pytest.approx(160) and path[2027] == pytest.approx(195)
+
+
+def test_rd_intensity_back_loads_the_effort(points):
+    seg = P.segment_paces(points, "rd_intensity").set_index("to_year")
+    assert seg.loc[2025, "pts_per_year"] == pytest.approx(0.10)
+    assert seg.loc[2027, "pts_per_year"] == pytest.approx(0.20)
+    assert seg.loc[2025, "cagr"] == pytest.approx((3.0 / 2.7) ** (1 / 3) - 1)
+    assert seg.loc[2027, "cagr"] == pytest.approx((3.4 / 3.0) ** (1 / 2) - 1)
+
+
+def test_four_lenses_on_per_mu_value_added(points):
+    obs = _obs("per_mu_value_added", {2023: 130.0, 2024: 140.0})
+    t = P.progress_table(points, obs, 2024).set_index(["code", "target_year"])
+    r = t.loc[("per_mu_value_added", 2025)]
+    # lens 1: completion (140-119)/(160-119) = 0.512 vs time (2024-2022)/3 = 0.667 → behind
+    assert r["completion"] == pytest.approx(21 / 41) and r["time_progress"] == pytest.approx(2 / 3)
+    assert r["l1_label"] == "滞后" and r["l1_colour"] == "amber"
+    # lens 2: CAGR_obs = (140/119)^(1/2)-1 = 8.47 %, required 10.38 % → R = 0.816 → acceleration needed
+    g_obs, g_req = (140 / 119) ** 0.5 - 1, (160 / 119) ** (1 / 3) - 1
+    assert r["r_growth"] == pytest.approx(g_obs / g_req) and r["l2_label"] == "需加快"
+    # lens 3: 140 × 1.0847 = 151.9 in 2025 → ratio (151.9-119)/41 = 0.80
+    proj = 140 * (1 + g_obs)
+    assert r["projected"] == pytest.approx(proj) and r["ratio_extrap"] == pytest.approx((proj - 119) / 41)
+    assert r["l3_label"] == "需加快" and r["l3_colour"] == "amber"
+    # lens 4: 2022 (plan baseline) + two observations = 3 points → a probability
+    assert 0 <= r["prob"] <= 1 and r["l4_colour"] in {"green", "amber", "red"}
+    assert r["required_pts_per_year"] == pytest.approx(20.0)            # 140 → 160 in one year
+    assert r["plan_path_value"] == pytest.approx(119 * (160 / 119) ** (2 / 3))
+    assert r["headline_lens"] == "l2" and r["headline_colour"] == "amber"
+
+
+def test_only_a_baseline_reports_required_pace_and_no_trend(points):
+    t = P.progress_table(points, _obs("rd_intensity", {2022: 2.7}), 2025).set_index(["code", "target_year"])
+    r = t.loc[("rd_intensity", 2025)]
+    assert "只有基期值" in r["l1_label"] and np.isnan(r["prob"]) and r["l4_colour"] == "grey"
+    assert r["required_pts_per_year"] == pytest.approx(0.10)
+    assert r["segment_pts_per_year"] == pytest.approx(0.10)
+    assert t.loc[("rd_intensity", 2027), "segment_pts_per_year"] == pytest.approx(0.20)
+
+
+def test_qualitative_and_missing_targets_are_not_assessed(points):
+    t = P.progress_table(points, pd.DataFrame(columns=["region", "indicator", "year", "value", "selected"]), 2025)
+    t = t.set_index(["code", "target_year"])
+    e = t.loc[("energy_intensity_decline", 2025)]
+    assert "定性目标" in e["l1_label"] and e["headline_colour"] == "grey"
+    # high-tech share has no 2022 baseline ('/'): no completion, no growth ratio
+    h = t.loc[("high_tech_mfg_share", 2025)]
+    assert "缺少基期值" in h["l1_label"] and h["l1_colour"] == "grey"
+
+
+def test_approx_target_counts_within_tolerance(points):
+    # mfg share 2027 target is "1/3左右": within 2 % of 33.33 (≥ 32.67) counts as met
+    t = P.progress_table(points, _obs("mfg_va_share_gdp", {2024: 32.8}), 2024).set_index(["code", "target_year"])
+    r = t.loc[("mfg_va_share_gdp", 2027)]
+    assert r["comparator"] == "≈" and r["l1_label"] == "已完成" and r["l2_label"] == "已达成"
+    assert P.threshold(100 / 3, "≈") == pytest.approx(100 / 3 * (1 - P.APPROX_TOLERANCE))
+    assert not P.is_met(32.5, 100 / 3, "≈") and P.is_met(32.5, 32.0, ">") and not P.is_met(32.0, 32.0, ">")
+
+
+def test_target_already_met_is_achieved_in_every_lens():
+    r = P.assess(2022, 119.0, 2025, 160.0, pd.Series({2023: 150.0, 2024: 165.0}), 2024)
+    assert (r["l1_label"], r["l2_label"], r["l3_label"]) == ("已完成", "已达成", "已达成")
+    assert "已达到目标" in r["note"]
+
+
+def test_share_at_its_natural_limit():
+    r = P.assess(2022, 96.0, 2027, 100.0, pd.Series({2023: 98.0, 2024: 100.0}), 2024, kind="share")
+    assert r["l2_label"] == "已达成"
+    # projection never passes 100 %
+    r2 = P.assess(2022, 90.0, 2027, 100.0, pd.Series({2024: 99.0}), 2024, kind="share")
+    assert r2["projected"] <= 100.0
+    bad = P.assess(2022, 90.0, 2027, 120.0, pd.Series({2024: 99.0}), 2024, kind="share")
+    assert "自然上限" in bad["note"]
+
+
+def test_zero_base_and_sign_changes_are_not_forced_into_a_growth_rate():
+    z = P.assess(2022, 0.0, 2025, 5.0, pd.Series({2023: 1.0, 2024: 2.0}), 2024, kind="count")
+    assert z["l2_colour"] == "grey" and math.isnan(z["r_growth"]) and z["l3_colour"] == "grey"
+    assert z["completion"] == pytest.approx(0.4) and z["l1_label"] == "滞后"   # lens 1 still works
+    neg = P.assess(2022, -2.0, 2025, 3.0, pd.Series({2023: -1.0, 2024: 1.0}), 2024)
+    assert neg["l2_colour"] == "grey" and "符号" in neg["l2_label"]
+    assert neg["completion"] == pytest.approx(3 / 5)
+
+
+def test_moving_away_and_gaps_in_years():
+    r = P.assess(2022, 119.0, 2025, 160.0, pd.Series({2024: 110.0}), 2025)    # 2023 missing
+    assert r["latest_year"] == 2024 and r["l1_label"] == "倒退" and r["l2_label"] == "背离目标"
+    assert r["l3_label"] == "停滞或倒退" and r["l1_colour"] == r["l2_colour"] == "red"
+    later = P.assess(2022, 119.0, 2025, 160.0, pd.Series({2023: 125.0, 2026: 170.0}), 2024)
+    assert later["latest_year"] == 2023                                     # nothing after `year` counts
+
+
+def test_decline_indicator_larger_number_is_the_achievement():
+    r = P.assess(2022, 3.2, 2025, 4.0, pd.Series({2024: 4.1}), 2024, kind="decline")
+    assert r["l1_label"] == "已完成"
+
+
+def test_method_notes_carry_every_threshold():
+    notes = P.METHOD_NOTES_ZH
+    for v in ("0.95", "0.6", "0.1", "2/3", "时间过半", "欧盟统计局", "联合国统计司", "2.7 → 3.0", "±2%"):
+        assert v in notes, v
+
+
+def test_fan_charts_only_where_a_trend_exists(points):
+    obs = _obs("rd_intensity", {2019: 2.2, 2020: 2.35, 2021: 2.5, 2023: 2.8, 2024: 2.95})
+    figs = P.fan_charts(points, obs, codes=["rd_intensity", "per_mu_value_added"])
+    assert list(figs) == ["rd_intensity"]
