@@ -25,6 +25,9 @@ import math
 import numpy as np
 import pandas as pd
 
+from qzlib.plan.path import milestone_paces
+from qzlib.plan.path import plan_path as _plan_path
+
 # ---- comparators and limits -------------------------------------------------------
 APPROX_TOLERANCE = 0.02      # '≈' (左右): met when within ±2 % of the target value
 NATURAL_LIMIT_KINDS = {"share": 100.0, "decline": 100.0}   # % indicators cannot exceed 100
@@ -302,49 +305,16 @@ def _required(y0, v0, target_year, target) -> dict:
 
 # ---- plan table helpers -------------------------------------------------------------------
 
-def milestones(points: pd.DataFrame, code: str) -> pd.DataFrame:
-    """Baseline and numeric targets of one indicator: columns year, role, value, comparator, qualifier."""
-    p = points[points["code"] == code].copy()
-    p = p.sort_values(["year", "role"]).reset_index(drop=True)
-    return p
-
-
 def plan_path(points: pd.DataFrame, code: str) -> pd.Series:
-    """The plan's implied yearly path between its milestones (NOT data).
-
-    Geometric interpolation between consecutive numeric milestones (baseline and
-    targets), i.e. a constant growth rate inside each segment; linear where a
-    milestone is zero or the signs differ. Years outside the milestones are absent.
-    """
-    m = milestones(points, code)
-    m = m[m["value"].notna() & (m["qualifier"] != "qualitative")]
-    m = m.drop_duplicates("year", keep="last").sort_values("year")
-    vals = {}
-    ys, vs = m["year"].astype(int).tolist(), m["value"].astype(float).tolist()
-    for (y0, v0), (y1, v1) in zip(zip(ys, vs), zip(ys[1:], vs[1:])):
-        for y in range(y0, y1 + 1):
-            f = (y - y0) / (y1 - y0)
-            if v0 > 0 and v1 > 0:
-                vals[y] = v0 * (v1 / v0) ** f
-            else:
-                vals[y] = v0 + (v1 - v0) * f
-    if len(ys) == 1:
-        vals[ys[0]] = vs[0]
-    s = pd.Series(vals, dtype=float, name=f"{code} 规划隐含路径")
-    s.index.name = "year"
-    return s
+    """The plan's implied yearly path between its milestones (NOT data); see qzlib.plan.path."""
+    return _plan_path(points, code)
 
 
 def segment_paces(points: pd.DataFrame, code: str) -> pd.DataFrame:
     """Pace the plan implies inside each milestone segment: points/yr and CAGR."""
-    m = milestones(points, code)
-    m = m[m["value"].notna()].drop_duplicates("year", keep="last").sort_values("year")
-    rows = []
-    recs = m[["year", "value"]].to_records(index=False)
-    for (y0, v0), (y1, v1) in zip(recs, recs[1:]):
-        p, g = pace(float(v0), int(y0), float(v1), int(y1))
-        rows.append(dict(code=code, from_year=int(y0), to_year=int(y1), from_value=float(v0), to_value=float(v1),
-                         pts_per_year=p, cagr=g))
+    rows = [dict(code=code, from_year=m["from_year"], to_year=m["to_year"], from_value=m["from_value"],
+                 to_value=m["to_value"], pts_per_year=m["points_per_year"], cagr=m["cagr"])
+            for m in milestone_paces(points, code)]
     return pd.DataFrame(rows, columns=["code", "from_year", "to_year", "from_value", "to_value",
                                        "pts_per_year", "cagr"])
 

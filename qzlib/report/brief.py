@@ -282,6 +282,7 @@ def summary(ctx: BriefContext) -> HTML:
         f"全文可量化的目标共 <b>{len(ctx.targets)}</b> 条（正文与附件），已逐条登记其数值、单位、比较关系、期限与责任单位。",
         f"正文与附件的一致性核查发现 <b>{0 if ctx.audit is None else len(ctx.audit)}</b> 处表述或数值差异，详见第六部分。",
     ]
+    items += progress_headline(ctx)
     items += _summary_pace_items(ctx)
     items += _summary_extra_items(ctx)
     lis = "".join(f"<li>{t}</li>" for t in items)
@@ -497,3 +498,150 @@ def scenario_comparison(ctx: BriefContext) -> HTML:
     met = {n: int((table[n] == "met").sum()) for n in names}
     lead = "；".join(f"{n}：{k}/{len(table)} 项达到" for n, k in met.items())
     return HTML(f"<p>{html.escape(lead)}。</p>" + fmt.table(df, numeric=("目标年", "目标"), classes="compare"))
+
+
+# ----------------------------------------------------------------------------- progress to target
+
+RAG_CLASS = {"green": "rag-green", "amber": "rag-amber", "red": "rag-red", "grey": "rag-grey"}
+LENSES = (("l1", "① 完成度与时间进度"), ("l2", "② 实际/所需增速"), ("l3", "③ 外推"), ("l4", "④ 达标概率"))
+
+
+def progress(ctx: BriefContext) -> pd.DataFrame:
+    """The four lenses for every indicator and target year (cached on the context)."""
+    from qzlib.forecast.progress import progress_table
+
+    cache = ctx.__dict__
+    if "_progress" not in cache:
+        obs = ctx.observations if _has_obs(ctx) else pd.DataFrame(columns=["region", "indicator", "year", "value",
+                                                                             "selected"])
+        cache["_progress"] = progress_table(ctx.points, obs, ctx.year)
+        ctx.save("progress", cache["_progress"])
+    return cache["_progress"]
+
+
+def _lens_text(r, key: str) -> str:
+    """A lens's verdict with its number, or '—' when the lens cannot judge (reason in 说明)."""
+    if r[f"{key}_colour"] == "grey" or not r[f"{key}_label"]:
+        return fmt.MISSING
+    label = str(r[f"{key}_label"])
+    number = {"l1": lambda: f"完成{r['completion']:.0%}/时间{r['time_progress']:.0%}",
+              "l2": lambda: f"R={r['r_growth']:.2f}", "l3": lambda: f"比值{r['ratio_extrap']:.2f}",
+              "l4": lambda: f"P={r['prob']:.0%}"}[key]
+    try:
+        return f"{label}（{number()}）"
+    except (TypeError, ValueError):
+        return label
+
+
+def progress_summary_table(ctx: BriefContext) -> HTML:
+    """One row per indicator × target year, each lens's verdict in its colour."""
+    t = progress(ctx)
+    df = pd.DataFrame({
+        "指标": t["name_zh"], "目标年": t["target_year"].astype(int),
+        "目标": [str(r) if q in ("qualitative", "approx") else fmt.num(v)
+                 for r, q, v in zip(t["target_raw"], t["qualifier"], t["target_value"])],
+        "最新值": [fmt.MISSING if pd.isna(v) else f"{fmt.num(v)}（{int(y)}）"
+                   for v, y in zip(t["latest_value"], t["latest_year"])],
+        "年均所需": [_required_text(r) for _, r in t.iterrows()],
+    })
+    for key, label in LENSES:
+        df[label] = [_lens_text(r, key) for _, r in t.iterrows()]
+    all_grey = (t[[f"{k}_colour" for k, _ in LENSES]] == "grey").all(axis=1)
+    df["说明"] = [str(n) if g else "" for n, g in zip(t["note"].fillna(""), all_grey)]
+    # The same reason on many rows is said once, above the table.
+    common = df.loc[all_grey, "说明"].value_counts()
+    lead = ""
+    if len(common) and common.iloc[0] > 3:
+        lead = (f"<p class='note'>“—”表示该视角无法判断。{common.iloc[0]} 个目标的情况相同："
+                f"{html.escape(common.index[0])}（表中记为“同上”）。</p>")
+        df.loc[df["说明"] == common.index[0], "说明"] = "同上"
+    colours = {label: t[f"{key}_colour"].tolist() for key, label in LENSES}
+
+    def cell_class(row, col):
+        return RAG_CLASS.get(str(colours[col][row.name]), "") if col in colours else ""
+
+    widths = {"指标": "19%", "目标年": "6%", "目标": "8%", "最新值": "9%", "年均所需": "9%", "说明": "17%"}
+    return HTML(lead + fmt.table(df, numeric=("目标年", "目标", "最新值", "年均所需"), classes="progress",
+                                 widths=widths, cell_class=cell_class))
+
+
+def _required_text(r) -> str:
+    if r["unit"] == "%" and pd.notna(r.get("required_pts_per_year")):
+        return f"{r['required_pts_per_year']:+.2f}个百分点"
+    return fmt.pct(r.get("required_cagr"))
+
+
+def progress_headline(ctx: BriefContext) -> list[str]:
+    """Summary sentences: how many targets each verdict covers, and what cannot be judged yet."""
+    t = progress(ctx)
+    judged = t[t["headline_colour"].isin(["green", "amber", "red"])]
+    out = []
+    if judged.empty:
+        out.append(f"进展：截至{ctx.year}年，衢州市尚无2022年以后的可比统计数据，四种进展视角均无法给出判断；"
+                   f"第二部分只列出达到各目标所需的年均增速。补充数据见第三部分的数据需求清单。")
+    else:
+        counts = judged["headline_label"].value_counts()
+        out.append("进展（主视角）：" + "；".join(f"{k} {v} 项" for k, v in counts.items())
+                   + f"；其余 {len(t) - len(judged)} 项目标因数据不足或为定性目标未作判断。")
+    return out
+
+
+def reference_trends(ctx: BriefContext, min_points: int = 5) -> list[tuple[object, str]]:
+    """Fan charts of the province and national series that relate to a plan indicator.
+
+    Each comes with its comparability note: a related series shows a pace, never
+    Quzhou's own level.
+    """
+    from qzlib.forecast.trend import fit
+    from qzlib.stats import series
+
+    if not _has_obs(ctx):
+        return []
+    o = ctx.observations
+    o = o[o["selected"].astype(bool) & o["plan_code"].notna() & (o["plan_code"] != "")
+          & o["region"].isin(["浙江省", "全国"])]
+    out = []
+    for (region, indicator, plan_code), g in o.groupby(["region", "indicator", "plan_code"], sort=True):
+        if g["year"].nunique() < min_points:
+            continue
+        s = series(ctx.observations, indicator, region)
+        kind = ctx.points.loc[ctx.points["code"] == plan_code, "kind"]
+        upper = 100.0 if len(kind) and kind.iloc[0] in ("share", "decline") else None
+        fc = fit(s, horizon_to=2027, upper=upper, lower=0.0)
+        if not fc.ok:
+            continue
+        name = str(g["indicator_name_zh"].mode().iloc[0])
+        comparable = g["comparability"].iloc[0] == "comparable"
+        targets = None
+        if comparable:
+            pts = ctx.points[(ctx.points["code"] == plan_code) & (ctx.points["role"] == "target")
+                             & ctx.points["value"].notna()]
+            targets = pts.set_index("year")["value"]
+        fig = fc.plot(targets=targets, title=f"{region}：{name}（{g['unit'].iloc[0]}）")
+        fig.set_size_inches(6.4, 3.2)
+        note = (f"{region}“{name}”{'与' if comparable else '与规划指标'}“"
+                f"{ctx.points.loc[ctx.points['code'] == plan_code, 'name_zh'].iloc[0]}”"
+                f"{'口径相同' if comparable else '相关但不可比'}：{g['comparability_note'].iloc[0]}。"
+                f"模型：{fc.method}；{fc.reason}"
+                + ("红星为衢州市规划目标，仅作参照。" if comparable else "图中不标衢州目标。"))
+        out.append((fig, note))
+    return out
+
+
+def show_reference_trends(ctx: BriefContext) -> None:
+    from IPython.display import display
+
+    items = reference_trends(ctx)
+    if not items:
+        display(HTML("<p>暂无足够长的参考序列。</p>"))
+    for fig, note in items:
+        show(fig)
+        display(HTML(f'<p class="note">{html.escape(note)}</p>'))
+
+
+def method_notes(ctx: BriefContext):
+    from IPython.display import Markdown
+
+    from qzlib.forecast.progress import METHOD_NOTES_ZH
+
+    return Markdown(METHOD_NOTES_ZH)

@@ -33,10 +33,11 @@ def pct(value, digits: int = 1, signed: bool = True) -> str:
 
 
 def table(df: pd.DataFrame, numeric: tuple[str, ...] = (), classes: str = "", row_class=None,
-          widths: dict[str, str] | None = None) -> str:
+          widths: dict[str, str] | None = None, cell_class=None) -> str:
     """An HTML table that fits the page: escaped text, right-aligned numbers, '—' for missing.
 
-    ``row_class`` maps a row to a CSS class (e.g. a RAG colour) or ''; ``widths`` fixes
+    ``row_class`` maps a row to a CSS class (e.g. a RAG colour) or ''; ``cell_class(row, col)``
+    does the same for one cell; ``widths`` fixes
     the share of the page width some columns take (the rest share what is left).
     """
     cols = list(df.columns)
@@ -52,6 +53,7 @@ def table(df: pd.DataFrame, numeric: tuple[str, ...] = (), classes: str = "", ro
         for c in cols:
             v = row[c]
             text = MISSING if (v is None or (isinstance(v, float) and math.isnan(v))) else str(v)
-            cells.append(f'<td class="{"num" if c in numeric else ""}">{html.escape(text)}</td>')
+            cls_cell = " ".join(x for x in ("num" if c in numeric else "", cell_class(row, c) if cell_class else "") if x)
+            cells.append(f'<td class="{cls_cell}">{html.escape(text)}</td>')
         rows.append(f'<tr class="{cls}">{"".join(cells)}</tr>')
     return f'<table class="{classes}">{colgroup}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
