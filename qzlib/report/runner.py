@@ -124,6 +124,27 @@ def _failed_cell(exc: Exception, executed: Path, source: Path) -> str:
     return f"{where}: {ename}: {str(evalue).strip()[:300]}"
 
 
+def _kernel_manager_class():
+    """Kernels talk over local IPC sockets (unique absolute paths) rather than TCP.
+
+    Nothing leaves the machine either way, but TCP kernels print an encryption warning
+    on every start, which would drown the batch's own messages.
+    """
+    import uuid
+
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import Unicode, default
+
+    class IPCKernelManager(AsyncKernelManager):
+        transport = Unicode("ipc")
+
+        @default("ip")
+        def _ip_default(self):
+            return str(Path(tempfile.gettempdir()) / f"qz-kernel-{uuid.uuid4().hex}")
+
+    return IPCKernelManager
+
+
 def notebook_parameters(req: BriefRequest, output_dir: Path) -> dict:
     return {
         "year": req.year,
@@ -156,6 +177,7 @@ def run_brief(req: BriefRequest) -> BriefResult:
             kernel_name="python3",
             progress_bar=False,
             cwd=str(stage),
+            kernel_manager_class=_kernel_manager_class(),
         )
         nb = nbformat.read(executed, as_version=4)
         title = f"衢州市“415X”先进制造业集群培育工程监测简报 · {req.year}年"
