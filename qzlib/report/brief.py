@@ -407,6 +407,25 @@ def region_figures(ctx: BriefContext, region: str = "衢州市") -> HTML:
     return HTML(fmt.table(df, numeric=("年份", "数值"), classes="figures"))
 
 
+def researcher_figures(ctx: BriefContext) -> HTML:
+    """Figures brought in with `qz stats import`, every region, each with its source and entry place."""
+    if not _has_obs(ctx):
+        return HTML("")
+    o = ctx.observations
+    o = o[o["source_kind"] == "researcher"].sort_values(["region", "indicator", "year"])
+    if o.empty:
+        return HTML("<p>尚无通过 <code>qz stats import</code> 录入的数据。</p>")
+    df = pd.DataFrame({
+        "地区": o["region"], "指标": o["indicator_name_zh"], "年份": o["year"].astype(int),
+        "数值": o["value"].map(fmt.num), "单位": o["unit"], "来源": o["source"].astype(str),
+        "原文摘录": o["quote"].fillna("").astype(str).str.slice(0, 40),
+        "录入文件": o["file"].astype(str).str.rsplit("/", n=1).str[-1] + " " + o["origin"].fillna("").astype(str),
+        "采用": o["selected"].map({True: "是", False: "否（另有数值）"}),
+    })
+    ctx.save("researcher_figures", df)
+    return HTML(fmt.table(df, numeric=("年份", "数值"), classes="researcher"))
+
+
 def data_request_table(ctx: BriefContext, region: str = "衢州市") -> HTML:
     from qzlib.stats import data_requests
 
