@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from qzlib import catalogue
+from qzlib.forecast.progress import threshold
 from qzlib.errors import InputError
 from qzlib.scenarios.schema import Scenario, YEAR_MAX, YEAR_MIN, load
 
@@ -294,8 +295,10 @@ def attainment_records(p: Prepared, values: np.ndarray, bands: dict, reasons: di
                     lower = comp in LOWER_IS_BETTER
                     sign = -1.0 if lower else 1.0
                     tol = _TOL * max(1.0, abs(target))
-                    met = sign * (v - target) >= -tol
-                    reached = np.nonzero(np.isfinite(row) & (sign * (row - target) >= -tol))[0]
+                    # the same reading of ≈ (within APPROX_TOLERANCE) as the progress lenses
+                    goal = target if lower else threshold(target, comp)
+                    met = sign * (v - goal) >= -tol
+                    reached = np.nonzero(np.isfinite(row) & (sign * (row - goal) >= -tol))[0]
                     rec.update(value=float(v), lo80=float(bands["lo80"][i, j]), hi80=float(bands["hi80"][i, j]),
                                status="met" if met else "missed", met=bool(met),
                                gap_abs=float(v - target),
