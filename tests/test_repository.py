@@ -70,3 +70,11 @@ def test_every_notebook_has_a_kernelspec_and_one_parameters_cell():
         tagged = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
         assert len(tagged) == 1, path.name
         assert any("qzlib" in "".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"), path.name
+
+
+def test_the_readme_scenario_example_is_a_valid_scenario():
+    from qzlib.scenarios import parse
+
+    block = re.search(r"```yaml\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S).group(1)
+    sc = parse(block, file="README.md")
+    assert sc.name == "my_case" and set(sc.components) == {"value_added", "land"}
