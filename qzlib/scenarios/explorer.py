@@ -160,13 +160,15 @@ class Explorer:
                 val = gap = first = "—"
             else:
                 val = f"{r['value']:.4g}"
-                gap = f"{r['gap_abs']:+.3g}（{r['gap_pct']:+.1f}%）"
+                g = r["gap_abs"] if abs(r["gap_abs"]) > 1e-9 * max(1.0, abs(r["target"])) else 0.0
+                gap = f"{g:+.3g}（{r['gap_pct']:+.1f}%）"
                 first = str(r["first_year_reached"]) if r["first_year_reached"] else "至2030年未达到"
             rows.append(f"<tr><td>{html.escape(r['name_zh'])}</td><td>{r['target_year']}</td>"
                         f"<td>{r['target']:.4g}</td><td>{val}</td><td>{gap}</td><td>{first}</td>"
                         f"<td style='color:{colour}'>{status}</td></tr>")
         head = "".join(f"<th>{h}</th>" for h in ["指标", "目标年", "目标", "情景值", "差距", "首次达到", "判断"])
-        return (f"<table style='font-size:12px;border-collapse:collapse'><thead><tr>{head}</tr></thead>"
+        return (f"<table style='font-size:12px;border-collapse:collapse;"
+                f"font-family:\"WenQuanYi Micro Hei\",\"Noto Sans CJK SC\",\"Microsoft YaHei\",sans-serif'><thead><tr>{head}</tr></thead>"
                 f"<tbody>{''.join(rows)}</tbody></table>")
 
     # -- save ----------------------------------------------------------------------------
