@@ -71,3 +71,23 @@ def test_brief_writes_the_tables_it_shows(brief):
     overview = (folder / "indicators_overview.csv").read_text(encoding="utf-8")
     assert "规上工业亩均增加值" in overview and "119" in overview and "195" in overview
     assert len(catalogue.indicators()) == 16
+
+
+@pytest.mark.slow
+def test_batch_runs_every_shipped_scenario_with_a_comparison_page(processed_dir, tmp_path):
+    from qzlib.report.batch import expand, run_batch
+    from qzlib.report.runner import available_scenarios
+
+    names = available_scenarios()
+    assert {"plan_path", "recent_pace", "stress"} <= set(names)
+    from dataclasses import replace
+
+    reqs = [replace(r, compare=tuple(n for n in names if n != r.scenario))
+            for r in expand([2026], names, processed_dir=processed_dir, outputs_dir=tmp_path)]
+    results = run_batch(reqs, jobs=2, progress=False)
+    assert all(r.ok for r in results), [r.failed_cell for r in results if not r.ok]
+    for name in names:
+        comparison = (tmp_path / "2026" / name / "scenario_comparison.csv").read_text(encoding="utf-8")
+        assert all(n in comparison.splitlines()[0] for n in names)
+        attainment = (tmp_path / "2026" / name / "scenario_attainment.csv").read_text(encoding="utf-8")
+        assert "规上工业亩均增加值" in attainment

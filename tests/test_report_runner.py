@@ -87,3 +87,12 @@ def test_failing_brief_leaves_others_complete_and_previous_pdf_untouched(tmp_pat
     assert "1 of 2 briefs built" in text and "FAIL  2026/a" in text
     # no staging folders left behind
     assert not [p for p in (proj["outputs_dir"] / "2026").iterdir() if p.name.startswith(".")]
+
+
+def test_brief_accepts_a_scenario_file_anywhere(tmp_path, monkeypatch):
+    from qzlib.report import cli
+
+    f = tmp_path / "my_case.yml"
+    f.write_text("name: my_case\n", encoding="utf-8")
+    assert cli._scenario_place(str(f)) == ("my_case", tmp_path)
+    assert cli._scenario_place("stress")[0] == "stress"

@@ -10,6 +10,14 @@ from qzlib import paths
 from qzlib.report.runner import BriefRequest, parse_years
 
 
+def _scenario_place(value: str) -> tuple[str, Path]:
+    """A scenario is a name in scenarios/ or a path to any .yml file."""
+    p = Path(value)
+    if p.suffix in (".yml", ".yaml") and p.is_file():
+        return p.stem, p.resolve().parent
+    return value, paths.SCENARIOS
+
+
 @click.command(help=f"""Build the annual brief for one year and scenario.
 
 Executes notebooks/01_brief.ipynb with papermill and exports it (no code shown) to
@@ -20,9 +28,11 @@ data files it wrote. The previous brief is replaced only when the new one is com
 Example:
   qz brief --year 2025
   qz brief --year 2026 --scenario stress --compare plan_path,recent_pace
+  qz brief --year 2025 --scenario ~/my_case.yml
 """)
 @click.option("--year", type=int, required=True, help="Year the brief reports on (2023–2030).")
-@click.option("--scenario", default="plan_path", show_default=True, help="Scenario file name in scenarios/ (without .yml).")
+@click.option("--scenario", default="plan_path", show_default=True,
+              help="Scenario: a name in scenarios/ (without .yml) or the path of a scenario .yml file.")
 @click.option("--compare", default="", help="Other scenarios for the comparison page, comma-separated.")
 @click.option("--lang", default="zh", show_default=True, help="Language of the brief (zh).")
 @click.option("--processed", "processed_dir", type=click.Path(path_type=Path), default=None,
@@ -32,7 +42,8 @@ Example:
 def brief(year, scenario, compare, lang, processed_dir, outputs_dir):
     from qzlib.report.runner import run_brief
 
-    req = BriefRequest(year=year, scenario=scenario, lang=lang,
+    scenario, scenarios_dir = _scenario_place(scenario)
+    req = BriefRequest(year=year, scenario=scenario, lang=lang, scenarios_dir=scenarios_dir,
                        compare=tuple(s for s in compare.split(",") if s and s != scenario),
                        processed_dir=processed_dir or paths.PROCESSED,
                        outputs_dir=outputs_dir or paths.OUTPUTS)
