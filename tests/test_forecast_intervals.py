@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from qzlib.forecast import calibration, evaluate
+from qzlib.forecast import calibration, evaluate, models
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench" / "data" / "m3_yearly_dev.csv"
@@ -32,6 +32,76 @@ def test_perturbing_the_test_values_leaves_forecasts_and_intervals_unchanged(few
     pd.testing.assert_frame_equal(fc1[BANDS], fc2[BANDS])
     for m in tab1.quantiles:
         np.testing.assert_array_equal(tab1.quantiles[m], tab2.quantiles[m])
+    assert tab1.factors and set(tab1.factors) == set(tab2.factors)
+    for m in tab1.factors:
+        np.testing.assert_array_equal(tab1.factors[m], tab2.factors[m])
+
+
+@pytest.fixture(scope="module")
+def mid_length():
+    """The 24 shortest series with 16+ training points: long enough that the validation
+    block leaves room for the damped model and that 'last 8' differs from the full history,
+    and enough series (>= 20 per horizon) for the factors to be learned, not left at 1."""
+    df = pd.read_csv(BENCH)
+    n = df[df["split"] == "train"].groupby("series").size()
+    keep = n[n >= 16].sort_values(kind="stable").index[:24]
+    assert len(keep) == 24
+    return df[df["series"].isin(keep)].reset_index(drop=True)
+
+
+def test_default_choice_and_factors_are_made_from_training_rows_only(mid_length, tmp_path, monkeypatch):
+    monkeypatch.setattr(calibration, "SHIPPED_WINDOWS", (8, None))   # the two choice settings only
+    bent = mid_length.copy()
+    test = bent["split"] == "test"
+    bent.loc[test, "value"] = -bent.loc[test, "value"] * 7 + 12345
+    dropped = mid_length[~test]
+    payloads = []
+    for i, d in enumerate((mid_length, bent, dropped)):
+        d.to_csv(tmp_path / f"{i}.csv", index=False)
+        p = evaluate.build_shipped(tmp_path / f"{i}.csv", out=tmp_path / f"{i}.json", workers=1, log=lambda *_: None)
+        payloads.append({k: v for k, v in p.items() if k not in ("sha256", "source")})
+    models.default_combo.cache_clear()                                   # the shipped file is untouched
+    assert payloads[0]["default"]["name"] in models.GRID
+    assert payloads[0] == payloads[1] == payloads[2]                     # choice, ranking, tables, factors
+    k = np.asarray(payloads[0]["tables"]["full"]["factors"]["combo"])
+    assert k.shape == (calibration.HORIZON, len(calibration.PAIRS)) and not np.allclose(k, 1)
+
+
+def test_validation_block_is_the_last_training_points_and_the_fit_stops_before_it():
+    t = np.arange(1990, 2010, dtype=float)
+    y = np.r_[np.linspace(10, 24, 14), [100.0] * 6]                      # a jump inside the block
+    _, pre, val = evaluate._validation_job(("s", t, y, None, {}))
+    assert sorted(val["h"].unique()) == list(range(1, 7))
+    assert set(val["actual"]) == {100.0}                                 # the held-out block
+    drift = val[val["method"] == "drift"].sort_values("h")["forecast"].to_numpy()
+    np.testing.assert_allclose(drift, 24 + np.arange(1, 7) * (14 / 13))  # fitted on the first 14 only
+    assert pre["actual"].max() <= 24 + 1e-9                              # its pseudo-origins never see it
+    short = evaluate._validation_job(("s", t[:11], y[:11], None, {}))
+    assert short[1] is None and short[2] is None                         # too short: skipped
+
+
+def test_grid_is_the_declared_forty_combinations():
+    assert len(models.GRID) == 40
+    assert all(2 <= len(m) <= 4 and set(m) <= set(models.GRID_MEMBERS) for _, m in models.GRID.values())
+    assert "median(naive+drift)" not in models.GRID and "mean(naive+drift)" in models.GRID
+
+
+def test_factors_bring_validation_coverage_to_nominal():
+    rng = np.random.default_rng(0)
+    pseudo = pd.DataFrame({"method": "m", "h": np.repeat(np.arange(1, 7), 2000),
+                           "error": rng.normal(0, 1, 12000)})
+    table = calibration.CalibrationTable.learn(pseudo)
+    val = pd.DataFrame({"method": "m", "h": np.repeat(np.arange(1, 7), 2000),
+                        "error": rng.normal(0, 2, 12000)})
+    table.factors = calibration.learn_factors(table, val)
+    np.testing.assert_allclose(table.factors["m"], 2.0, rtol=0.12)    # the block is twice as wide
+    before = calibration.coverage(table, val, "m", use_factors=False)
+    after = calibration.coverage(table, val, "m", use_factors=True)
+    assert before["coverage80"] < 0.6 and before["coverage95"] < 0.7
+    assert after["coverage80"] == pytest.approx(0.80, abs=0.01)
+    assert after["coverage95"] == pytest.approx(0.95, abs=0.01)
+    off = table.offsets("m", np.array([1]))[0]
+    assert off[calibration.LEVELS.index(0.5)] == pytest.approx(table.quantiles["m"][0, 6])   # median kept
 
 
 def test_pseudo_origins_stay_inside_the_history():
@@ -79,6 +149,13 @@ def test_shipped_table_was_learned_from_training_rows_of_the_bench_file():
     assert q.shape == (calibration.HORIZON, len(calibration.LEVELS))
     assert (np.diff(q, axis=1) >= 0).all()                                # quantiles ordered
     assert (q[:, -1] - q[:, 0])[-1] > (q[:, -1] - q[:, 0])[0]              # wider further out
+    for key in d["tables"]:
+        k = np.asarray(d["tables"][key]["factors"]["combo"])
+        assert k.shape == (calibration.HORIZON, len(calibration.PAIRS)) and (k > 0).all()
+    # the default is the top of the stored validation ranking of the declared grid
+    assert [r["name"] for r in d["selection"]["ranking"]][0] == d["default"]["name"]
+    assert sorted(d["selection"]["grid"]) == sorted(models.GRID)
+    assert models.GRID[d["default"]["name"]] == (d["default"]["aggregate"], tuple(d["default"]["members"]))
 
 
 def test_bad_bench_input_names_the_row_and_field(tmp_path):

@@ -5,11 +5,16 @@ Model-based intervals are too narrow on yearly data (statsmodels on M3 yearly: T
 each method forecasts the years that follow *within the history*, and the errors, scaled
 by the series' mean absolute yearly change (the MASE scale), are pooled across series.
 Their quantiles by horizon give the interval: ``forecast + q(level, h) * scale``.
-Only training values are ever used; the values to be forecast play no part.
+
+Pooled pseudo-origin errors need not match the errors one origin later, so each central
+interval is then widened or narrowed about the table's median by a per-horizon factor,
+chosen on a validation block (the last HORIZON training points, forecast from the points
+before them with a table learned from those earlier points only) so that its coverage
+there is as close as possible to nominal. Only training values are ever used; the values
+to be forecast play no part.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +28,9 @@ HORIZON = 6          # horizons learned from the pseudo-origins (M3 yearly: 6)
 N_ORIGINS = 3        # origins per history: the last three that leave HORIZON years to check
 MIN_FIT = 6          # fewest points a pseudo-origin fit may use (full histories)
 LEVELS = (0.025, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.975)
-SHIPPED = Path(__file__).with_name("calibration_m3_yearly.json")
+SHIPPED = models.SHIPPED
+# Central intervals whose width gets a validation factor (the 0.5 offset is kept as is).
+PAIRS = ((0.4, 0.6), (0.3, 0.7), (0.2, 0.8), (0.1, 0.9), (0.05, 0.95), (0.025, 0.975))
 # Windows (points the model sees) for which a table is shipped; None = whole history.
 SHIPPED_WINDOWS = (4, 6, 8, 12, None)
 
@@ -46,18 +53,18 @@ def scale_of(t, y, window: int | None = None) -> float:
     return max(s, floor)
 
 
-def all_methods(paths: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Family paths plus every combination that has a member."""
+def all_methods(paths: dict[str, np.ndarray], combos=None) -> dict[str, np.ndarray]:
+    """Family paths plus every combination (default: ``models.combos()``) that has a member."""
     out = dict(paths)
-    for name in models.COMBOS:
-        f = models.combine(paths, name)
+    for name, spec in (models.combos() if combos is None else combos).items():
+        f = models.combine(paths, name, spec)
         if f is not None:
             out[name] = f
     return out
 
 
 def origin_errors(t, y, window: int | None = None, horizon: int = HORIZON,
-                  n_origins: int = N_ORIGINS, min_fit: int = MIN_FIT) -> pd.DataFrame:
+                  n_origins: int = N_ORIGINS, min_fit: int = MIN_FIT, combos=None) -> pd.DataFrame:
     """Scaled errors of every method at the last ``n_origins`` origins inside (t, y).
 
     An origin keeps ``horizon`` later points to compare with; the model sees the points
@@ -78,7 +85,7 @@ def origin_errors(t, y, window: int | None = None, horizon: int = HORIZON,
         tt, yy = t[lo:o], y[lo:o]
         tf, yf = t[o:o + horizon], y[o:o + horizon]
         s = scale_of(tt, yy)
-        paths = all_methods(models.family_paths(tt, yy, tf))
+        paths = all_methods(models.family_paths(tt, yy, tf), combos)
         h = (tf - tt[-1]).astype(int)
         for m, f in paths.items():
             for hi, a, fc in zip(h, yf, f):
@@ -86,13 +93,25 @@ def origin_errors(t, y, window: int | None = None, horizon: int = HORIZON,
     return pd.DataFrame(rows, columns=["origin", "method", "h", "actual", "forecast", "scale", "error"])
 
 
+def window_key(n_points: int | None) -> str:
+    """Key of the shipped table for a history of ``n_points`` points (None = full)."""
+    longest = max(w for w in SHIPPED_WINDOWS if w)
+    if n_points is None or n_points > longest:
+        return "full"
+    keys = [w for w in SHIPPED_WINDOWS if w is not None and w <= n_points]
+    return str(max(keys) if keys else min(w for w in SHIPPED_WINDOWS if w))
+
+
 @dataclass
 class CalibrationTable:
-    """Quantiles of scaled errors by method and horizon (levels = LEVELS)."""
+    """Quantiles of scaled errors by method and horizon (levels = LEVELS), and the
+    validation factors (method -> array (horizon, len(PAIRS))) that resize them."""
 
     quantiles: dict[str, np.ndarray]          # method -> array (horizon, len(LEVELS))
     counts: dict[str, list[int]] = field(default_factory=dict)
     note: str = ""
+    factors: dict[str, np.ndarray] = field(default_factory=dict)
+    validation: dict = field(default_factory=dict)   # what the factors did on the validation block
 
     @classmethod
     def learn(cls, errors: pd.DataFrame, horizon: int = HORIZON, note: str = "") -> "CalibrationTable":
@@ -100,7 +119,7 @@ class CalibrationTable:
         for m, g in errors.groupby("method"):
             arr, cnt = [], []
             for h in range(1, horizon + 1):
-                e = g.loc[g["h"] == h, "error"].to_numpy()
+                e = g.loc[g["h"] == h, "error"].to_numpy(float)
                 e = e[np.isfinite(e)]
                 cnt.append(int(len(e)))
                 arr.append(np.quantile(e, LEVELS) if len(e) >= 20 else np.full(len(LEVELS), np.nan))
@@ -108,7 +127,22 @@ class CalibrationTable:
             c[m] = cnt
         return cls(q, c, note)
 
-    def offsets(self, method: str, h: np.ndarray) -> np.ndarray:
+    def scaled(self, method: str, use_factors: bool = True) -> np.ndarray:
+        """The (horizon, LEVELS) table of ``method`` with its validation factors applied."""
+        tab = np.array(self.quantiles[method], float)
+        k = self.factors.get(method) if use_factors else None
+        if k is None:
+            return tab
+        mid = LEVELS.index(0.5)
+        m = tab[:, [mid]]
+        out = tab.copy()
+        for j, (lo, hi) in enumerate(PAIRS):
+            for lv in (lo, hi):
+                i = LEVELS.index(lv)
+                out[:, i] = m[:, 0] + k[:, j] * (tab[:, i] - m[:, 0])
+        return out
+
+    def offsets(self, method: str, h: np.ndarray, use_factors: bool = True) -> np.ndarray:
         """Scaled quantile offsets for horizons ``h`` (rows) and LEVELS (columns).
 
         Beyond the learned horizon the last row is stretched in proportion to h, since
@@ -116,7 +150,7 @@ class CalibrationTable:
         """
         if method not in self.quantiles or np.isnan(self.quantiles[method]).all():
             method = "drift"
-        tab = self.quantiles[method]
+        tab = self.scaled(method, use_factors)
         H = tab.shape[0]
         out = []
         for hi in np.asarray(h, int):
@@ -128,66 +162,69 @@ class CalibrationTable:
 
     def to_json(self) -> dict:
         return {"levels": list(LEVELS), "note": self.note, "counts": self.counts,
-                "quantiles": {m: np.round(v, 6).tolist() for m, v in self.quantiles.items()}}
+                "quantiles": {m: np.round(v, 6).tolist() for m, v in self.quantiles.items()},
+                "pairs": [list(p) for p in PAIRS],
+                "factors": {m: np.round(v, 6).tolist() for m, v in self.factors.items()},
+                "validation": self.validation}
 
     @classmethod
     def from_json(cls, d: dict) -> "CalibrationTable":
         if tuple(d["levels"]) != LEVELS:
             raise ValueError("calibration table was learned at other quantile levels")
+        if d.get("factors") and [tuple(p) for p in d["pairs"]] != list(PAIRS):
+            raise ValueError("calibration factors were learned for other intervals")
         return cls({m: np.asarray(v, float) for m, v in d["quantiles"].items()}, d.get("counts", {}),
-                   d.get("note", ""))
+                   d.get("note", ""), {m: np.asarray(v, float) for m, v in d.get("factors", {}).items()},
+                   d.get("validation", {}))
 
 
-def learn_from_long(df: pd.DataFrame, window: int | None, workers: int = 1, progress=None) -> CalibrationTable:
-    """Learn a table from the training rows of a long bench table (series, year, split, value)."""
-    errs = collect_errors(df, window, workers, progress)
-    return CalibrationTable.learn(errs, note=f"window={window}")
+def learn_factors(table: CalibrationTable, val: pd.DataFrame, horizon: int = HORIZON) -> dict[str, np.ndarray]:
+    """Per-horizon factors for each central interval in PAIRS, from validation errors.
+
+    ``table`` must have been learned WITHOUT the validation block (pseudo-origins before
+    it); ``val`` holds the scaled errors on the block (columns method, h, error). For each
+    point the smallest factor that puts it inside the resized interval is found; the
+    factor is the nominal-coverage quantile of those, so coverage on the block is as
+    close to nominal as the data allow. Horizons with fewer than 20 points keep 1.
+    """
+    mid = LEVELS.index(0.5)
+    out = {}
+    for m, g in val.groupby("method"):
+        if m not in table.quantiles:
+            continue
+        k = np.ones((horizon, len(PAIRS)))
+        for h in range(1, horizon + 1):
+            e = g.loc[g["h"] == h, "error"].to_numpy(float)
+            e = e[np.isfinite(e)]
+            q = table.quantiles[m][h - 1]
+            if len(e) < 20 or np.isnan(q).any():
+                continue
+            d = e - q[mid]
+            for j, (lo, hi) in enumerate(PAIRS):
+                below, above = q[LEVELS.index(lo)] - q[mid], q[LEVELS.index(hi)] - q[mid]
+                if below >= 0 or above <= 0:
+                    continue
+                need = np.where(d >= 0, d / above, d / below)
+                k[h - 1, j] = float(np.quantile(need, hi - lo))
+        out[m] = k
+    return out
 
 
-def _one(args):
-    t, y, window = args
-    return origin_errors(t, y, window=window)
+def coverage(table: CalibrationTable, val: pd.DataFrame, method: str, use_factors: bool) -> dict:
+    """Share of validation points of ``method`` inside its 80 % and 95 % intervals."""
+    g = val[val["method"] == method]
+    if g.empty or method not in table.quantiles or np.isnan(table.quantiles[method]).any():
+        return {}
+    off = table.offsets(method, g["h"].to_numpy(int), use_factors)
+    e = g["error"].to_numpy(float)
+    lv = list(LEVELS)
+    c80 = (e >= off[:, lv.index(0.1)]) & (e <= off[:, lv.index(0.9)])
+    c95 = (e >= off[:, lv.index(0.025)]) & (e <= off[:, lv.index(0.975)])
+    return {"coverage80": round(float(c80.mean()), 4), "coverage95": round(float(c95.mean()), 4),
+            "points": int(len(e))}
 
 
-def collect_errors(df: pd.DataFrame, window: int | None, workers: int = 1, progress=None) -> pd.DataFrame:
-    tr = df[df["split"] == "train"].sort_values(["series", "year"])
-    jobs = [(g["year"].to_numpy(float), g["value"].to_numpy(float), window) for _, g in tr.groupby("series")]
-    if workers > 1:
-        from multiprocessing import Pool
-
-        with Pool(min(workers, 2)) as pool:
-            it = pool.imap(_one, jobs, chunksize=8)
-            res = list(progress(it, total=len(jobs)) if progress else it)
-    else:
-        res = [_one(j) for j in (progress(jobs) if progress else jobs)]
-    return pd.concat(res, ignore_index=True)
-
-
-def build_shipped(csv: Path, out: Path = SHIPPED, workers: int = 2) -> dict:
-    """Learn the tables ``fit`` uses by default from the TRAINING rows of a bench file."""
-    df = pd.read_csv(csv)
-    tables = {}
-    for w in SHIPPED_WINDOWS:
-        tables["full" if w is None else str(w)] = learn_from_long(df, w, workers).to_json()
-    digest = hashlib.sha256(Path(csv).read_bytes()).hexdigest()
-    payload = {
-        "source": Path(csv).name,
-        "sha256": digest,
-        "rows_used": "split == 'train' only",
-        "horizon": HORIZON,
-        "origins_per_series": N_ORIGINS,
-        "tables": tables,
-    }
-    from qzlib.atomic import atomic_file
-
-    with atomic_file(out) as fh:
-        fh.write(json.dumps(payload, ensure_ascii=False, indent=1))
-    return payload
-
-
-def shipped_table(n_points: int) -> CalibrationTable:
-    """The shipped table whose window best matches a history of ``n_points`` points."""
+def shipped_table(n_points: int | None) -> CalibrationTable:
+    """The shipped table (with its factors) whose window best matches ``n_points`` points."""
     d = json.loads(SHIPPED.read_text(encoding="utf-8"))
-    keys = [w for w in SHIPPED_WINDOWS if w is not None and w <= n_points]
-    key = "full" if n_points > max(w for w in SHIPPED_WINDOWS if w) else str(max(keys) if keys else 4)
-    return CalibrationTable.from_json(d["tables"][key])
+    return CalibrationTable.from_json(d["tables"][window_key(n_points)])

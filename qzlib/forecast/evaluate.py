@@ -4,10 +4,20 @@ Input columns: ``series, category, t, year, split, value`` with ``split`` in
 {train, test}. Each series is forecast from its training part only; the interval
 table is learned from pseudo-origins inside the training parts (see
 :mod:`qzlib.forecast.calibration`), so the test values enter nothing but the scores.
+
+The default's choices are made on a VALIDATION block that mirrors the test: the last
+HORIZON training points of every series are held out and forecast from the points before
+them (:func:`validate`). On it, the default combination is picked from ``models.GRID``
+(:func:`rank_grid`) and the interval factors are learned (:func:`build_shipped`). Only
+``split == 'train'`` rows are read for any of this.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+import hashlib
+import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -17,6 +27,12 @@ from qzlib.forecast import calibration, models
 
 REQUIRED = ("series", "year", "split", "value")
 DEFAULT = "auto"
+# Histories the default combination is chosen on: the full history, and its last 8 points
+# (the short case: `--last 8`, and Quzhou's own 5-15-point series).
+CHOICE_SETTINGS = (None, 8)
+CRITERION = ("mean over the settings (full history, last 8 points) of (sMAPE / sMAPE of naive "
+             "+ MASE / MASE of naive) / 2 on the validation blocks; lowest wins, ties go to the "
+             "earlier grid entry")
 
 
 def read_long(path) -> pd.DataFrame:
@@ -76,26 +92,35 @@ def auto_method(available) -> str:
     return "combo" if "combo" in available else next(iter(available))
 
 
-def run(df: pd.DataFrame, last: int | None = None, workers: int = 2, progress=None):
-    """Forecast every series; returns (scores by method, per-point forecasts, the table)."""
+def _pool_map(fn, jobs, workers, progress=None, chunksize=4):
+    if workers > 1:
+        from multiprocessing import Pool
+
+        with Pool(min(workers, 2)) as pool:
+            it = pool.imap(fn, jobs, chunksize=chunksize)
+            return list(progress(it, total=len(jobs)) if progress else it)
+    return [fn(j) for j in (progress(jobs) if progress else jobs)]
+
+
+def run(df: pd.DataFrame, last: int | None = None, workers: int = 2, progress=None, factors=None):
+    """Forecast every series; returns (scores by method, per-point forecasts, the table).
+
+    The table is learned from this file's pseudo-origins; its interval ``factors`` are
+    the shipped ones for the window (learned on the training rows' validation blocks)
+    unless given.
+    """
     jobs = []
     for sid, g in df.sort_values(["series", "year"]).groupby("series", sort=False):
         tr, te = g[g["split"] == "train"], g[g["split"] == "test"]
         jobs.append((sid, tr["year"].to_numpy(float), tr["value"].to_numpy(float),
                      te["year"].to_numpy(float), te["value"].to_numpy(float), last))
-    if workers > 1:
-        from multiprocessing import Pool
-
-        with Pool(min(workers, 2)) as pool:
-            it = pool.imap(_series_job, jobs, chunksize=4)
-            results = list(progress(it, total=len(jobs)) if progress else it)
-    else:
-        results = [_series_job(j) for j in (progress(jobs) if progress else jobs)]
+    results = _pool_map(_series_job, jobs, workers, progress)
 
     table = calibration.CalibrationTable.learn(pd.concat([r.errors for r in results], ignore_index=True),
                                                note=f"window={last}")
+    table.factors = calibration.shipped_table(last).factors if factors is None else factors
     rows = []
-    family_like = list(models.FAMILIES) + list(models.COMBOS)
+    family_like = list(models.FAMILIES) + list(models.combos())
     for r in results:
         chosen = {m: m for m in r.paths}
         sel, _ = select_method(r.errors, [m for m in family_like if m in r.paths])
@@ -112,6 +137,160 @@ def run(df: pd.DataFrame, last: int | None = None, workers: int = 2, progress=No
     fc = pd.DataFrame(rows, columns=["series", "method", "h", "year", "actual", "mean", "lo80", "hi80",
                                      "lo95", "hi95", "mase_scale"])
     return score(fc), fc, table
+
+
+# ---------------------------------------------------------------- validation (training rows only)
+
+def training_arrays(df: pd.DataFrame) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """(series, years, values) of the TRAINING rows; the test rows are dropped here, first."""
+    tr = df[df["split"] == "train"].sort_values(["series", "year"])
+    return [(sid, g["year"].to_numpy(float), g["value"].to_numpy(float)) for sid, g in tr.groupby("series")]
+
+
+def _validation_job(args):
+    """Pseudo-origin errors in the whole training part and in the part before the
+    validation block, and the forecasts of the block itself, for one series."""
+    sid, t, y, window, combos = args
+    V = calibration.HORIZON
+    full = calibration.origin_errors(t, y, window=window, combos=combos)
+    n = len(y)
+    need = calibration.MIN_FIT if window is None else max(window, models.MIN_POINTS_ANY)
+    if n - V < need:                      # too short to hold out a validation block
+        return full, None, None
+    pt, py = t[:n - V], y[:n - V]
+    pre = calibration.origin_errors(pt, py, window=window, combos=combos)
+    st, sy = (pt, py) if window is None else (pt[-window:], py[-window:])
+    tf, yf = t[n - V:], y[n - V:]
+    paths = calibration.all_methods(models.family_paths(st, sy, tf), combos)
+    scale = calibration.scale_of(st, sy)
+    mase_scale = float(np.mean(np.abs(np.diff(py))))     # whole pre-block history, as at test time
+    h = (tf - st[-1]).astype(int)
+    rows = [(sid, m, int(hi), a, fc, scale, mase_scale, (a - fc) / scale)
+            for m, f in paths.items() for hi, a, fc in zip(h, yf, f)]
+    val = pd.DataFrame(rows, columns=["series", "method", "h", "actual", "forecast", "scale", "mase_scale",
+                                      "error"])
+    return full, pre, val
+
+
+def validate(df: pd.DataFrame, window: int | None, combos=None, workers: int = 1, progress=None):
+    """Hold out the last HORIZON training points of every series (long enough) and forecast
+    them from the points before (only the last ``window`` of them if given).
+
+    Returns (errors_full, errors_pre, val): pseudo-origin errors inside the whole training
+    parts (for the shipped table), inside the parts before the block (for the table the
+    block is checked against), and the block's forecasts. ``combos`` = combinations to
+    compute besides the families (default: the shipped ones).
+    """
+    jobs = [(sid, t, y, window, combos) for sid, t, y in training_arrays(df)]
+    res = _pool_map(_validation_job, jobs, workers, progress)
+    def cat(parts):
+        parts = [p for p in parts if p is not None and len(p)]
+        out = pd.concat(parts, ignore_index=True)
+        return out.astype({c: float for c in ("actual", "forecast", "scale", "error") if c in out.columns})
+    return cat(r[0] for r in res), cat(r[1] for r in res), cat(r[2] for r in res)
+
+
+def validation_scores(val: pd.DataFrame) -> pd.DataFrame:
+    """sMAPE and MASE by method on the validation blocks, over the series every method has."""
+    val = val.assign(ape=200 * (val["actual"] - val["forecast"]).abs()
+                     / (val["actual"].abs() + val["forecast"].abs()),
+                     ae=(val["actual"] - val["forecast"]).abs() / val["mase_scale"])
+    per = val.groupby(["method", "series"]).agg(smape=("ape", "mean"), mase=("ae", "mean"))
+    have = per.reset_index().groupby("series")["method"].nunique()
+    common = have[have == have.max()].index
+    per = per[per.index.get_level_values("series").isin(common)]
+    return per.groupby("method").agg(smape=("smape", "mean"), mase=("mase", "mean"), series=("smape", "size"))
+
+
+def rank_grid(vals: dict, grid=None) -> pd.DataFrame:
+    """Rank the grid by CRITERION; ``vals`` maps a setting label to its validation forecasts."""
+    grid = models.GRID if grid is None else grid
+    order = {name: i for i, name in enumerate(grid)}
+    parts = []
+    for label, val in vals.items():
+        sc = validation_scores(val[val["method"].isin(list(grid) + ["naive"])])
+        rel = ((sc["smape"] / sc.loc["naive", "smape"] + sc["mase"] / sc.loc["naive", "mase"]) / 2)
+        parts.append(sc[["smape", "mase"]].add_prefix(f"{label}_").assign(**{f"{label}_owa": rel}))
+    out = pd.concat(parts, axis=1).loc[list(grid)]
+    out["score"] = out[[c for c in out.columns if c.endswith("_owa")]].mean(axis=1)
+    out["order"] = out.index.map(order)
+    return out.sort_values(["score", "order"]).drop(columns="order")
+
+
+def _label(window):
+    return "full" if window is None else str(window)
+
+
+def build_shipped(csv: Path, out: Path | None = None, workers: int = 2, progress=None, log=print) -> dict:
+    """Choose the default and learn the interval tables ``fit`` ships, from the TRAINING
+    rows of a bench file only (the test rows are dropped before anything is fitted).
+
+    1. validation blocks for the CHOICE_SETTINGS with every grid combination; the default
+       is the top of :func:`rank_grid`;
+    2. for every shipped window: the table from pseudo-origins inside the whole training
+       parts, and factors so the table learned before the block covers it at nominal.
+    """
+    from qzlib.atomic import atomic_file
+
+    out = out or calibration.SHIPPED
+    df = read_long(csv)
+    df = df[df["split"] == "train"]
+    runs = {}
+    for w in CHOICE_SETTINGS:
+        runs[w] = validate(df, w, combos=models.GRID, workers=workers, progress=progress)
+    ranking = rank_grid({_label(w): runs[w][2] for w in CHOICE_SETTINGS})
+    best = ranking.index[0]
+    spec = models.GRID[best]
+    log(f"validation ranking of the {len(models.GRID)} grid combinations (best first):")
+    log(ranking.head(12).round(4).to_string())
+    log(f"chosen default: {best}")
+
+    keep = list(models.FAMILIES)
+    tables = {}
+    for w in calibration.SHIPPED_WINDOWS:
+        if w in runs:
+            full, pre, val = runs[w]
+            rename = lambda d: d[d["method"].isin(keep + [best])].replace({"method": {best: "combo"}})  # noqa
+            full, pre, val = rename(full), rename(pre), rename(val)
+        else:
+            full, pre, val = validate(df, w, combos={"combo": spec}, workers=workers, progress=progress)
+        table = calibration.CalibrationTable.learn(full, note=f"window={w}")
+        before = calibration.CalibrationTable.learn(pre, note=f"window={w}, before the validation block")
+        before.factors = calibration.learn_factors(before, val)
+        table.factors = before.factors
+        vs = validation_scores(val[val["method"].isin(["combo", "naive"])])
+        table.validation = {
+            "series": int(val["series"].nunique()),
+            "combo": {"smape": round(float(vs.loc["combo", "smape"]), 3),
+                      "mase": round(float(vs.loc["combo", "mase"]), 4)},
+            "naive": {"smape": round(float(vs.loc["naive", "smape"]), 3),
+                      "mase": round(float(vs.loc["naive", "mase"]), 4)},
+            "coverage_without_factors": calibration.coverage(before, val, "combo", False),
+            "coverage_with_factors": calibration.coverage(before, val, "combo", True),
+        }
+        log(f"window {_label(w)}: {json.dumps(table.validation)}")
+        tables[_label(w)] = table.to_json()
+    payload = {
+        "source": Path(csv).name,
+        "sha256": hashlib.sha256(Path(csv).read_bytes()).hexdigest(),
+        "rows_used": "split == 'train' only",
+        "horizon": calibration.HORIZON,
+        "validation_block": f"last {calibration.HORIZON} training points of each series",
+        "origins_per_series": calibration.N_ORIGINS,
+        "default": {"name": best, "aggregate": spec[0], "members": list(spec[1])},
+        "selection": {
+            "grid": list(models.GRID),
+            "criterion": CRITERION,
+            "settings": [_label(w) for w in CHOICE_SETTINGS],
+            "ranking": [{"name": k, **{c: round(float(v), 4) for c, v in r.items()}}
+                        for k, r in ranking.iterrows()],
+        },
+        "tables": tables,
+    }
+    with atomic_file(out) as fh:
+        fh.write(json.dumps(payload, ensure_ascii=False, indent=1))
+    models.default_combo.cache_clear()
+    return payload
 
 
 def score(fc: pd.DataFrame) -> pd.DataFrame:

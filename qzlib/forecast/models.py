@@ -12,7 +12,10 @@ richer families wait for more data.
 """
 from __future__ import annotations
 
+import json
 import warnings
+from functools import lru_cache
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
@@ -106,9 +109,40 @@ _FUNCS: dict[str, Callable] = {
 
 # Combinations: (aggregate, members). Members that are not eligible for a series or fail
 # to fit drop out; the median of two is their mean.
-COMBOS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "combo": ("median", ("naive", "drift", "theta", "damped")),
-}
+#
+# The GRID the default is chosen from, declared before any validation result was seen:
+# every median and every mean of 2-4 members of GRID_MEMBERS (a median of two is a mean,
+# so it is listed once): 10 pairs + 2 x 10 triples + 2 x 5 quadruples = 40 candidates.
+GRID_MEMBERS = ("naive", "drift", "theta", "damped", "linear")
+
+
+def _grid() -> dict[str, tuple[str, tuple[str, ...]]]:
+    from itertools import combinations
+
+    out = {}
+    for r in (2, 3, 4):
+        for members in combinations(GRID_MEMBERS, r):
+            for agg in (("mean",) if r == 2 else ("median", "mean")):
+                out[f"{agg}({'+'.join(members)})"] = (agg, members)
+    return out
+
+
+GRID: dict[str, tuple[str, tuple[str, ...]]] = _grid()
+# Where the chosen default is stored: written by ``bench/forecast.py --write-calibration``
+# from the TRAINING rows of the M3 yearly file (see evaluate.build_shipped).
+SHIPPED = Path(__file__).with_name("calibration_m3_yearly.json")
+
+
+@lru_cache(maxsize=1)
+def default_combo() -> tuple[str, tuple[str, ...]]:
+    """(aggregate, members) of the default combination chosen on the validation blocks."""
+    d = json.loads(SHIPPED.read_text(encoding="utf-8"))["default"]
+    return d["aggregate"], tuple(d["members"])
+
+
+def combos() -> dict[str, tuple[str, tuple[str, ...]]]:
+    """The named combinations offered by ``fit`` (only the chosen default, as ``combo``)."""
+    return {"combo": default_combo()}
 
 
 def eligible(t: np.ndarray, y: np.ndarray) -> list[str]:
@@ -151,9 +185,10 @@ def family_paths(t, y, tf, families=None) -> dict[str, np.ndarray]:
     return out
 
 
-def combine(paths: dict[str, np.ndarray], name: str = "combo") -> np.ndarray | None:
-    """The combination ``name`` of the available family paths (None if no member)."""
-    agg, members = COMBOS[name]
+def combine(paths: dict[str, np.ndarray], name: str = "combo", spec=None) -> np.ndarray | None:
+    """The combination ``name`` (or ``spec`` = (aggregate, members)) of the available
+    family paths (None if no member)."""
+    agg, members = spec or combos()[name]
     got = [paths[m] for m in members if m in paths]
     if not got:
         return None
@@ -162,8 +197,8 @@ def combine(paths: dict[str, np.ndarray], name: str = "combo") -> np.ndarray | N
 
 def point_forecast(method: str, t, y, tf) -> np.ndarray:
     """Point forecasts of one family or combination for the years ``tf``."""
-    if method in COMBOS:
-        paths = family_paths(t, y, tf, families=set(COMBOS[method][1]))
+    if method in combos():
+        paths = family_paths(t, y, tf, families=set(combos()[method][1]))
         f = combine(paths, method)
         if f is None:
             raise ValueError(f"no member of {method} could be fitted")

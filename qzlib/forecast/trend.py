@@ -1,7 +1,7 @@
 """One indicator's trend forecast: the object notebooks and the brief use.
 
-``fit(series)`` chooses a method (by default the fixed robust combination, which
-forecast better than per-series selection on the M3 yearly benchmark; see
+``fit(series)`` chooses a method (by default the combination chosen on validation blocks
+of the M3 yearly training data, from a grid declared in ``models.GRID``; see
 bench/README.md), computes a yearly path to ``horizon_to`` and calibrated 80 %/95 %
 intervals, and keeps the whole predictive distribution (quantiles by year) so that the
 probability of reaching a target can be read off. Short series get the simple families
@@ -19,6 +19,7 @@ from qzlib.forecast import calibration, models
 METHODS = ("auto", "select", "combo") + models.FAMILIES
 STATUS_OK = "ok"
 STATUS_INSUFFICIENT = "insufficient"
+_AGG_ZH = {"median": "中位数", "mean": "平均值"}
 
 
 @dataclass
@@ -137,8 +138,9 @@ def fit(series: pd.Series, horizon_to: int = 2027, method: str = "auto", *,
     chosen = method
     if method == "auto":
         chosen = "combo"
-        members = [m for m in models.COMBOS["combo"][1] if m in fam]
-        notes.insert(0, "默认采用稳健组合（各可用方法预测值的中位数），在 M3 年度数据基准测试中优于按单个序列挑选方法")
+        agg, combo_members = models.default_combo()
+        members = [m for m in combo_members if m in fam]
+        notes.insert(0, f"默认组合（各可用方法预测值的{_AGG_ZH[agg]}），由 M3 年度序列训练段末 6 年的验证选定")
     elif method == "select":
         errs = calibration.origin_errors(t, y, window=None)
         cands = [m for m in paths]
@@ -147,13 +149,13 @@ def fit(series: pd.Series, horizon_to: int = 2027, method: str = "auto", *,
         best, why = select_method(errs, cands)
         chosen = best or "combo"
         notes.insert(0, f"按本序列滚动起点误差选择：{why}" if best else "序列太短，无法滚动检验，改用稳健组合")
-        members = [chosen] if chosen in fam else [m for m in models.COMBOS["combo"][1] if m in fam]
+        members = [chosen] if chosen in fam else [m for m in models.default_combo()[1] if m in fam]
     else:
         if method not in paths:
             why = f"方法 {method} 不适用于此序列（需至少 {models.MIN_POINTS.get(method, '?')} 个连续年份" + (
                 "、且全部为正值" if method == "loglinear" else "") + f"；可用：{', '.join(avail)}）"
             return _insufficient(hist, why)
-        members = [method] if method in fam else [m for m in models.COMBOS[method][1] if m in fam]
+        members = [method] if method in fam else [m for m in models.combos()[method][1] if m in fam]
         notes.insert(0, f"按指定方法 {models.NAMES_ZH.get(method, method)}")
     if chosen not in paths:
         return _insufficient(hist, "没有可用的趋势方法：" + "；".join(notes))
