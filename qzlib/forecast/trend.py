@@ -148,7 +148,7 @@ def fit(series: pd.Series, horizon_to: int = 2027, method: str = "auto", *,
 
         best, why = select_method(errs, cands)
         chosen = best or "combo"
-        notes.insert(0, f"按本序列滚动起点误差选择：{why}" if best else "序列太短，无法滚动检验，改用稳健组合")
+        notes.insert(0, f"按本序列滚动起点误差选择：{why}" if best else "序列太短，无法滚动检验，改用默认组合")
         members = [chosen] if chosen in fam else [m for m in models.default_combo()[1] if m in fam]
     else:
         if method not in paths:
@@ -178,7 +178,7 @@ def fit(series: pd.Series, horizon_to: int = 2027, method: str = "auto", *,
     }, index=quant.index)
     if h.max() > calibration.HORIZON:
         notes.append(f"超过 {calibration.HORIZON} 年的区间按期数线性放宽（未经检验）")
-    notes.append("区间按历史伪样本外误差校准（非模型自带区间）")
+    notes.append("区间按历史伪样本外误差校准并经训练段验证调整宽度（非模型自带区间）")
     label = models.NAMES_ZH.get(chosen, chosen)
     if chosen == "combo":
         label += "（" + "、".join(models.NAMES_ZH[m] for m in members) + "）"
