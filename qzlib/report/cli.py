@@ -40,13 +40,14 @@ Example:
 @click.option("--out", "outputs_dir", type=click.Path(path_type=Path), default=None,
               help="Root folder for briefs [default: outputs].")
 def brief(year, scenario, compare, lang, processed_dir, outputs_dir):
-    from qzlib.report.runner import run_brief
+    from qzlib.report.runner import run_brief, validate
 
     scenario, scenarios_dir = _scenario_place(scenario)
     req = BriefRequest(year=year, scenario=scenario, lang=lang, scenarios_dir=scenarios_dir,
                        compare=tuple(s for s in compare.split(",") if s and s != scenario),
                        processed_dir=processed_dir or paths.PROCESSED,
                        outputs_dir=outputs_dir or paths.OUTPUTS)
+    validate(req)
     click.echo(f"building the {year} brief (scenario {scenario}) …", err=True)
     result = run_brief(req)
     if not result.ok:
