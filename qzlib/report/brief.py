@@ -11,18 +11,15 @@ import html
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import matplotlib
+import matplotlib.pyplot as plt
+import pandas as pd
+from IPython.display import HTML
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-from IPython.display import HTML  # noqa: E402
-
-from qzlib import paths  # noqa: E402
-from qzlib.atomic import write_csv  # noqa: E402
-from qzlib.fonts import use_cjk  # noqa: E402
-from qzlib.report import fmt  # noqa: E402
-from qzlib.report.provenance import input_files, package_versions  # noqa: E402
+from qzlib import paths
+from qzlib.atomic import write_csv
+from qzlib.fonts import use_cjk
+from qzlib.report import fmt
+from qzlib.report.provenance import input_files, package_versions
 
 PLAN_TITLE = "衢州市全面推进“415X”先进制造业集群培育工程实施方案（2023—2027年）"
 PLAN_DOC = "衢政办发〔2023〕22号"
