@@ -26,3 +26,11 @@ SCENARIOS = ROOT / "scenarios"
 PLAN_FILE = RAW / "plan" / "quzhou-415x-plan-2023.txt"
 STATISTICS_DIR = RAW / "statistics"
 RESOURCES = Path(__file__).resolve().parent / "resources"
+
+
+def output_path(value: str | Path) -> Path:
+    """Where a notebook writes its results: absolute paths as given, relative ones under the
+    project root (so a notebook opened in JupyterLab, whose working folder is notebooks/,
+    writes to outputs/… like the batch does)."""
+    p = Path(value).expanduser()
+    return p if p.is_absolute() else ROOT / p

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from qzlib import paths
 from qzlib.forecast.trend import Forecast, fit
 
 
@@ -52,7 +53,7 @@ def write_outputs(fcs: dict[str, Forecast], output_dir: str | Path, region: str)
     """Paths (CSV) and fan charts (PNG) of every fitted series under ``output_dir``."""
     from qzlib.atomic import write_csv
 
-    out = Path(output_dir)
+    out = paths.output_path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for code, fc in fcs.items():

@@ -59,7 +59,7 @@ def load_context(year, scenario="plan_path", lang="zh", processed_dir="", output
     from qzlib.plan.tables import indicator_points, load_indicators, load_table
 
     processed = Path(processed_dir) if processed_dir else paths.PROCESSED
-    out = Path(output_dir)
+    out = paths.output_path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
     indicators = load_indicators(processed)
     observations = None

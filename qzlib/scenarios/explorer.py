@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from qzlib import catalogue
+from qzlib import catalogue, paths
 from qzlib.atomic import atomic_file
 from qzlib.errors import InputError
 from qzlib.paths import SCENARIOS
@@ -338,7 +338,7 @@ def export_overview(x: Explorer, names: list[str], output_dir: str | Path, year:
     if year not in YEARS:
         raise InputError.one(where="parameter year", value=year,
                              expected=f"a year from {YEARS[0]} to {YEARS[-1]}")
-    out = Path(output_dir)
+    out = paths.output_path(output_dir)
     out = out if out.is_absolute() else ROOT / out
     names = list(dict.fromkeys([x.base.name, *names]))
     results = [x.engine.run(load(n, x.scenarios_dir)) for n in names]
