@@ -2,6 +2,8 @@
 
 Prints sMAPE, MASE and 80 %/95 % interval coverage per method and for the default
 (``auto``), then the run time; the LAST line is a JSON object for the default method.
+``auto`` uses the combination chosen for each series' length (window 4, 6, 8, 12 or full; see
+``qzlib.forecast.models.auto_choice``); ``combo`` is the single full/last-8 default.
 Intervals are calibrated only on pseudo-origins inside each training part, resized by the
 shipped validation factors. ``--write-calibration`` first re-chooses the default and
 rebuilds the shipped table from the file's TRAINING rows (validation blocks = the last 6
@@ -62,7 +64,10 @@ def main(argv=None) -> int:
           f"{int(df[df.split == 'test'].groupby('series').size().max())}")
     print(scores.sort_values("smape").round({"smape": 2, "mase": 3, "coverage80": 3, "coverage95": 3})
           .to_string())
-    print(f"default method: {evaluate.DEFAULT} = combo = {agg} of {', '.join(members)}; run time {seconds:.1f} s")
+    byw = models.default_by_window()
+    per = "; ".join(f"{k}: {v['name']}" for k, v in byw.items()) or f"{agg} of {', '.join(members)}"
+    print(f"default method: {evaluate.DEFAULT} = the combination chosen for the series' length ({per}); "
+          f"combo = {agg} of {', '.join(members)}; run time {seconds:.1f} s")
     d = scores.loc[evaluate.DEFAULT]
     print(json.dumps({"smape": round(float(d.smape), 3), "mase": round(float(d.mase), 4),
                       "coverage80": round(float(d.coverage80), 4), "coverage95": round(float(d.coverage95), 4),

@@ -61,8 +61,19 @@ def test_default_choice_and_factors_are_made_from_training_rows_only(mid_length,
         p = evaluate.build_shipped(tmp_path / f"{i}.csv", out=tmp_path / f"{i}.json", workers=1, log=lambda *_: None)
         payloads.append({k: v for k, v in p.items() if k not in ("sha256", "source")})
     models.default_combo.cache_clear()                                   # the shipped file is untouched
+    models.default_by_window.cache_clear()
     assert payloads[0]["default"]["name"] in models.GRID
     assert payloads[0] == payloads[1] == payloads[2]                     # choice, ranking, tables, factors
+    # the per-window choices too, each among the entries eligible at that length
+    byw = [p["default_by_window"] for p in payloads]
+    assert byw[0] == byw[1] == byw[2] and set(byw[0]) == {"8", "full"}
+    assert byw[0]["8"]["name"] in models.grid_for_window(8)
+    assert not {"damped"} & set(byw[0]["8"]["members"])
+    for key, entry in byw[0].items():
+        ranking = payloads[0]["selection"]["ranking_by_window"][key]
+        assert ranking[0]["name"] == entry["name"]
+        assert len(ranking) == entry["candidates"] == len(models.grid_for_window(None if key == "full" else 8))
+    assert "auto" in payloads[0]["tables"]["8"]["factors"]
     k = np.asarray(payloads[0]["tables"]["full"]["factors"]["combo"])
     assert k.shape == (calibration.HORIZON, len(calibration.PAIRS)) and not np.allclose(k, 1)
 
@@ -156,6 +167,15 @@ def test_shipped_table_was_learned_from_training_rows_of_the_bench_file():
     assert [r["name"] for r in d["selection"]["ranking"]][0] == d["default"]["name"]
     assert sorted(d["selection"]["grid"]) == sorted(models.GRID)
     assert models.GRID[d["default"]["name"]] == (d["default"]["aggregate"], tuple(d["default"]["members"]))
+    # one default per shipped window: the top of that window's ranking among eligible entries
+    assert set(d["default_by_window"]) == set(d["tables"])
+    for key, e in d["default_by_window"].items():
+        cands = models.grid_for_window(None if key == "full" else int(key))
+        assert e["name"] in cands and e["candidates"] == len(cands)
+        assert d["selection"]["ranking_by_window"][key][0]["name"] == e["name"]
+        assert d["tables"][key]["validation"]["auto_name"] == e["name"]
+        assert np.asarray(d["tables"][key]["factors"]["auto"]).shape == (calibration.HORIZON, len(calibration.PAIRS))
+    assert set(d["default_by_window"]["4"]["members"]) <= {"naive", "drift", "linear"}
 
 
 def test_bad_bench_input_names_the_row_and_field(tmp_path):

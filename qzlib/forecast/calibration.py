@@ -53,13 +53,18 @@ def scale_of(t, y, window: int | None = None) -> float:
     return max(s, floor)
 
 
-def all_methods(paths: dict[str, np.ndarray], combos=None) -> dict[str, np.ndarray]:
-    """Family paths plus every combination (default: ``models.combos()``) that has a member."""
+def all_methods(paths: dict[str, np.ndarray], combos=None, auto=None) -> dict[str, np.ndarray]:
+    """Family paths plus every combination (default: ``models.combos()``) that has a member,
+    and ``auto`` (the length-dependent default, ``models.auto_choice``) if its spec is given."""
     out = dict(paths)
     for name, spec in (models.combos() if combos is None else combos).items():
         f = models.combine(paths, name, spec)
         if f is not None:
             out[name] = f
+    if auto is not None:
+        f = models.combine(paths, "auto", auto)
+        if f is not None:
+            out["auto"] = f
     return out
 
 
@@ -85,7 +90,8 @@ def origin_errors(t, y, window: int | None = None, horizon: int = HORIZON,
         tt, yy = t[lo:o], y[lo:o]
         tf, yf = t[o:o + horizon], y[o:o + horizon]
         s = scale_of(tt, yy)
-        paths = all_methods(models.family_paths(tt, yy, tf), combos)
+        auto = models.auto_choice(tt, yy)[2] if combos is None else None
+        paths = all_methods(models.family_paths(tt, yy, tf), combos, auto)
         h = (tf - tt[-1]).astype(int)
         for m, f in paths.items():
             for hi, a, fc in zip(h, yf, f):
@@ -224,7 +230,9 @@ def coverage(table: CalibrationTable, val: pd.DataFrame, method: str, use_factor
             "points": int(len(e))}
 
 
-def shipped_table(n_points: int | None) -> CalibrationTable:
-    """The shipped table (with its factors) whose window best matches ``n_points`` points."""
+def shipped_table(n_points: int | None, key: str | None = None) -> CalibrationTable:
+    """The shipped table (with its factors) whose window best matches ``n_points`` points
+    (or the one named ``key``). Its ``combo`` is the single default, its ``auto`` the
+    default chosen for that window."""
     d = json.loads(SHIPPED.read_text(encoding="utf-8"))
-    return CalibrationTable.from_json(d["tables"][window_key(n_points)])
+    return CalibrationTable.from_json(d["tables"][key or window_key(n_points)])

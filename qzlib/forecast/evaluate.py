@@ -30,6 +30,15 @@ DEFAULT = "auto"
 # Histories the default combination is chosen on: the full history, and its last 8 points
 # (the short case: `--last 8`, and Quzhou's own 5-15-point series).
 CHOICE_SETTINGS = (None, 8)
+# Per window (4, 6, 8, 12 points, full history): the same relative criterion on that
+# window's validation blocks alone, among the grid entries whose members are all eligible
+# by length on that many points (models.grid_for_window); fit uses models.auto_choice.
+CRITERION_BY_WINDOW = ("(sMAPE / sMAPE of naive + MASE / MASE of naive) / 2 on the validation blocks "
+                       "of the window, among grid entries whose members are all eligible at that "
+                       "length; lowest wins, ties go to the earlier grid entry")
+AUTO_RULE = ("a series uses the winner of the longest window at or below its length ('full' above "
+             "12 points) whose members can all be fitted to it (length, gaps); 3 points or nothing "
+             "else usable -> the 4-point winner (members among naive, drift, linear)")
 CRITERION = ("mean over the settings (full history, last 8 points) of (sMAPE / sMAPE of naive "
              "+ MASE / MASE of naive) / 2 on the validation blocks; lowest wins, ties go to the "
              "earlier grid entry")
@@ -73,7 +82,7 @@ def _series_job(args) -> SeriesResult:
     errs = calibration.origin_errors(t, y, window=last)
     if last:
         t, y = t[-last:], y[-last:]
-    paths = calibration.all_methods(models.family_paths(t, y, tf))
+    paths = calibration.all_methods(models.family_paths(t, y, tf), auto=models.auto_choice(t, y)[2])
     return SeriesResult(sid, tf, yt, mase_scale, calibration.scale_of(t, y), paths, errs)
 
 
@@ -88,8 +97,12 @@ def select_method(errors: pd.DataFrame, candidates) -> tuple[str | None, str]:
 
 
 def auto_method(available) -> str:
-    """The default: the fixed combination (see bench/README.md for the evidence)."""
-    return "combo" if "combo" in available else next(iter(available))
+    """The default of ``fit``: the combination chosen for the series' length
+    (``models.auto_choice``; see bench/README.md for the evidence)."""
+    for m in ("auto", "combo"):
+        if m in available:
+            return m
+    return next(iter(available))
 
 
 def _pool_map(fn, jobs, workers, progress=None, chunksize=4):
@@ -119,6 +132,8 @@ def run(df: pd.DataFrame, last: int | None = None, workers: int = 2, progress=No
     table = calibration.CalibrationTable.learn(pd.concat([r.errors for r in results], ignore_index=True),
                                                note=f"window={last}")
     table.factors = calibration.shipped_table(last).factors if factors is None else factors
+    if factors is None and "auto" not in table.factors and "combo" in table.factors:
+        table.factors["auto"] = table.factors["combo"]     # an older shipped file: one default
     rows = []
     family_like = list(models.FAMILIES) + list(models.combos())
     for r in results:
@@ -246,28 +261,47 @@ def build_shipped(csv: Path, out: Path | None = None, workers: int = 2, progress
     log(f"chosen default: {best}")
 
     keep = list(models.FAMILIES)
-    tables = {}
+
+    def pick(d, win):
+        """Families, the single default as 'combo' and the window's winner as 'auto'."""
+        return pd.concat([d[d["method"].isin(keep)], d[d["method"] == best].assign(method="combo"),
+                          d[d["method"] == win].assign(method="auto")], ignore_index=True)
+
+    def summary(vs, m):
+        return {"smape": round(float(vs.loc[m, "smape"]), 3), "mase": round(float(vs.loc[m, "mase"]), 4)}
+
+    tables, by_window, by_window_ranking = {}, {}, {}
     for w in calibration.SHIPPED_WINDOWS:
-        if w in runs:
-            full, pre, val = runs[w]
-            rename = lambda d: d[d["method"].isin(keep + [best])].replace({"method": {best: "combo"}})  # noqa
-            full, pre, val = rename(full), rename(pre), rename(val)
-        else:
-            full, pre, val = validate(df, w, combos={"combo": spec}, workers=workers, progress=progress)
+        cands = models.grid_for_window(w)
+        if w not in runs:
+            runs[w] = validate(df, w, combos={**cands, best: spec}, workers=workers, progress=progress)
+        full, pre, val = runs[w]
+        rk = rank_grid({_label(w): val}, grid=cands)
+        win = rk.index[0]
+        log(f"window {_label(w)}: {len(cands)} eligible grid entries, best first:")
+        log(rk.head(6).round(4).to_string())
+        by_window[_label(w)] = {"name": win, "aggregate": models.GRID[win][0],
+                                "members": list(models.GRID[win][1]), "candidates": len(cands),
+                                "score": round(float(rk.loc[win, "score"]), 4)}
+        by_window_ranking[_label(w)] = [{"name": k, **{c: round(float(v), 4) for c, v in r.items()}}
+                                        for k, r in rk.iterrows()]
+        full, pre, val = pick(full, win), pick(pre, win), pick(val, win)
         table = calibration.CalibrationTable.learn(full, note=f"window={w}")
         before = calibration.CalibrationTable.learn(pre, note=f"window={w}, before the validation block")
         before.factors = calibration.learn_factors(before, val)
         table.factors = before.factors
-        vs = validation_scores(val[val["method"].isin(["combo", "naive"])])
+        vs = validation_scores(val[val["method"].isin(["combo", "auto", "naive"])])
         table.validation = {
             "series": int(val["series"].nunique()),
-            "combo": {"smape": round(float(vs.loc["combo", "smape"]), 3),
-                      "mase": round(float(vs.loc["combo", "mase"]), 4)},
-            "naive": {"smape": round(float(vs.loc["naive", "smape"]), 3),
-                      "mase": round(float(vs.loc["naive", "mase"]), 4)},
+            "auto_name": win,
+            "combo": summary(vs, "combo"), "auto": summary(vs, "auto"), "naive": summary(vs, "naive"),
             "coverage_without_factors": calibration.coverage(before, val, "combo", False),
             "coverage_with_factors": calibration.coverage(before, val, "combo", True),
+            "auto_coverage_without_factors": calibration.coverage(before, val, "auto", False),
+            "auto_coverage_with_factors": calibration.coverage(before, val, "auto", True),
         }
+        by_window[_label(w)].update(series=table.validation["series"], validation=table.validation["auto"],
+                                    naive=table.validation["naive"])
         log(f"window {_label(w)}: {json.dumps(table.validation)}")
         tables[_label(w)] = table.to_json()
     payload = {
@@ -278,18 +312,23 @@ def build_shipped(csv: Path, out: Path | None = None, workers: int = 2, progress
         "validation_block": f"last {calibration.HORIZON} training points of each series",
         "origins_per_series": calibration.N_ORIGINS,
         "default": {"name": best, "aggregate": spec[0], "members": list(spec[1])},
+        "default_by_window": by_window,
+        "auto_rule": AUTO_RULE,
         "selection": {
             "grid": list(models.GRID),
             "criterion": CRITERION,
             "settings": [_label(w) for w in CHOICE_SETTINGS],
             "ranking": [{"name": k, **{c: round(float(v), 4) for c, v in r.items()}}
                         for k, r in ranking.iterrows()],
+            "criterion_by_window": CRITERION_BY_WINDOW,
+            "ranking_by_window": by_window_ranking,
         },
         "tables": tables,
     }
     with atomic_file(out) as fh:
         fh.write(json.dumps(payload, ensure_ascii=False, indent=1))
     models.default_combo.cache_clear()
+    models.default_by_window.cache_clear()
     return payload
 
 

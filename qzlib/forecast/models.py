@@ -140,6 +140,51 @@ def default_combo() -> tuple[str, tuple[str, ...]]:
     return d["aggregate"], tuple(d["members"])
 
 
+# Windows (points a series has) for which a default is chosen, longest first; "full" =
+# more points than the longest numeric window. Mirrors calibration.SHIPPED_WINDOWS.
+BY_WINDOW_ORDER = ("full", "12", "8", "6", "4")
+
+
+def grid_for_window(window: int | None) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Grid entries whose members are ALL eligible by length on ``window`` points
+    (None = a full history: every entry)."""
+    if window is None:
+        return dict(GRID)
+    return {k: v for k, v in GRID.items() if all(MIN_POINTS[m] <= window for m in v[1])}
+
+
+@lru_cache(maxsize=1)
+def default_by_window() -> dict[str, dict]:
+    """Window key -> {name, aggregate, members, ...} chosen on that window's validation blocks."""
+    d = json.loads(SHIPPED.read_text(encoding="utf-8"))
+    return d.get("default_by_window", {})
+
+
+def auto_choice(t, y) -> tuple[str, str, tuple[str, tuple[str, ...]]]:
+    """(window key, grid name, (aggregate, members)) of the default for these points.
+
+    Rule: the winner of the longest shipped window at or below the series' length ("full"
+    above 12 points) whose members can ALL be fitted to this series (``eligible``: length,
+    gaps); 3 points, or nothing else usable, -> the 4-point winner (its members are naive,
+    drift, linear: usable on any 3+ points). Falls back to the single ``default`` if the
+    shipped file has no per-window choice.
+    """
+    byw = default_by_window()
+    if not byw:
+        agg, members = default_combo()
+        return "full", f"{agg}({'+'.join(members)})", (agg, members)
+    n = len(y)
+    ok = set(eligible(np.asarray(t, float), np.asarray(y, float)))
+    longest = max(int(k) for k in byw if k != "full")
+    keys = [k for k in BY_WINDOW_ORDER if k in byw and (n > longest if k == "full" else int(k) <= n)]
+    smallest = str(min(int(k) for k in byw if k != "full"))
+    for k in keys + [smallest]:
+        e = byw[k]
+        if set(e["members"]) <= ok or k == smallest:
+            return k, e["name"], (e["aggregate"], tuple(e["members"]))
+    raise AssertionError("unreachable")
+
+
 def combos() -> dict[str, tuple[str, tuple[str, ...]]]:
     """The named combinations offered by ``fit`` (only the chosen default, as ``combo``)."""
     return {"combo": default_combo()}

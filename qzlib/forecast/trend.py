@@ -1,8 +1,8 @@
 """One indicator's trend forecast: the object notebooks and the brief use.
 
-``fit(series)`` chooses a method (by default the combination chosen on validation blocks
-of the M3 yearly training data, from a grid declared in ``models.GRID``; see
-bench/README.md), computes a yearly path to ``horizon_to`` and calibrated 80 %/95 %
+``fit(series)`` chooses a method (by default the combination chosen, for the series'
+length, on validation blocks of the M3 yearly training data from the grid declared in
+``models.GRID``: ``models.auto_choice``; see bench/README.md), computes a yearly path to ``horizon_to`` and calibrated 80 %/95 %
 intervals, and keeps the whole predictive distribution (quantiles by year) so that the
 probability of reaching a target can be read off. Short series get the simple families
 only; fewer than three points get no trend at all.
@@ -130,17 +130,26 @@ def fit(series: pd.Series, horizon_to: int = 2027, method: str = "auto", *,
     notes = []
     if not np.all(np.diff(t) == 1):
         notes.append("年份有缺口，只用按实际年份回归的方法（漂移、线性、对数线性）")
-    if n < models.MIN_POINTS["theta"]:
+    if n < models.MIN_POINTS["theta"] and method != "auto":
         notes.append(f"仅 {n} 个观测值，只用最简单的趋势（漂移/线性/对数线性）")
 
     fam = models.family_paths(t, y, years)
     paths = calibration.all_methods(fam)
     chosen = method
+    key = None                      # shipped table to use (None: by the series' length)
     if method == "auto":
+        # The default for this length: see models.auto_choice (window rule) and bench/README.md.
+        key, name, spec = models.auto_choice(t, y)
         chosen = "combo"
-        agg, combo_members = models.default_combo()
-        members = [m for m in combo_members if m in fam]
-        notes.insert(0, f"默认组合（各可用方法预测值的{_AGG_ZH[agg]}），由 M3 年度序列训练段末 6 年的验证选定")
+        f = models.combine(fam, "auto", spec)
+        paths = dict(paths)
+        paths.pop("combo", None)
+        if f is not None:
+            paths["combo"] = f
+        members = [m for m in spec[1] if m in fam]
+        where = "全部历史（多于 12 个点）" if key == "full" else f"{key} 个点的窗口"
+        notes.insert(0, f"默认组合 {name}（各可用方法预测值的{_AGG_ZH[spec[0]]}）：本序列有 {n} 个点，"
+                        f"用{where}在 M3 年度序列训练段末 6 年验证中排名第一的组合")
     elif method == "select":
         errs = calibration.origin_errors(t, y, window=None)
         cands = [m for m in paths]
@@ -160,11 +169,13 @@ def fit(series: pd.Series, horizon_to: int = 2027, method: str = "auto", *,
     if chosen not in paths:
         return _insufficient(hist, "没有可用的趋势方法：" + "；".join(notes))
 
-    table = table or calibration.shipped_table(n)
+    table = table or calibration.shipped_table(n, key)
     scale = calibration.scale_of(t, y)
     h = (years - last).astype(int)
     mean = paths[chosen]
-    q = mean[:, None] + table.offsets(chosen, h) * scale
+    # the default's intervals were learned (and resized) for the window's own winner ("auto")
+    qname = "auto" if method == "auto" and "auto" in table.quantiles else chosen
+    q = mean[:, None] + table.offsets(qname, h) * scale
     q = np.sort(q, axis=1)
     if lower is not None or upper is not None:
         q = np.clip(q, lower, upper)
