@@ -96,3 +96,17 @@ def test_brief_accepts_a_scenario_file_anywhere(tmp_path, monkeypatch):
     f.write_text("name: my_case\n", encoding="utf-8")
     assert cli._scenario_place(str(f)) == ("my_case", tmp_path)
     assert cli._scenario_place("stress")[0] == "stress"
+
+
+def test_published_brief_folder_is_readable_by_others(tmp_path):
+    import os
+    import stat
+
+    proj = _toy_project(tmp_path)
+    old = os.umask(0o022)
+    try:
+        result = run_brief(BriefRequest(year=2025, scenario="a", **proj))
+    finally:
+        os.umask(old)
+    assert result.ok
+    assert stat.S_IMODE(result.pdf.parent.stat().st_mode) == 0o755
