@@ -15,7 +15,8 @@ from typing import Iterator
 import pandas as pd
 
 
-def _umask() -> int:
+def umask() -> int:
+    """The process umask (read without changing it)."""
     mask = os.umask(0)
     os.umask(mask)
     return mask
@@ -28,7 +29,7 @@ def atomic_file(path: str | Path, mode: str = "w", encoding: str | None = "utf-8
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
-    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file ordinary permissions
+    os.chmod(tmp, 0o666 & ~umask())  # mkstemp makes 0600; give the file ordinary permissions
     try:
         kw = {} if "b" in mode else {"encoding": encoding, "newline": ""}
         with open(tmp, mode, **kw) as fh:

@@ -7,7 +7,6 @@ half-written brief over a good one.
 """
 from __future__ import annotations
 
-import os
 import re
 import tempfile
 import time
@@ -17,7 +16,7 @@ from pathlib import Path
 import nbformat
 
 from qzlib import paths
-from qzlib.atomic import replace_dir
+from qzlib.atomic import replace_dir, umask
 from qzlib.errors import InputError, Problem
 
 BRIEF_NOTEBOOK = "01_brief.ipynb"
@@ -146,12 +145,6 @@ def _kernel_manager_class():
     return IPCKernelManager
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def notebook_parameters(req: BriefRequest, output_dir: Path) -> dict:
     return {
         "year": req.year,
@@ -175,7 +168,7 @@ def run_brief(req: BriefRequest) -> BriefResult:
     dest = req.destination
     dest.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{req.scenario}.staging.", dir=dest.parent))
-    stage.chmod(0o777 & ~_umask())  # mkdtemp makes 0700; the published folder gets ordinary permissions
+    stage.chmod(0o777 & ~umask())  # mkdtemp makes 0700; the published folder gets ordinary permissions
     executed = stage / BRIEF_NOTEBOOK
     try:
         pm.execute_notebook(
