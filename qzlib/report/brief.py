@@ -45,6 +45,7 @@ class BriefContext:
     responsibility: pd.DataFrame
     observations: pd.DataFrame | None = None
     saved: list[str] = field(default_factory=list)
+    cache: dict = field(default_factory=dict)  # results computed once per brief (scenarios, progress)
 
     def save(self, name: str, df: pd.DataFrame) -> pd.DataFrame:
         """Write a table the brief shows as ``<output_dir>/<name>.csv``."""
@@ -453,7 +454,6 @@ def conflicts_table(ctx: BriefContext) -> HTML:
 
 # ----------------------------------------------------------------------------- scenarios
 
-STATUS_ZH = {"met": "达到", "missed": "未达到", "no_path": "无路径", "not_assessed": "不评估"}
 
 
 def scenario_result(ctx: BriefContext, name: str | None = None):
@@ -461,10 +461,16 @@ def scenario_result(ctx: BriefContext, name: str | None = None):
     from qzlib.scenarios import load, run
 
     name = name or ctx.scenario
-    cache = ctx.__dict__.setdefault("_scenario_results", {})
+    cache = ctx.cache.setdefault("scenario_results", {})
     if name not in cache:
         cache[name] = run(load(name, ctx.scenarios_dir), ctx.points, ctx.observations, ctx.processed_dir)
     return cache[name]
+
+
+def _status_zh(status: str) -> str:
+    from qzlib.scenarios.engine import STATUS_ZH
+
+    return STATUS_ZH.get(status, status)
 
 
 def scenario_assumptions(ctx: BriefContext) -> HTML:
@@ -482,13 +488,13 @@ def scenario_attainment(ctx: BriefContext) -> HTML:
     df = pd.DataFrame({
         "指标": a["name_zh"], "单位": a["unit"], "目标年": a["target_year"].astype(int),
         "目标": a["target"].map(fmt.num), "情景值": a["value"].map(fmt.num),
-        "结果": a["status"].map(STATUS_ZH).fillna(a["status"]),
+        "结果": a["status"].map(_status_zh),
         "差距": [fmt.MISSING if pd.isna(g) else f"{g:+.1f}%" for g in a["gap_pct"]],
         "首次达到": a["first_year_reached"].map(lambda v: fmt.MISSING if pd.isna(v) else str(int(v))),
         "说明": a["reason"].fillna(""),
     })
     ctx.save("scenario_attainment", df)
-    colour = {"达到": "rag-green", "未达到": "rag-red"}
+    colour = {_status_zh("met"): "rag-green", _status_zh("missed"): "rag-red"}
     return HTML(fmt.table(df, numeric=("目标年", "目标", "情景值", "差距", "首次达到"), classes="attain",
                           row_class=lambda r: colour.get(r["结果"], "rag-grey")))
 
@@ -508,7 +514,7 @@ def scenario_comparison(ctx: BriefContext) -> HTML:
     df = pd.DataFrame({"指标": table["name_zh"], "目标年": table["target_year"].astype(int),
                        "目标": table["target"].map(fmt.num)})
     for n in names:
-        df[n] = [f"{STATUS_ZH.get(s, s)}（{fmt.num(v)}）" if s in ("met", "missed") else STATUS_ZH.get(s, s)
+        df[n] = [f"{_status_zh(s)}（{fmt.num(v)}）" if s in ("met", "missed") else _status_zh(s)
                  for s, v in zip(table[n], table[f"{n}_value"])]
     ctx.save("scenario_comparison", df)
     met = {n: int((table[n] == "met").sum()) for n in names}
@@ -526,7 +532,7 @@ def progress(ctx: BriefContext) -> pd.DataFrame:
     """The four lenses for every indicator and target year (cached on the context)."""
     from qzlib.forecast.progress import progress_table
 
-    cache = ctx.__dict__
+    cache = ctx.cache
     if "_progress" not in cache:
         obs = ctx.observations if _has_obs(ctx) else pd.DataFrame(columns=["region", "indicator", "year", "value",
                                                                              "selected"])

@@ -26,12 +26,15 @@ import pandas as pd
 
 from qzlib import catalogue
 from qzlib.forecast.progress import threshold
+from qzlib.plan.path import plan_path
 from qzlib.errors import InputError
 from qzlib.scenarios.schema import Scenario, YEAR_MAX, YEAR_MIN, load
 
 YEARS = np.arange(YEAR_MIN, YEAR_MAX + 1)
 BANDS = ("lo80", "hi80", "lo95", "hi95")
 QUANTITATIVE = {"exact", "approx"}
+# How attainment statuses read in Chinese (explorer, CLI and brief say the same words).
+STATUS_ZH = {"met": "达成", "missed": "未达成", "no_path": "无路径"}
 COMPONENT_ZH = {
     "value_added": "规上工业增加值",
     "land": "规上工业用地面积",
@@ -145,7 +148,7 @@ class Prepared:
                 else "规划表中没有数值目标"
         plan = empty
         if reason is None:
-            plan = _geo(YEARS, [(base_year, base)] + [(y, v) for y, v, _, _ in targets])
+            plan = plan_path(g, ind.code).reindex(YEARS).to_numpy(dtype=float)
         return PlanIndicator(ind.code, name, unit, ind.kind, base_year, base, targets, reason, plan)
 
 

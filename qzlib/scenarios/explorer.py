@@ -19,13 +19,13 @@ from qzlib import catalogue, paths
 from qzlib.atomic import atomic_file
 from qzlib.errors import InputError
 from qzlib.paths import SCENARIOS
-from qzlib.scenarios.engine import COMPONENT_ZH, YEARS, Engine, ScenarioResult, attainment_records
+from qzlib.scenarios.engine import (COMPONENT_ZH, STATUS_ZH, YEARS, Engine, ScenarioResult,
+                                    attainment_records)
 from qzlib.scenarios.schema import Scenario, component_names, dependants, list_files, load, parse
 
 DEFAULT_CODES = ["per_mu_value_added", "per_mu_tax", "mfg_labour_productivity", "rd_intensity",
                  "high_new_tech_share", "digital_core_va"]
 EXPLORER_NOTE = "交互式探索器中设定"
-STATUS_ZH = {"met": "达成", "missed": "未达成", "no_path": "无路径"}
 
 
 class Explorer:
