@@ -81,18 +81,19 @@ def test_default_choice_and_factors_are_made_from_training_rows_only(mid_length,
 def test_validation_block_is_the_last_training_points_and_the_fit_stops_before_it():
     t = np.arange(1990, 2010, dtype=float)
     y = np.r_[np.linspace(10, 24, 14), [100.0] * 6]                      # a jump inside the block
-    _, pre, val = evaluate._validation_job(("s", t, y, None, {}))
+    _, pre, val = evaluate._validation_job(("s", t, y, None))
     assert sorted(val["h"].unique()) == list(range(1, 7))
     assert set(val["actual"]) == {100.0}                                 # the held-out block
     drift = val[val["method"] == "drift"].sort_values("h")["forecast"].to_numpy()
     np.testing.assert_allclose(drift, 24 + np.arange(1, 7) * (14 / 13))  # fitted on the first 14 only
     assert pre["actual"].max() <= 24 + 1e-9                              # its pseudo-origins never see it
-    short = evaluate._validation_job(("s", t[:11], y[:11], None, {}))
+    short = evaluate._validation_job(("s", t[:11], y[:11], None))
     assert short[1] is None and short[2] is None                         # too short: skipped
 
 
-def test_grid_is_the_declared_forty_combinations():
-    assert len(models.GRID) == 40
+def test_grid_is_every_median_and_mean_of_two_to_four_members():
+    assert len(models.GRID_MEMBERS) == 7
+    assert len(models.GRID) == 21 + 2 * 35 + 2 * 35                     # pairs, triples, quadruples
     assert all(2 <= len(m) <= 4 and set(m) <= set(models.GRID_MEMBERS) for _, m in models.GRID.values())
     assert "median(naive+drift)" not in models.GRID and "mean(naive+drift)" in models.GRID
 
@@ -175,7 +176,9 @@ def test_shipped_table_was_learned_from_training_rows_of_the_bench_file():
         assert d["selection"]["ranking_by_window"][key][0]["name"] == e["name"]
         assert d["tables"][key]["validation"]["auto_name"] == e["name"]
         assert np.asarray(d["tables"][key]["factors"]["auto"]).shape == (calibration.HORIZON, len(calibration.PAIRS))
-    assert set(d["default_by_window"]["4"]["members"]) <= {"naive", "drift", "linear"}
+    # the 4-point winner also serves 3-point series: its members are all eligible at 4 points,
+    # and those needing 4 (simple exponential smoothing) simply drop out at 3
+    assert {models.MIN_POINTS[m] for m in d["default_by_window"]["4"]["members"]} <= {3, 4}
 
 
 def test_bad_bench_input_names_the_row_and_field(tmp_path):

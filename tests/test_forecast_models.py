@@ -23,9 +23,25 @@ def test_pure_exponential_recovers_its_growth_rate():
     assert (m / m.shift()).dropna().to_numpy() == pytest.approx(1.08, rel=1e-9)
 
 
+def test_geometric_drift_carries_the_first_to_last_growth_rate_over_real_years():
+    years = [2010, 2011, 2014, 2016]                        # gaps: the rate is per year, not per step
+    s = _s([100 * 1.1 ** (y - 2010) for y in years], years=years)
+    fc = fit(s, 2020, "logdrift")
+    assert fc.ok and fc.method == "logdrift"
+    assert fc.path["mean"][2020] == pytest.approx(100 * 1.1 ** 10, rel=1e-9)
+
+
+def test_simple_exponential_smoothing_gives_a_level_without_trend():
+    s = _s([10.0, 10.4, 9.8, 10.1, 10.3, 9.9, 10.2, 10.0])
+    fc = fit(s, 2025, "ses")
+    m = fc.path["mean"].to_numpy()
+    assert fc.ok and np.ptp(m) == pytest.approx(0, abs=1e-12)  # flat path
+    assert 9.8 <= m[0] <= 10.4                                 # a level inside the data's range
+
+
 def test_flat_series_gives_a_flat_forecast_for_every_family():
     s = _s([5.0] * 12)
-    for method in ["naive", "drift", "linear", "loglinear", "theta", "damped", "auto"]:
+    for method in ["naive", "drift", "linear", "loglinear", "logdrift", "ses", "theta", "damped", "auto"]:
         fc = fit(s, 2027, method)
         assert fc.ok, method
         assert fc.path["mean"].to_numpy() == pytest.approx(5.0, abs=1e-6), method
@@ -49,7 +65,9 @@ def test_fewer_than_three_points_is_insufficient_and_says_so():
 def test_short_series_use_only_the_simplest_models():
     s = _s([2.7, 2.8, 2.95, 3.0], 2021)
     fc = fit(s, 2027)
-    assert fc.ok and set(fc.members) <= {"naive", "drift", "linear", "loglinear"}
+    simple = {m for m, k in models.MIN_POINTS.items() if k <= 4}
+    assert simple == {"naive", "drift", "linear", "loglinear", "logdrift", "ses"}
+    assert fc.ok and set(fc.members) <= simple
     assert "theta" not in fc.members and "damped" not in fc.members
     damped = fit(_s([1, 2, 3, 4, 5.5], 2018), 2027, "damped")   # five points: refused, not fitted
     assert damped.status == "insufficient" and "10" in damped.reason
@@ -72,7 +90,7 @@ def test_negative_values_and_zeros_never_reach_the_log_model():
     neg = _s([-3.0, -2.0, -1.5, 0.5, 1.0, 2.0, 2.5, 3.5])
     zero = _s([0.0, 1.0, 2.0, 2.5, 3.0, 4.0])
     for s in (neg, zero):
-        assert "loglinear" not in models.eligible(*models.as_arrays(s))
+        assert not {"loglinear", "logdrift"} & set(models.eligible(*models.as_arrays(s)))
         assert fit(s, 2020, "loglinear").status == "insufficient"
         fc = fit(s, 2020)
         assert fc.ok and np.isfinite(fc.path.to_numpy()).all()

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import hashlib
 import json
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -38,7 +39,9 @@ CRITERION_BY_WINDOW = ("(sMAPE / sMAPE of naive + MASE / MASE of naive) / 2 on t
                        "length; lowest wins, ties go to the earlier grid entry")
 AUTO_RULE = ("a series uses the winner of the longest window at or below its length ('full' above "
              "12 points) whose members can all be fitted to it (length, gaps); 3 points or nothing "
-             "else usable -> the 4-point winner (members among naive, drift, linear)")
+             "else usable -> the 4-point winner (members eligible at 4 points; those a series cannot use, "
+             "e.g. simple exponential smoothing on 3 points or geometric drift on non-positive values, "
+             "drop out)")
 CRITERION = ("mean over the settings (full history, last 8 points) of (sMAPE / sMAPE of naive "
              "+ MASE / MASE of naive) / 2 on the validation blocks; lowest wins, ties go to the "
              "earlier grid entry")
@@ -164,19 +167,20 @@ def training_arrays(df: pd.DataFrame) -> list[tuple[str, np.ndarray, np.ndarray]
 
 def _validation_job(args):
     """Pseudo-origin errors in the whole training part and in the part before the
-    validation block, and the forecasts of the block itself, for one series."""
-    sid, t, y, window, combos = args
+    validation block, and the forecasts of the block itself, for one series; families
+    only (combinations are formed afterwards by :func:`with_combos`)."""
+    sid, t, y, window = args
     V = calibration.HORIZON
-    full = calibration.origin_errors(t, y, window=window, combos=combos)
+    full = calibration.origin_errors(t, y, window=window, combos={}).assign(series=sid)
     n = len(y)
     need = calibration.MIN_FIT if window is None else max(window, models.MIN_POINTS_ANY)
     if n - V < need:                      # too short to hold out a validation block
         return full, None, None
     pt, py = t[:n - V], y[:n - V]
-    pre = calibration.origin_errors(pt, py, window=window, combos=combos)
+    pre = calibration.origin_errors(pt, py, window=window, combos={}).assign(series=sid)
     st, sy = (pt, py) if window is None else (pt[-window:], py[-window:])
     tf, yf = t[n - V:], y[n - V:]
-    paths = calibration.all_methods(models.family_paths(st, sy, tf), combos)
+    paths = models.family_paths(st, sy, tf)
     scale = calibration.scale_of(st, sy)
     mase_scale = float(np.mean(np.abs(np.diff(py))))     # whole pre-block history, as at test time
     h = (tf - st[-1]).astype(int)
@@ -187,22 +191,48 @@ def _validation_job(args):
     return full, pre, val
 
 
+def with_combos(frame: pd.DataFrame, specs: dict) -> pd.DataFrame:
+    """``frame`` (family rows) plus the rows of every combination in ``specs`` (name ->
+    (aggregate, members)), formed point by point from the family forecasts of the same
+    series, origin and horizon. Members a point lacks drop out, as in ``models.combine``."""
+    keys = [c for c in ("series", "origin", "h") if c in frame.columns]
+    fam = frame[frame["method"].isin(models.FAMILIES)]
+    wide = fam.pivot_table(index=keys, columns="method", values="forecast", aggfunc="first")
+    other = [c for c in frame.columns if c not in keys + ["method", "forecast", "error"]]
+    base = fam.groupby(keys)[other].first().loc[wide.index]
+    parts = [frame]
+    for name, (agg, members) in specs.items():
+        cols = [m for m in members if m in wide.columns]
+        if not cols:
+            continue
+        with warnings.catch_warnings():            # a point with no member: all-NaN, dropped below
+            warnings.simplefilter("ignore", RuntimeWarning)
+            v = wide[cols].to_numpy(float)
+            f = np.nanmedian(v, axis=1) if agg == "median" else np.nanmean(v, axis=1)
+        ok = np.isfinite(f)
+        part = base[ok].assign(method=name, forecast=f[ok])
+        part["error"] = (part["actual"] - part["forecast"]) / part["scale"]
+        parts.append(part.reset_index())
+    return pd.concat(parts, ignore_index=True)[frame.columns]
+
+
 def validate(df: pd.DataFrame, window: int | None, combos=None, workers: int = 1, progress=None):
     """Hold out the last HORIZON training points of every series (long enough) and forecast
     them from the points before (only the last ``window`` of them if given).
 
-    Returns (errors_full, errors_pre, val): pseudo-origin errors inside the whole training
-    parts (for the shipped table), inside the parts before the block (for the table the
-    block is checked against), and the block's forecasts. ``combos`` = combinations to
-    compute besides the families (default: the shipped ones).
+    Returns (errors_full, errors_pre, val): pseudo-origin errors of the families inside the
+    whole training parts (for the shipped table) and inside the parts before the block (for
+    the table the block is checked against), and the block's forecasts by every family and
+    every combination in ``combos`` (default: the shipped ones).
     """
-    jobs = [(sid, t, y, window, combos) for sid, t, y in training_arrays(df)]
+    jobs = [(sid, t, y, window) for sid, t, y in training_arrays(df)]
     res = _pool_map(_validation_job, jobs, workers, progress)
     def cat(parts):
         parts = [p for p in parts if p is not None and len(p)]
         out = pd.concat(parts, ignore_index=True)
         return out.astype({c: float for c in ("actual", "forecast", "scale", "error") if c in out.columns})
-    return cat(r[0] for r in res), cat(r[1] for r in res), cat(r[2] for r in res)
+    val = with_combos(cat(r[2] for r in res), models.combos() if combos is None else combos)
+    return cat(r[0] for r in res), cat(r[1] for r in res), val
 
 
 def validation_scores(val: pd.DataFrame) -> pd.DataFrame:
@@ -264,8 +294,7 @@ def build_shipped(csv: Path, out: Path | None = None, workers: int = 2, progress
 
     def pick(d, win):
         """Families, the single default as 'combo' and the window's winner as 'auto'."""
-        return pd.concat([d[d["method"].isin(keep)], d[d["method"] == best].assign(method="combo"),
-                          d[d["method"] == win].assign(method="auto")], ignore_index=True)
+        return with_combos(d[d["method"].isin(keep)], {"combo": spec, "auto": models.GRID[win]})
 
     def summary(vs, m):
         return {"smape": round(float(vs.loc[m, "smape"]), 3), "mase": round(float(vs.loc[m, "mase"]), 4)}

@@ -110,8 +110,8 @@ def fit(series: pd.Series, horizon_to: int = 2027, method: str = "auto", *,
 
     Missing values and gaps stay as they are (the regression families use the real
     years; Theta and damped ETS need consecutive years). ``lower``/``upper`` are natural
-    bounds (e.g. 0 and 100 for a share); the log-linear family is only used on
-    strictly positive series. ``table`` overrides the shipped interval table.
+    bounds (e.g. 0 and 100 for a share); the log-scale families (log-linear, geometric drift)
+    are only used on strictly positive series. ``table`` overrides the shipped interval table.
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
@@ -129,9 +129,9 @@ def fit(series: pd.Series, horizon_to: int = 2027, method: str = "auto", *,
     avail = models.eligible(t, y)
     notes = []
     if not np.all(np.diff(t) == 1):
-        notes.append("年份有缺口，只用按实际年份回归的方法（漂移、线性、对数线性）")
+        notes.append("年份有缺口，不用要求连续年份的 Theta 法和阻尼趋势")
     if n < models.MIN_POINTS["theta"] and method != "auto":
-        notes.append(f"仅 {n} 个观测值，只用最简单的趋势（漂移/线性/对数线性）")
+        notes.append(f"仅 {n} 个观测值，只用最简单的方法（不变、漂移、几何漂移、线性、对数线性、简单指数平滑）")
 
     fam = models.family_paths(t, y, years)
     paths = calibration.all_methods(fam)
@@ -162,7 +162,7 @@ def fit(series: pd.Series, horizon_to: int = 2027, method: str = "auto", *,
     else:
         if method not in paths:
             why = f"方法 {method} 不适用于此序列（需至少 {models.MIN_POINTS.get(method, '?')} 个连续年份" + (
-                "、且全部为正值" if method == "loglinear" else "") + f"；可用：{', '.join(avail)}）"
+                "、且全部为正值" if method in ("loglinear", "logdrift") else "") + f"；可用：{', '.join(avail)}）"
             return _insufficient(hist, why)
         members = [method] if method in fam else [m for m in models.combos()[method][1] if m in fam]
         notes.insert(0, f"按指定方法 {models.NAMES_ZH.get(method, method)}")
