@@ -4,8 +4,7 @@ Prints sMAPE, MASE and 80 %/95 % interval coverage per method and for the defaul
 (``auto``), then the run time; the LAST line is a JSON object for the default method.
 ``auto`` uses the combination chosen for each series' length (window 4, 6, 8, 12 or full; see
 ``qzlib.forecast.models.auto_choice``); ``combo`` is the single full/last-8 default.
-Intervals are calibrated only on pseudo-origins inside each training part, resized by the
-shipped validation factors. ``--write-calibration`` first re-chooses the default and
+Intervals are calibrated only on pseudo-origins inside each training part. ``--write-calibration`` first re-chooses the default and
 rebuilds the shipped table from the file's TRAINING rows (validation blocks = the last 6
 training points), then benchmarks with the result.
 

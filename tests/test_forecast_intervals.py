@@ -30,18 +30,16 @@ def test_perturbing_the_test_values_leaves_forecasts_and_intervals_unchanged(few
     _, fc2, tab2 = evaluate.run(bent, workers=1)
     assert not np.allclose(fc1["actual"], fc2["actual"])                 # the perturbation did land
     pd.testing.assert_frame_equal(fc1[BANDS], fc2[BANDS])
+    assert tab1.quantiles and set(tab1.quantiles) == set(tab2.quantiles)
     for m in tab1.quantiles:
         np.testing.assert_array_equal(tab1.quantiles[m], tab2.quantiles[m])
-    assert tab1.factors and set(tab1.factors) == set(tab2.factors)
-    for m in tab1.factors:
-        np.testing.assert_array_equal(tab1.factors[m], tab2.factors[m])
 
 
 @pytest.fixture(scope="module")
 def mid_length():
     """The 24 shortest series with 16+ training points: long enough that the validation
     block leaves room for the damped model and that 'last 8' differs from the full history,
-    and enough series (>= 20 per horizon) for the factors to be learned, not left at 1."""
+    and enough series (>= 20 per horizon) for the tables to have quantiles at every horizon."""
     df = pd.read_csv(BENCH)
     n = df[df["split"] == "train"].groupby("series").size()
     keep = n[n >= 16].sort_values(kind="stable").index[:24]
@@ -49,7 +47,7 @@ def mid_length():
     return df[df["series"].isin(keep)].reset_index(drop=True)
 
 
-def test_default_choice_and_factors_are_made_from_training_rows_only(mid_length, tmp_path, monkeypatch):
+def test_default_choice_and_tables_are_made_from_training_rows_only(mid_length, tmp_path, monkeypatch):
     monkeypatch.setattr(calibration, "SHIPPED_WINDOWS", (8, None))   # the two choice settings only
     bent = mid_length.copy()
     test = bent["split"] == "test"
@@ -63,7 +61,7 @@ def test_default_choice_and_factors_are_made_from_training_rows_only(mid_length,
     models.default_combo.cache_clear()                                   # the shipped file is untouched
     models.default_by_window.cache_clear()
     assert payloads[0]["default"]["name"] in models.GRID
-    assert payloads[0] == payloads[1] == payloads[2]                     # choice, ranking, tables, factors
+    assert payloads[0] == payloads[1] == payloads[2]                     # choice, ranking, tables, checks
     # the per-window choices too, each among the entries eligible at that length
     byw = [p["default_by_window"] for p in payloads]
     assert byw[0] == byw[1] == byw[2] and set(byw[0]) == {"8", "full"}
@@ -73,9 +71,11 @@ def test_default_choice_and_factors_are_made_from_training_rows_only(mid_length,
         ranking = payloads[0]["selection"]["ranking_by_window"][key]
         assert ranking[0]["name"] == entry["name"]
         assert len(ranking) == entry["candidates"] == len(models.grid_for_window(None if key == "full" else 8))
-    assert "auto" in payloads[0]["tables"]["8"]["factors"]
-    k = np.asarray(payloads[0]["tables"]["full"]["factors"]["combo"])
-    assert k.shape == (calibration.HORIZON, len(calibration.PAIRS)) and not np.allclose(k, 1)
+    q = np.asarray(payloads[0]["tables"]["8"]["quantiles"]["auto"])
+    assert q.shape == (calibration.HORIZON, len(calibration.LEVELS)) and not np.isnan(q).any()
+    for key in ("8", "full"):                      # shipped as learned; the block check is recorded
+        assert payloads[0]["tables"][key]["factors"] == {}
+        assert "auto_coverage" in payloads[0]["tables"][key]["validation"]   # empty: too few series here
 
 
 def test_validation_block_is_the_last_training_points_and_the_fit_stops_before_it():
@@ -162,8 +162,7 @@ def test_shipped_table_was_learned_from_training_rows_of_the_bench_file():
     assert (np.diff(q, axis=1) >= 0).all()                                # quantiles ordered
     assert (q[:, -1] - q[:, 0])[-1] > (q[:, -1] - q[:, 0])[0]              # wider further out
     for key in d["tables"]:
-        k = np.asarray(d["tables"][key]["factors"]["combo"])
-        assert k.shape == (calibration.HORIZON, len(calibration.PAIRS)) and (k > 0).all()
+        assert d["tables"][key]["factors"] == {}                       # no width factors applied
     # the default is the top of the stored validation ranking of the declared grid
     assert [r["name"] for r in d["selection"]["ranking"]][0] == d["default"]["name"]
     assert sorted(d["selection"]["grid"]) == sorted(models.GRID)
@@ -175,7 +174,8 @@ def test_shipped_table_was_learned_from_training_rows_of_the_bench_file():
         assert e["name"] in cands and e["candidates"] == len(cands)
         assert d["selection"]["ranking_by_window"][key][0]["name"] == e["name"]
         assert d["tables"][key]["validation"]["auto_name"] == e["name"]
-        assert np.asarray(d["tables"][key]["factors"]["auto"]).shape == (calibration.HORIZON, len(calibration.PAIRS))
+        assert np.asarray(d["tables"][key]["quantiles"]["auto"]).shape == (calibration.HORIZON, len(calibration.LEVELS))
+        assert d["tables"][key]["validation"]["auto_coverage"]["points"] > 0
     # the 4-point winner also serves 3-point series: its members are all eligible at 4 points,
     # and those needing 4 (simple exponential smoothing) simply drop out at 3
     assert {models.MIN_POINTS[m] for m in d["default_by_window"]["4"]["members"]} <= {3, 4}
@@ -188,3 +188,14 @@ def test_bad_bench_input_names_the_row_and_field(tmp_path):
     p.write_text("series,category,t,year,split,value\nA,X,1,2000,train,1\nA,X,2,2001,later,2\n")
     with pytest.raises(InputError, match=r"row 3.*split.*'later'"):
         evaluate.read_long(p)
+
+
+def test_run_applies_width_factors_only_when_given(few):
+    one = few[few["series"] == few["series"].iloc[0]]
+    _, plain, tab = evaluate.run(one, workers=1)
+    assert tab.factors == {}                                              # the shipped default: none
+    k = np.full((calibration.HORIZON, len(calibration.PAIRS)), 2.0)
+    _, wide, _ = evaluate.run(one, workers=1, factors={"auto": k})
+    a, b = plain[plain["method"] == "auto"], wide[wide["method"] == "auto"]
+    np.testing.assert_allclose((b["hi80"] - b["lo80"]).to_numpy(), 2 * (a["hi80"] - a["lo80"]).to_numpy())
+    np.testing.assert_allclose(b["mean"].to_numpy(), a["mean"].to_numpy())  # points untouched

@@ -6,12 +6,12 @@ each method forecasts the years that follow *within the history*, and the errors
 by the series' mean absolute yearly change (the MASE scale), are pooled across series.
 Their quantiles by horizon give the interval: ``forecast + q(level, h) * scale``.
 
-Pooled pseudo-origin errors need not match the errors one origin later, so each central
-interval is then widened or narrowed about the table's median by a per-horizon factor,
-chosen on a validation block (the last HORIZON training points, forecast from the points
-before them with a table learned from those earlier points only) so that its coverage
-there is as close as possible to nominal. Only training values are ever used; the values
-to be forecast play no part.
+The shipped tables are used as learned. Width factors fitted to a validation block (the
+last HORIZON training points; :func:`learn_factors`) bring coverage on THAT block to
+nominal, but on the M3 yearly training rows they did not carry to the next block, while
+the table alone stayed near nominal on both blocks checked (bench/intervals.py and
+bench/README.md); so ``fit`` applies none, and the factor step is kept for that check.
+Only training values are ever used; the values to be forecast play no part.
 """
 from __future__ import annotations
 
@@ -185,7 +185,8 @@ class CalibrationTable:
 
 
 def learn_factors(table: CalibrationTable, val: pd.DataFrame, horizon: int = HORIZON) -> dict[str, np.ndarray]:
-    """Per-horizon factors for each central interval in PAIRS, from validation errors.
+    """Per-horizon factors for each central interval in PAIRS, from validation errors
+    (used by bench/intervals.py to test whether such factors carry to the next block).
 
     ``table`` must have been learned WITHOUT the validation block (pseudo-origins before
     it); ``val`` holds the scaled errors on the block (columns method, h, error). For each
@@ -231,7 +232,7 @@ def coverage(table: CalibrationTable, val: pd.DataFrame, method: str, use_factor
 
 
 def shipped_table(n_points: int | None, key: str | None = None) -> CalibrationTable:
-    """The shipped table (with its factors) whose window best matches ``n_points`` points
+    """The shipped table whose window best matches ``n_points`` points
     (or the one named ``key``). Its ``combo`` is the single default, its ``auto`` the
     default chosen for that window."""
     d = json.loads(SHIPPED.read_text(encoding="utf-8"))

@@ -8,7 +8,7 @@ table is learned from pseudo-origins inside the training parts (see
 The default's choices are made on a VALIDATION block that mirrors the test: the last
 HORIZON training points of every series are held out and forecast from the points before
 them (:func:`validate`). On it, the default combination is picked from ``models.GRID``
-(:func:`rank_grid`) and the interval factors are learned (:func:`build_shipped`). Only
+(:func:`rank_grid`) and the interval tables' coverage is checked (:func:`build_shipped`). Only
 ``split == 'train'`` rows are read for any of this.
 """
 from __future__ import annotations
@@ -121,9 +121,9 @@ def _pool_map(fn, jobs, workers, progress=None, chunksize=4):
 def run(df: pd.DataFrame, last: int | None = None, workers: int = 2, progress=None, factors=None):
     """Forecast every series; returns (scores by method, per-point forecasts, the table).
 
-    The table is learned from this file's pseudo-origins; its interval ``factors`` are
-    the shipped ones for the window (learned on the training rows' validation blocks)
-    unless given.
+    The table is learned from this file's pseudo-origins; ``factors`` (method -> per-horizon
+    width factors, see ``calibration.learn_factors``) resize it when given, which only
+    bench/intervals.py does, to show why the shipped default applies none.
     """
     jobs = []
     for sid, g in df.sort_values(["series", "year"]).groupby("series", sort=False):
@@ -134,9 +134,7 @@ def run(df: pd.DataFrame, last: int | None = None, workers: int = 2, progress=No
 
     table = calibration.CalibrationTable.learn(pd.concat([r.errors for r in results], ignore_index=True),
                                                note=f"window={last}")
-    table.factors = calibration.shipped_table(last).factors if factors is None else factors
-    if factors is None and "auto" not in table.factors and "combo" in table.factors:
-        table.factors["auto"] = table.factors["combo"]     # an older shipped file: one default
+    table.factors = dict(factors or {})
     rows = []
     family_like = list(models.FAMILIES) + list(models.combos())
     for r in results:
@@ -273,7 +271,9 @@ def build_shipped(csv: Path, out: Path | None = None, workers: int = 2, progress
     1. validation blocks for the CHOICE_SETTINGS with every grid combination; the default
        is the top of :func:`rank_grid`;
     2. for every shipped window: the table from pseudo-origins inside the whole training
-       parts, and factors so the table learned before the block covers it at nominal.
+       parts, and the coverage on the block of the table learned before it (an honest
+       out-of-sample check). No width factor is fitted to the block: factors fitted to one
+       block did not carry to the next (bench/intervals.py), the table alone did.
     """
     from qzlib.atomic import atomic_file
 
@@ -317,17 +317,13 @@ def build_shipped(csv: Path, out: Path | None = None, workers: int = 2, progress
         full, pre, val = pick(full, win), pick(pre, win), pick(val, win)
         table = calibration.CalibrationTable.learn(full, note=f"window={w}")
         before = calibration.CalibrationTable.learn(pre, note=f"window={w}, before the validation block")
-        before.factors = calibration.learn_factors(before, val)
-        table.factors = before.factors
         vs = validation_scores(val[val["method"].isin(["combo", "auto", "naive"])])
         table.validation = {
             "series": int(val["series"].nunique()),
             "auto_name": win,
             "combo": summary(vs, "combo"), "auto": summary(vs, "auto"), "naive": summary(vs, "naive"),
-            "coverage_without_factors": calibration.coverage(before, val, "combo", False),
-            "coverage_with_factors": calibration.coverage(before, val, "combo", True),
-            "auto_coverage_without_factors": calibration.coverage(before, val, "auto", False),
-            "auto_coverage_with_factors": calibration.coverage(before, val, "auto", True),
+            "coverage": calibration.coverage(before, val, "combo", False),
+            "auto_coverage": calibration.coverage(before, val, "auto", False),
         }
         by_window[_label(w)].update(series=table.validation["series"], validation=table.validation["auto"],
                                     naive=table.validation["naive"])

@@ -189,7 +189,7 @@ def fit(series: pd.Series, horizon_to: int = 2027, method: str = "auto", *,
     }, index=quant.index)
     if h.max() > calibration.HORIZON:
         notes.append(f"超过 {calibration.HORIZON} 年的区间按期数线性放宽（未经检验）")
-    notes.append("区间按历史伪样本外误差校准并经训练段验证调整宽度（非模型自带区间）")
+    notes.append("区间取自训练段内伪样本外误差的分位数（非模型自带区间）")
     label = models.NAMES_ZH.get(chosen, chosen)
     if chosen == "combo":
         label += "（" + "、".join(models.NAMES_ZH[m] for m in members) + "）"

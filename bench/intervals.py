@@ -1,0 +1,86 @@
+"""Do interval width factors fitted to one validation block carry to the next block?
+
+Training rows only. The file's test rows are dropped and each series' last 6 TRAINING
+points become the block to forecast ("next block"); the 6 points before them are the
+validation block the factors are fitted to. The same steps as the shipped default are
+then run on this shorter file (``evaluate.build_shipped`` to a temporary file: choice of
+the combinations and the pseudo-origin tables), and the next block is forecast twice:
+with the pseudo-origin table alone, and with the table resized by factors fitted to the
+validation block (``calibration.learn_factors``). It prints the 80 %/95 % coverage of the
+default (``auto``) both ways, for full histories and the last 8 points; the LAST line is
+a JSON object with those figures.
+
+Example:  .venv/bin/python bench/intervals.py --data bench/data/m3_yearly_dev.csv
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", required=True, type=Path, help="long-format CSV (series,category,t,year,split,value)")
+    ap.add_argument("--workers", type=int, default=2, help="processes (at most 2)")
+    args = ap.parse_args(argv)
+
+    import pandas as pd
+    from tqdm import tqdm
+
+    from qzlib.errors import InputError
+    from qzlib.forecast import calibration, evaluate, models
+
+    try:
+        df = evaluate.read_long(args.data)
+    except InputError as err:
+        print(err, file=sys.stderr)
+        return 2
+    workers = max(1, min(args.workers, 2))
+    bar = lambda it, total=None: tqdm(it, total=total, file=sys.stderr, leave=False)  # noqa: E731
+    start = time.time()
+    V = calibration.HORIZON
+    tr = df[df["split"] == "train"].sort_values(["series", "year"]).copy()
+    n = tr.groupby("series")["year"].transform("size")
+    tr.loc[tr.groupby("series").cumcount() >= n - V, "split"] = "test"      # the next block
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        csv, shipped = Path(tmp) / "shifted.csv", Path(tmp) / "shifted.json"
+        tr.to_csv(csv, index=False)
+        saved = calibration.SHIPPED, models.SHIPPED
+        calibration.SHIPPED = models.SHIPPED = shipped
+        models.default_combo.cache_clear()
+        models.default_by_window.cache_clear()
+        try:
+            evaluate.build_shipped(csv, out=shipped, workers=workers, progress=bar, log=lambda *_: None)
+            shifted = tr[tr["split"] == "train"]
+            for last in (None, 8):
+                # factors fitted to the validation block, exactly as the earlier design did
+                window = last
+                full, pre, val = evaluate.validate(shifted, window, workers=workers, progress=bar)
+                spec = models.default_by_window()[calibration.window_key(last)]
+                specs = {"auto": (spec["aggregate"], tuple(spec["members"]))}
+                before = calibration.CalibrationTable.learn(evaluate.with_combos(pre, specs))
+                factors = calibration.learn_factors(before, evaluate.with_combos(val[val["method"].isin(
+                    models.FAMILIES)], specs))
+                label = "full" if last is None else f"last{last}"
+                for how, fac in (("table", None), ("table+factors", factors)):
+                    sc, _, _ = evaluate.run(tr, last=last, workers=workers, progress=bar, factors=fac)
+                    out[f"{label}_{how}"] = {"coverage80": round(float(sc.loc["auto", "coverage80"]), 4),
+                                             "coverage95": round(float(sc.loc["auto", "coverage95"]), 4)}
+        finally:
+            calibration.SHIPPED, models.SHIPPED = saved
+            models.default_combo.cache_clear()
+            models.default_by_window.cache_clear()
+    print(f"{args.data.name}: {tr['series'].nunique()} series; next block = last {V} training points")
+    print(pd.DataFrame(out).T.to_string())
+    print(f"run time {time.time() - start:.1f} s")
+    print(json.dumps(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
