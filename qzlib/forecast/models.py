@@ -140,7 +140,7 @@ _FUNCS: dict[str, Callable] = {
 # + 2 x 35 quadruples = 161 candidates. The first five members were declared before any
 # validation result was seen; ses and logdrift joined after a comparison on the validation
 # blocks (training rows only) of four further families, in which a robust (median-slope)
-# drift and ARIMA(0,1,1) with drift added nothing (bench/README.md).
+# drift added nothing and ARIMA(0,1,1) with drift too little for its cost (bench/README.md).
 GRID_MEMBERS = ("naive", "drift", "theta", "damped", "linear", "ses", "logdrift")
 
 
