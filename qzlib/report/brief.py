@@ -644,7 +644,7 @@ def reference_trends(ctx: BriefContext, min_points: int = 5) -> list[tuple[objec
         note = (f"{region}“{name}”{'与' if comparable else '与规划指标'}“"
                 f"{ctx.points.loc[ctx.points['code'] == plan_code, 'name_zh'].iloc[0]}”"
                 f"{'口径相同' if comparable else '相关但不可比'}：{g['comparability_note'].iloc[0]}。"
-                f"模型：{fc.method}；{fc.reason}"
+                f"模型：{fc.reason.rstrip('。')}。"
                 + ("红星为衢州市规划目标，仅作参照。" if comparable else "图中不标衢州目标。"))
         out.append((fig, note))
     return out
