@@ -141,3 +141,12 @@ def test_fan_chart_draws_chinese_without_missing_glyphs():
 def test_unknown_method_is_refused():
     with pytest.raises(ValueError, match="method must be one of"):
         fit(_s([1, 2, 3]), 2027, "arima")
+
+
+def test_the_cli_offers_every_method_fit_accepts():
+    import click
+
+    from qzlib.forecast import cli, trend
+
+    opt = next(p for p in cli.fit_cmd.params if p.name == "method")
+    assert isinstance(opt.type, click.Choice) and set(opt.type.choices) == set(trend.METHODS)
