@@ -54,6 +54,8 @@ def _job(args):
 
     sid, t, y, window = args
     n = len(y)
+    if n <= V:                                      # no room for a block and a history before it
+        return None
     pt, py = t[:n - V], y[:n - V]
     if len(py) < (6 if window is None else window):
         return None
@@ -121,14 +123,16 @@ def main(argv=None) -> int:
             top = min(cands, key=cands.get)
             best.setdefault(set_name, {})[label] = (round(cands[top], 4), top)
         fams = sorted({m for _, p, _ in res for m in p})
-        alone[label] = {m: tuple(round(v, 3) for v in _scores(res, "mean", (m,))) for m in fams}
+        # each family alone on the series it could be fitted to (no stand-in), with their count
+        alone[label] = {m: (*(round(v, 3) for v in _scores([r for r in res if m in r[1]], "mean", (m,))),
+                            sum(m in r[1] for r in res)) for m in fams}
     print(f"{args.data.name}: validation blocks (last {V} training points), {len(arrays)} series")
     print("best combination score per member set and window (lower is better):")
     for set_name, by in best.items():
         print(f"  {set_name}: " + "; ".join(f"{w} {s:.4f} {name}" for w, (s, name) in by.items()))
-    print("each family alone, sMAPE / MASE:")
+    print("each family alone, sMAPE / MASE (series it could be fitted to):")
     for w, d in alone.items():
-        print(f"  {w}: " + "; ".join(f"{m} {a:.2f}/{b:.3f}" for m, (a, b) in sorted(d.items(), key=lambda x: x[1])))
+        print(f"  {w}: " + "; ".join(f"{m} {a:.2f}/{b:.3f} ({k})" for m, (a, b, k) in sorted(d.items(), key=lambda x: x[1])))
     print(f"run time {time.time() - start:.1f} s")
     print(json.dumps({k: {w: s for w, (s, _) in v.items()} for k, v in best.items()}))
     return 0

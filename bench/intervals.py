@@ -39,28 +39,43 @@ def main(argv=None) -> int:
     except InputError as err:
         print(err, file=sys.stderr)
         return 2
-    workers = max(1, min(args.workers, 2))
+    import multiprocessing
+
+    # the temporary shipped file reaches worker processes through the forked module state
+    workers = max(1, min(args.workers, 2)) if multiprocessing.get_start_method() == "fork" else 1
     bar = lambda it, total=None: tqdm(it, total=total, file=sys.stderr, leave=False)  # noqa: E731
     start = time.time()
     V = calibration.HORIZON
     tr = df[df["split"] == "train"].sort_values(["series", "year"]).copy()
     n = tr.groupby("series")["year"].transform("size")
     tr.loc[tr.groupby("series").cumcount() >= n - V, "split"] = "test"      # the next block
+    # a series must keep something to fit once its next block is set aside
+    need = V + models.MIN_POINTS_ANY
+    short = n < need
+    if short.any():
+        print(f"left out: {tr.loc[short, 'series'].nunique()} series with fewer than {need} training points",
+              file=sys.stderr)
+        tr = tr[~short]
+    if tr.empty:
+        print(f"{args.data}: no series has {need} or more training points", file=sys.stderr)
+        return 2
     out = {}
     with tempfile.TemporaryDirectory() as tmp:
         csv, shipped = Path(tmp) / "shifted.csv", Path(tmp) / "shifted.json"
         tr.to_csv(csv, index=False)
         saved = calibration.SHIPPED, models.SHIPPED
         calibration.SHIPPED = models.SHIPPED = shipped
-        models.default_combo.cache_clear()
-        models.default_by_window.cache_clear()
+        models.clear_cache()
         try:
-            evaluate.build_shipped(csv, out=shipped, workers=workers, progress=bar, log=lambda *_: None)
+            try:
+                evaluate.build_shipped(csv, out=shipped, workers=workers, progress=bar, log=lambda *_: None)
+            except InputError as err:                     # e.g. no series long enough for a window
+                print(f"{args.data}: {err}", file=sys.stderr)
+                return 2
             shifted = tr[tr["split"] == "train"]
             for last in (None, 8):
                 # factors fitted to the validation block, exactly as the earlier design did
-                window = last
-                full, pre, val = evaluate.validate(shifted, window, workers=workers, progress=bar)
+                full, pre, val = evaluate.validate(shifted, last, workers=workers, progress=bar)
                 spec = models.default_by_window()[calibration.window_key(last)]
                 specs = {"auto": (spec["aggregate"], tuple(spec["members"]))}
                 before = calibration.CalibrationTable.learn(evaluate.with_combos(pre, specs))
@@ -73,8 +88,7 @@ def main(argv=None) -> int:
                                              "coverage95": round(float(sc.loc["auto", "coverage95"]), 4)}
         finally:
             calibration.SHIPPED, models.SHIPPED = saved
-            models.default_combo.cache_clear()
-            models.default_by_window.cache_clear()
+            models.clear_cache()
     print(f"{args.data.name}: {tr['series'].nunique()} series; next block = last {V} training points")
     print(pd.DataFrame(out).T.to_string())
     print(f"run time {time.time() - start:.1f} s")

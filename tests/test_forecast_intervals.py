@@ -58,8 +58,7 @@ def test_default_choice_and_tables_are_made_from_training_rows_only(mid_length, 
         d.to_csv(tmp_path / f"{i}.csv", index=False)
         p = evaluate.build_shipped(tmp_path / f"{i}.csv", out=tmp_path / f"{i}.json", workers=1, log=lambda *_: None)
         payloads.append({k: v for k, v in p.items() if k not in ("sha256", "source")})
-    models.default_combo.cache_clear()                                   # the shipped file is untouched
-    models.default_by_window.cache_clear()
+    models.clear_cache()                                   # the shipped file is untouched
     assert payloads[0]["default"]["name"] in models.GRID
     assert payloads[0] == payloads[1] == payloads[2]                     # choice, ranking, tables, checks
     # the per-window choices too, each among the entries eligible at that length

@@ -86,6 +86,7 @@ def test_window_rule_longest_usable_window_at_or_below_the_length(monkeypatch):
             "12": {"name": "mean(theta+damped)", "aggregate": "mean", "members": ["theta", "damped"]},
             "full": {"name": "mean(drift+damped)", "aggregate": "mean", "members": ["drift", "damped"]}}
     monkeypatch.setattr(models, "default_by_window", lambda: fake)
+    monkeypatch.setattr(models, "ranking_by_window", lambda: {})          # winners only
     key = lambda t, y=None: models.auto_choice(np.asarray(t, float), np.ones(len(t)) if y is None else y)[0]  # noqa
     assert [key(np.arange(n)) for n in (3, 4, 5, 6, 7, 8, 11, 12, 13, 30)] == \
         ["4", "4", "4", "6", "6", "8", "8", "12", "full", "full"]
@@ -93,6 +94,26 @@ def test_window_rule_longest_usable_window_at_or_below_the_length(monkeypatch):
     assert key(gaps) == "4"
     y = np.r_[1.0, 2, 3, 4, 5, 6, 7]
     assert models.auto_choice(np.arange(7.0), y)[1:] == ("mean(drift+theta)", ("mean", ("drift", "theta")))
+
+
+def test_a_long_series_the_winner_cannot_serve_gets_the_best_usable_entry_of_its_window():
+    """Values <= 0 rule out geometric drift and gaps rule out Theta/damped; the series keeps
+    its window and takes the best-ranked combination it can use there."""
+    ranked = models.ranking_by_window()
+    rng = np.random.default_rng(3)
+    t = np.arange(1995.0, 2025.0)
+    neg = -2 + 0.5 * np.arange(30) + rng.normal(0, 0.3, 30)                # crosses zero
+    key, name, (_, members) = models.auto_choice(t, neg)
+    assert key == "full" and "logdrift" not in members
+    usable = set(models.eligible(t, neg))
+    assert name == next(r for r in ranked["full"] if set(models.GRID[r][1]) <= usable)
+    gapped = np.delete(t, [5, 17])
+    gkey, _, (_, gmembers) = models.auto_choice(gapped, 10 + 0.5 * np.arange(28))
+    assert gkey == "full" and not {"theta", "damped"} & set(gmembers)
+    fc = fit(pd.Series(neg, index=t.astype(int)), 2027)
+    assert fc.ok and set(fc.members) == set(models.GRID[name][1]) and name in fc.reason
+    assert "不能全部用于本序列" in fc.reason                                   # says why not the winner
+    assert fc.path["mean"].iloc[-1] > neg[-1]                              # the rise is carried on
 
 
 def test_three_points_use_only_members_eligible_on_three_points():

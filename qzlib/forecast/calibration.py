@@ -29,7 +29,8 @@ N_ORIGINS = 3        # origins per history: the last three that leave HORIZON ye
 MIN_FIT = 6          # fewest points a pseudo-origin fit may use (full histories)
 LEVELS = (0.025, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.975)
 SHIPPED = models.SHIPPED
-# Central intervals whose width gets a validation factor (the 0.5 offset is kept as is).
+# Central intervals a width factor may resize (only bench/intervals.py sets factors; the
+# shipped tables carry none; the 0.5 offset is kept as is).
 PAIRS = ((0.4, 0.6), (0.3, 0.7), (0.2, 0.8), (0.1, 0.9), (0.05, 0.95), (0.025, 0.975))
 # Windows (points the model sees) for which a table is shipped; None = whole history.
 SHIPPED_WINDOWS = (4, 6, 8, 12, None)
@@ -110,14 +111,15 @@ def window_key(n_points: int | None) -> str:
 
 @dataclass
 class CalibrationTable:
-    """Quantiles of scaled errors by method and horizon (levels = LEVELS), and the
-    validation factors (method -> array (horizon, len(PAIRS))) that resize them."""
+    """Quantiles of scaled errors by method and horizon (levels = LEVELS). ``factors``
+    (method -> array (horizon, len(PAIRS))) resize them when set, which only the
+    block-transfer check bench/intervals.py does; shipped tables carry none."""
 
     quantiles: dict[str, np.ndarray]          # method -> array (horizon, len(LEVELS))
     counts: dict[str, list[int]] = field(default_factory=dict)
     note: str = ""
     factors: dict[str, np.ndarray] = field(default_factory=dict)
-    validation: dict = field(default_factory=dict)   # what the factors did on the validation block
+    validation: dict = field(default_factory=dict)   # scores and coverage on the validation block
 
     @classmethod
     def learn(cls, errors: pd.DataFrame, horizon: int = HORIZON, note: str = "") -> "CalibrationTable":

@@ -37,11 +37,10 @@ CHOICE_SETTINGS = (None, 8)
 CRITERION_BY_WINDOW = ("(sMAPE / sMAPE of naive + MASE / MASE of naive) / 2 on the validation blocks "
                        "of the window, among grid entries whose members are all eligible at that "
                        "length; lowest wins, ties go to the earlier grid entry")
-AUTO_RULE = ("a series uses the winner of the longest window at or below its length ('full' above "
-             "12 points) whose members can all be fitted to it (length, gaps); 3 points or nothing "
-             "else usable -> the 4-point winner (members eligible at 4 points; those a series cannot use, "
-             "e.g. simple exponential smoothing on 3 points or geometric drift on non-positive values, "
-             "drop out)")
+AUTO_RULE = ("a series takes the longest window at or below its length ('full' above 12 points) and, "
+             "in that window's validation ranking, the best combination whose members can all be fitted "
+             "to it (length, consecutive years, positive values): the winner unless it has gaps or values "
+             "<= 0; 3 points or nothing else usable -> the 4-point winner, members it cannot use dropping out")
 CRITERION = ("mean over the settings (full history, last 8 points) of (sMAPE / sMAPE of naive "
              "+ MASE / MASE of naive) / 2 on the validation blocks; lowest wins, ties go to the "
              "earlier grid entry")
@@ -227,6 +226,11 @@ def validate(df: pd.DataFrame, window: int | None, combos=None, workers: int = 1
     res = _pool_map(_validation_job, jobs, workers, progress)
     def cat(parts):
         parts = [p for p in parts if p is not None and len(p)]
+        if not parts:
+            raise InputError.one(file="(bench data)", where=f"window {_label(window)}", field="series length",
+                                 value=f"{len(jobs)} series, none long enough",
+                                 expected=f"some series with at least {calibration.HORIZON} training points "
+                                          f"beyond the {_label(window)} window")
         out = pd.concat(parts, ignore_index=True)
         return out.astype({c: float for c in ("actual", "forecast", "scale", "error") if c in out.columns})
     val = with_combos(cat(r[2] for r in res), models.combos() if combos is None else combos)
@@ -352,8 +356,7 @@ def build_shipped(csv: Path, out: Path | None = None, workers: int = 2, progress
     }
     with atomic_file(out) as fh:
         fh.write(json.dumps(payload, ensure_ascii=False, indent=1))
-    models.default_combo.cache_clear()
-    models.default_by_window.cache_clear()
+    models.clear_cache()
     return payload
 
 

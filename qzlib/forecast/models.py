@@ -1,9 +1,10 @@
 """Point forecasts of the trend families, on years that may have gaps.
 
-Each family is a function ``(years, values, future_years) -> point forecasts``. The
-regression families (drift, linear, log-linear) use the years themselves, so a gap in the
-record is simply a longer step; the state-space families (damped ETS, Theta) assume one
-value a year and are only offered when the years are consecutive.
+Each family is a function ``(years, values, future_years) -> point forecasts``. Drift,
+geometric drift, linear and log-linear use the years themselves, so a gap in the record is
+simply a longer step; simple exponential smoothing only uses the order of the values; the
+state-space families (damped ETS, Theta) assume one value a year and are only offered when
+the years are consecutive. The log-scale families need positive values.
 
 Minimum lengths are ours, not the library's: statsmodels happily fits a damped trend
 (five parameters: alpha, beta, phi and two initial states) to five points and warns
@@ -188,14 +189,30 @@ def default_by_window() -> dict[str, dict]:
     return d.get("default_by_window", {})
 
 
+@lru_cache(maxsize=1)
+def ranking_by_window() -> dict[str, list[str]]:
+    """Window key -> grid names in validation order (best first), as shipped."""
+    d = json.loads(SHIPPED.read_text(encoding="utf-8"))
+    return {k: [r["name"] for r in v] for k, v in d.get("selection", {}).get("ranking_by_window", {}).items()}
+
+
+def clear_cache() -> None:
+    """Forget the shipped choice (after the shipped file was rebuilt or swapped)."""
+    for f in (default_combo, default_by_window, ranking_by_window):
+        f.cache_clear()
+
+
 def auto_choice(t, y) -> tuple[str, str, tuple[str, tuple[str, ...]]]:
     """(window key, grid name, (aggregate, members)) of the default for these points.
 
-    Rule: the winner of the longest shipped window at or below the series' length ("full"
-    above 12 points) whose members can ALL be fitted to this series (``eligible``: length,
-    gaps); 3 points, or nothing else usable, -> the 4-point winner (members it cannot use,
-    e.g. SES on 3 points or geometric drift on non-positive values, drop out). Falls back to the single ``default`` if the
-    shipped file has no per-window choice.
+    Rule: take the longest shipped window at or below the series' length ("full" above 12
+    points) and, in that window's validation ranking, the best combination whose members
+    can ALL be fitted to this series (``eligible``: length, consecutive years, positive
+    values) - the winner itself unless the series has gaps or values <= 0; a window with no
+    such entry gives way to the next shorter one. 3 points, or nothing else usable, -> the
+    4-point winner (members it cannot use, e.g. SES on 3 points or geometric drift on
+    non-positive values, drop out). Falls back to the single ``default`` if the shipped
+    file has no per-window choice.
     """
     byw = default_by_window()
     if not byw:
@@ -203,14 +220,17 @@ def auto_choice(t, y) -> tuple[str, str, tuple[str, tuple[str, ...]]]:
         return "full", f"{agg}({'+'.join(members)})", (agg, members)
     n = len(y)
     ok = set(eligible(np.asarray(t, float), np.asarray(y, float)))
+    ranked = ranking_by_window()
     longest = max(int(k) for k in byw if k != "full")
     keys = [k for k in BY_WINDOW_ORDER if k in byw and (n > longest if k == "full" else int(k) <= n)]
+    for k in keys:
+        for name in [byw[k]["name"]] + [r for r in ranked.get(k, []) if r in GRID]:
+            agg, members = (byw[k]["aggregate"], tuple(byw[k]["members"])) if name == byw[k]["name"] else GRID[name]
+            if set(members) <= ok:
+                return k, name, (agg, tuple(members))
     smallest = str(min(int(k) for k in byw if k != "full"))
-    for k in keys + [smallest]:
-        e = byw[k]
-        if set(e["members"]) <= ok or k == smallest:
-            return k, e["name"], (e["aggregate"], tuple(e["members"]))
-    raise AssertionError("unreachable")
+    e = byw[smallest]
+    return smallest, e["name"], (e["aggregate"], tuple(e["members"]))
 
 
 def combos() -> dict[str, tuple[str, tuple[str, ...]]]:

@@ -131,7 +131,7 @@ def fit(series: pd.Series, horizon_to: int = 2027, method: str = "auto", *,
     if not np.all(np.diff(t) == 1):
         notes.append("年份有缺口，不用要求连续年份的 Theta 法和阻尼趋势")
     if n < models.MIN_POINTS["theta"] and method != "auto":
-        notes.append(f"仅 {n} 个观测值，只用最简单的方法（不变、漂移、几何漂移、线性、对数线性、简单指数平滑）")
+        notes.append(f"仅 {n} 个观测值，不用 Theta 法和阻尼趋势")
 
     fam = models.family_paths(t, y, years)
     paths = calibration.all_methods(fam)
@@ -148,8 +148,13 @@ def fit(series: pd.Series, horizon_to: int = 2027, method: str = "auto", *,
             paths["combo"] = f
         members = [m for m in spec[1] if m in fam]
         where = "全部历史（多于 12 个点）" if key == "full" else f"{key} 个点的窗口"
-        notes.insert(0, f"默认组合 {name}（各可用方法预测值的{_AGG_ZH[spec[0]]}）：本序列有 {n} 个点，"
-                        f"用{where}在 M3 年度序列训练段末 6 年验证中排名第一的组合")
+        first = models.default_by_window().get(key, {}).get("name", name)
+        if name == first:
+            why = f"用{where}在 M3 年度序列训练段末 6 年验证中排名第一的组合"
+        else:
+            why = (f"{where}验证排名第一的 {first} 的成员不能全部用于本序列（年份缺口或非正值），"
+                   f"取该窗口排名最高的可用组合；区间沿用 {first} 的误差分位数")
+        notes.insert(0, f"默认组合 {name}（各可用方法预测值的{_AGG_ZH[spec[0]]}）：本序列有 {n} 个点，{why}")
     elif method == "select":
         errs = calibration.origin_errors(t, y, window=None)
         cands = [m for m in paths]
@@ -161,7 +166,8 @@ def fit(series: pd.Series, horizon_to: int = 2027, method: str = "auto", *,
         members = [chosen] if chosen in fam else [m for m in models.default_combo()[1] if m in fam]
     else:
         if method not in paths:
-            why = f"方法 {method} 不适用于此序列（需至少 {models.MIN_POINTS.get(method, '?')} 个连续年份" + (
+            need = "个连续年份" if method in ("theta", "damped") else "个观测值"
+            why = f"方法 {method} 不适用于此序列（需至少 {models.MIN_POINTS.get(method, '?')} {need}" + (
                 "、且全部为正值" if method in ("loglinear", "logdrift") else "") + f"；可用：{', '.join(avail)}）"
             return _insufficient(hist, why)
         members = [method] if method in fam else [m for m in models.combos()[method][1] if m in fam]
@@ -173,7 +179,7 @@ def fit(series: pd.Series, horizon_to: int = 2027, method: str = "auto", *,
     scale = calibration.scale_of(t, y)
     h = (years - last).astype(int)
     mean = paths[chosen]
-    # the default's intervals were learned (and resized) for the window's own winner ("auto")
+    # the default's intervals were learned for the window's own winner ("auto")
     qname = "auto" if method == "auto" and "auto" in table.quantiles else chosen
     q = mean[:, None] + table.offsets(qname, h) * scale
     q = np.sort(q, axis=1)
