@@ -12,42 +12,33 @@ Example:  .venv/bin/python bench/forecast.py --data bench/data/m3_yearly_dev.csv
 """
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import time
-from pathlib import Path
+
+import _common
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0],
-        epilog="Data columns: series,category,t,year,split,value (split = train|test). "
-               "sMAPE and MASE are averaged over series (MASE scaled by the full training history); "
-               "coverage is the share of test values inside the interval.",
-    )
-    ap.add_argument("--data", required=True, type=Path, help="long-format CSV to score")
+    ap = _common.parser(__doc__)
+    ap.epilog = ("sMAPE and MASE are averaged over series (MASE scaled by the full training history); "
+                 "coverage is the share of test values inside the interval.")
     ap.add_argument("--last", type=int, default=None, metavar="N",
                     help="models see only each series' last N training points")
-    ap.add_argument("--workers", type=int, default=2, help="processes (at most 2)")
     ap.add_argument("--write-calibration", action="store_true",
                     help="first re-choose the default and rebuild qzlib's shipped interval table from this "
                          "file's TRAINING rows (takes several minutes)")
     args = ap.parse_args(argv)
 
     import pandas as pd
-    from tqdm import tqdm
 
-    from qzlib.errors import InputError
     from qzlib.forecast import calibration, evaluate, models
 
-    try:
-        df = evaluate.read_long(args.data)
-    except InputError as err:
-        print(err, file=sys.stderr)
+    df = _common.read(args.data)
+    if df is None:
         return 2
-    bar = lambda it, total=None: tqdm(it, total=total, file=sys.stderr, desc="series", leave=False)  # noqa: E731
-    workers = max(1, min(args.workers, 2))
+    bar = _common.bar("series")
+    workers = _common.workers(args.workers)
     if args.write_calibration:
         t0 = time.time()
         evaluate.build_shipped(args.data, workers=workers, progress=bar)

@@ -14,36 +14,31 @@ Example:  .venv/bin/python bench/intervals.py --data bench/data/m3_yearly_dev.cs
 """
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+import _common
+
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--data", required=True, type=Path, help="long-format CSV (series,category,t,year,split,value)")
-    ap.add_argument("--workers", type=int, default=2, help="processes (at most 2)")
-    args = ap.parse_args(argv)
+    args = _common.parser(__doc__).parse_args(argv)
+
+    import multiprocessing
 
     import pandas as pd
-    from tqdm import tqdm
 
     from qzlib.errors import InputError
     from qzlib.forecast import calibration, evaluate, models
 
-    try:
-        df = evaluate.read_long(args.data)
-    except InputError as err:
-        print(err, file=sys.stderr)
+    df = _common.read(args.data)
+    if df is None:
         return 2
-    import multiprocessing
-
     # the temporary shipped file reaches worker processes through the forked module state
-    workers = max(1, min(args.workers, 2)) if multiprocessing.get_start_method() == "fork" else 1
-    bar = lambda it, total=None: tqdm(it, total=total, file=sys.stderr, leave=False)  # noqa: E731
+    workers = _common.workers(args.workers) if multiprocessing.get_start_method() == "fork" else 1
+    bar = _common.bar()
     start = time.time()
     V = calibration.HORIZON
     tr = df[df["split"] == "train"].sort_values(["series", "year"]).copy()

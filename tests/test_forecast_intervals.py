@@ -187,6 +187,8 @@ def test_bad_bench_input_names_the_row_and_field(tmp_path):
     p.write_text("series,category,t,year,split,value\nA,X,1,2000,train,1\nA,X,2,2001,later,2\n")
     with pytest.raises(InputError, match=r"row 3.*split.*'later'"):
         evaluate.read_long(p)
+    with pytest.raises(InputError, match=r"missing\.csv.*not found"):
+        evaluate.read_long(tmp_path / "missing.csv")
 
 
 def test_run_applies_width_factors_only_when_given(few):

@@ -48,6 +48,8 @@ CRITERION = ("mean over the settings (full history, last 8 points) of (sMAPE / s
 
 def read_long(path) -> pd.DataFrame:
     """Read and check a long-format bench file; bad input raises InputError."""
+    if not Path(path).is_file():
+        raise InputError.one(file=path, field="file", value="not found", expected="a readable CSV file")
     df = pd.read_csv(path)
     missing = [c for c in REQUIRED if c not in df.columns]
     if missing:
@@ -167,33 +169,52 @@ def _validation_job(args):
     validation block, and the forecasts of the block itself, for one series; families
     only (combinations are formed afterwards by :func:`with_combos`)."""
     sid, t, y, window = args
-    V = calibration.HORIZON
     full = calibration.origin_errors(t, y, window=window, combos={}).assign(series=sid)
+    val = block_forecasts(sid, t, y, window)
+    if val is None:                       # too short to hold out a validation block
+        return full, None, None
+    pt, py = t[:len(y) - calibration.HORIZON], y[:len(y) - calibration.HORIZON]
+    pre = calibration.origin_errors(pt, py, window=window, combos={}).assign(series=sid)
+    return full, pre, val
+
+
+def block_forecasts(sid, t, y, window: int | None, extra=None) -> pd.DataFrame | None:
+    """Forecasts of one series' validation block (its last HORIZON training points) by every
+    family, from the points before it (only the last ``window`` of them if given); None if
+    too short. ``extra`` (name -> function (years, values, future years) -> forecasts) adds
+    candidate families that are not shipped (bench/families.py)."""
+    V = calibration.HORIZON
     n = len(y)
     need = calibration.MIN_FIT if window is None else max(window, models.MIN_POINTS_ANY)
-    if n - V < need:                      # too short to hold out a validation block
-        return full, None, None
+    if n - V < need:
+        return None
     pt, py = t[:n - V], y[:n - V]
-    pre = calibration.origin_errors(pt, py, window=window, combos={}).assign(series=sid)
     st, sy = (pt, py) if window is None else (pt[-window:], py[-window:])
     tf, yf = t[n - V:], y[n - V:]
     paths = models.family_paths(st, sy, tf)
+    for name, fn in (extra or {}).items():
+        try:
+            f = np.asarray(fn(st, sy, tf), float)
+        except Exception:                 # a candidate that cannot be fitted is simply absent
+            continue
+        if np.all(np.isfinite(f)):
+            paths[name] = f
     scale = calibration.scale_of(st, sy)
     mase_scale = float(np.mean(np.abs(np.diff(py))))     # whole pre-block history, as at test time
     h = (tf - st[-1]).astype(int)
     rows = [(sid, m, int(hi), a, fc, scale, mase_scale, (a - fc) / scale)
             for m, f in paths.items() for hi, a, fc in zip(h, yf, f)]
-    val = pd.DataFrame(rows, columns=["series", "method", "h", "actual", "forecast", "scale", "mase_scale",
-                                      "error"])
-    return full, pre, val
+    return pd.DataFrame(rows, columns=["series", "method", "h", "actual", "forecast", "scale", "mase_scale",
+                                       "error"])
 
 
-def with_combos(frame: pd.DataFrame, specs: dict) -> pd.DataFrame:
+def with_combos(frame: pd.DataFrame, specs: dict, families=None) -> pd.DataFrame:
     """``frame`` (family rows) plus the rows of every combination in ``specs`` (name ->
     (aggregate, members)), formed point by point from the family forecasts of the same
-    series, origin and horizon. Members a point lacks drop out, as in ``models.combine``."""
+    series, origin and horizon. Members a point lacks drop out, as in ``models.combine``.
+    ``families``: the methods that are families (default: the shipped ones)."""
     keys = [c for c in ("series", "origin", "h") if c in frame.columns]
-    fam = frame[frame["method"].isin(models.FAMILIES)]
+    fam = frame[frame["method"].isin(models.FAMILIES if families is None else families)]
     wide = fam.pivot_table(index=keys, columns="method", values="forecast", aggfunc="first")
     other = [c for c in frame.columns if c not in keys + ["method", "forecast", "error"]]
     base = fam.groupby(keys)[other].first().loc[wide.index]

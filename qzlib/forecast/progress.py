@@ -119,6 +119,15 @@ def is_met(value: float, target: float, comparator: str, d: int = 1) -> bool:
 
 # ---- the four lenses --------------------------------------------------------------------
 
+def _ladder(x: float, steps, below: tuple[str, str]) -> tuple[str, str]:
+    """(label, colour) of the first step (threshold, label, colour), best first, that ``x``
+    reaches; ``below`` if none. Every lens grades its measure on such a ladder."""
+    for thr, label, colour in steps:
+        if x >= thr:
+            return label, colour
+    return below
+
+
 def lens_completion(base_year, base, target_year, target, year_obs, value, comparator="≥", d=1) -> dict:
     """Lens 1: completion against time progress."""
     time_p = (year_obs - base_year) / (target_year - base_year)
@@ -129,14 +138,8 @@ def lens_completion(base_year, base, target_year, target, year_obs, value, compa
         return dict(time_progress=time_p, completion=float("nan"), l1_label="目标等于基期值，不适用",
                     l1_colour=GREY)
     comp = (value - base) / (target - base)
-    if comp < 0:
-        lab, col = "倒退", RED
-    elif comp >= time_p + AHEAD_MARGIN:
-        lab, col = "超前", GREEN
-    elif comp >= time_p:
-        lab, col = "同步", GREEN
-    else:
-        lab, col = "滞后", AMBER
+    lab, col = _ladder(comp, [(time_p + AHEAD_MARGIN, "超前", GREEN), (time_p, "同步", GREEN), (0, "滞后", AMBER)],
+                       ("倒退", RED))
     return dict(time_progress=time_p, completion=comp, l1_label=lab, l1_colour=col)
 
 
@@ -164,14 +167,9 @@ def lens_growth(base_year, base, target_year, target, year_obs, value, comparato
         return out
     r = d * g_obs / abs(g_req)
     out["r_growth"] = r
-    if r >= R_ON_TRACK:
-        out.update(l2_label="进度正常", l2_colour=GREEN)
-    elif r >= R_ACCELERATE:
-        out.update(l2_label="需加快", l2_colour=AMBER)
-    elif r >= R_LIMITED:
-        out.update(l2_label="进展有限", l2_colour=RED)
-    else:
-        out.update(l2_label="背离目标", l2_colour=RED)
+    out["l2_label"], out["l2_colour"] = _ladder(
+        r, [(R_ON_TRACK, "进度正常", GREEN), (R_ACCELERATE, "需加快", AMBER), (R_LIMITED, "进展有限", RED)],
+        ("背离目标", RED))
     return out
 
 
@@ -191,12 +189,9 @@ def lens_extrapolate(base_year, base, target_year, target, year_obs, value, comp
         proj = min(proj, limit)
     ratio = (proj - base) / (target - base)
     out.update(projected=proj, ratio_extrap=ratio)
-    if is_met(proj, target, comparator, d) or ratio >= X_ON_TRACK:
-        out.update(l3_label="可如期实现", l3_colour=GREEN)
-    elif ratio >= X_ACCELERATE:
-        out.update(l3_label="需加快", l3_colour=AMBER)
-    else:
-        out.update(l3_label="停滞或倒退", l3_colour=RED)
+    graded = float("inf") if is_met(proj, target, comparator, d) else ratio
+    out["l3_label"], out["l3_colour"] = _ladder(
+        graded, [(X_ON_TRACK, "可如期实现", GREEN), (X_ACCELERATE, "需加快", AMBER)], ("停滞或倒退", RED))
     return out
 
 
@@ -217,12 +212,8 @@ def lens_probability(history: pd.Series, target_year, target, comparator="≥", 
     thr = threshold(target, comparator)
     p = fc.prob_at_least(int(target_year), thr) if d > 0 else fc.cdf(int(target_year), thr)
     out.update(prob=p, forecast_method=fc.method, forecast_mean=float(fc.path.loc[int(target_year), "mean"]))
-    if p >= P_LIKELY:
-        out.update(l4_label="可能达成", l4_colour=GREEN)
-    elif p >= P_UNLIKELY:
-        out.update(l4_label="难以判断", l4_colour=AMBER)
-    else:
-        out.update(l4_label="不太可能", l4_colour=RED)
+    out["l4_label"], out["l4_colour"] = _ladder(
+        p, [(P_LIKELY, "可能达成", GREEN), (P_UNLIKELY, "难以判断", AMBER)], ("不太可能", RED))
     return out
 
 
