@@ -61,6 +61,7 @@ bench: setup  ## Accuracy and speed figures (printed)
 	$(PY) bench/forecast.py --data bench/data/m3_yearly_dev.csv --last 8
 	$(PY) bench/families.py --data bench/data/m3_yearly_dev.csv
 	$(PY) bench/intervals.py --data bench/data/m3_yearly_dev.csv
+	$(PY) bench/interval_scale.py --data bench/data/m3_yearly_dev.csv
 	$(PY) bench/scenarios.py
 	$(PY) bench/brief.py
 

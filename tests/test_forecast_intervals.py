@@ -200,3 +200,19 @@ def test_run_applies_width_factors_only_when_given(few):
     a, b = plain[plain["method"] == "auto"], wide[wide["method"] == "auto"]
     np.testing.assert_allclose((b["hi80"] - b["lo80"]).to_numpy(), 2 * (a["hi80"] - a["lo80"]).to_numpy())
     np.testing.assert_allclose(b["mean"].to_numpy(), a["mean"].to_numpy())  # points untouched
+
+
+def test_interval_scale_follows_only_the_last_scale_window_points():
+    w = calibration.SCALE_WINDOW
+    t = np.arange(2000, 2020, dtype=float)
+    y = np.cumsum(np.r_[100.0, np.tile([5.0, -3.0], 10)[:19]])
+    base = calibration.scale_of(t, y)
+    assert base == pytest.approx(np.mean(np.abs(np.diff(y[-w:]))))
+    early = y.copy()
+    early[: len(y) - w] += np.linspace(0, 500, len(y) - w)       # turbulence before the window
+    assert calibration.scale_of(t, early) == pytest.approx(base)
+    late = y.copy()
+    late[-2] += 40.0                                              # a jump inside the window
+    assert calibration.scale_of(t, late) > base
+    # 0 = the whole history (the MASE scale), which the early turbulence does move
+    assert calibration.scale_of(t, early, 0) > calibration.scale_of(t, y, 0)
