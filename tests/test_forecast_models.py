@@ -109,6 +109,22 @@ def test_intervals_are_ordered_widen_with_horizon_and_respect_bounds():
     assert share.prob_at_least(2030, 100.5) == 0.0
 
 
+def test_probability_at_a_natural_bound_is_the_mass_at_or_beyond_it():
+    # a share closing in on 100 %: the forecast quantiles above ~0.3 are clipped to 100 in the
+    # path, but "reaching 100" must keep the trend's mass there, not drop to the clipped tail
+    vals = [96, 97.5, 98.6, 99.4, 99.8]
+    bounded = fit(_s(vals), 2027, upper=100.0, lower=0.0)
+    free = fit(_s(vals), 2027)
+    assert bounded.path["hi80"].max() == 100.0                        # the path is clipped
+    p100 = bounded.prob_at_least(2027, 100.0)
+    assert p100 == pytest.approx(free.prob_at_least(2027, 100.0), abs=1e-12)
+    assert p100 > 0.5                                                  # the trend is above 100 by 2027
+    assert bounded.prob_at_least(2027, 99.99) >= p100                  # monotone through the bound
+    assert bounded.prob_at_least(2027, 100.01) == 0.0
+    assert bounded.cdf(2027, 100.0) == 1.0 and bounded.cdf(2027, -1.0) == 0.0
+    assert bounded.sample(500).to_numpy().max() <= 100.0
+
+
 def test_probability_and_samples_follow_the_quantiles():
     s = _s([10 + i for i in range(12)])
     fc = fit(s, 2027)

@@ -30,8 +30,11 @@ class Forecast:
     method: str                         # family or 'combo' actually used ('' if none)
     reason: str                         # why this method / why no forecast (Chinese)
     history: pd.Series                  # the points fitted (year index), gaps kept
-    path: pd.DataFrame                  # index year; mean, lo80, hi80, lo95, hi95
-    quantiles: pd.DataFrame = field(default_factory=pd.DataFrame)  # index year, columns LEVELS
+    path: pd.DataFrame                  # index year; mean, lo80, hi80, lo95, hi95 (within the bounds)
+    # index year, columns LEVELS: the predictive quantiles BEFORE the natural bounds; the
+    # bounds act as a censoring in cdf/ppf/sample (the mass beyond a bound sits on it), so
+    # P(share >= 100) is the mass the trend puts at or above 100, not a clipping artefact.
+    quantiles: pd.DataFrame = field(default_factory=pd.DataFrame)
     members: tuple[str, ...] = ()       # families inside the combination
     bounds: tuple[float | None, float | None] = (None, None)
 
@@ -39,8 +42,8 @@ class Forecast:
     def ok(self) -> bool:
         return self.status == STATUS_OK
 
-    def cdf(self, year: int, value: float) -> float:
-        """P(outcome in ``year`` <= value) from the calibrated quantiles (linear in between)."""
+    def _cdf_unbounded(self, year: int, value: float) -> float:
+        # P(outcome <= value) from the calibrated quantiles (linear in between, exponential tails)
         if not self.ok or year not in self.quantiles.index:
             return float("nan")
         q = self.quantiles.loc[year].to_numpy(float)
@@ -51,13 +54,26 @@ class Forecast:
             return float(1 - (1 - lv[-1]) * _tail(-value, -q[-1], -q[-2], 1 - lv[-1], 1 - lv[-2]))
         return float(np.interp(value, q, lv))
 
-    def prob_at_least(self, year: int, value: float) -> float:
-        """Probability that the outcome in ``year`` reaches ``value`` or more."""
-        p = 1 - self.cdf(year, value)
+    def cdf(self, year: int, value: float) -> float:
+        """P(outcome in ``year`` <= value), censored at the natural bounds."""
         lo, hi = self.bounds
-        if hi is not None and value > hi:
-            return 0.0
-        return p
+        if self.ok and year in self.quantiles.index:
+            if hi is not None and value >= hi:
+                return 1.0
+            if lo is not None and value < lo:
+                return 0.0
+        return self._cdf_unbounded(year, value)
+
+    def prob_at_least(self, year: int, value: float) -> float:
+        """Probability that the outcome in ``year`` reaches ``value`` or more; at a bound,
+        the mass the trend puts at or beyond it."""
+        lo, hi = self.bounds
+        if self.ok and year in self.quantiles.index:
+            if hi is not None and value > hi:
+                return 0.0
+            if lo is not None and value <= lo:
+                return 1.0
+        return 1 - self._cdf_unbounded(year, value)
 
     def ppf(self, year: int, u) -> np.ndarray:
         """Inverse of :meth:`cdf`: quantiles at probabilities ``u`` (exponential tails)."""
@@ -70,7 +86,8 @@ class Forecast:
         low, high = u < lv[0], u > lv[-1]
         x[low] = q[0] - w0 * np.log(lv[0] / np.clip(u[low], 1e-12, None))
         x[high] = q[-1] + w1 * np.log((1 - lv[-1]) / np.clip(1 - u[high], 1e-12, None))
-        return x
+        lo, hi = self.bounds
+        return np.clip(x, lo, hi) if lo is not None or hi is not None else x
 
     def sample(self, n: int, seed: int | None = 0) -> pd.DataFrame:
         """``n`` paths (rows) by year (columns) drawn from the calibrated distribution.
@@ -82,9 +99,7 @@ class Forecast:
         if not self.ok:
             return pd.DataFrame()
         u = np.random.default_rng(seed).uniform(size=n)
-        df = pd.DataFrame({y: self.ppf(y, u) for y in self.quantiles.index})
-        lo, hi = self.bounds
-        return df.clip(lower=lo, upper=hi)
+        return pd.DataFrame({y: self.ppf(y, u) for y in self.quantiles.index})
 
     def plot(self, ax=None, plan_path=None, targets=None, title=None):
         from qzlib.forecast.plot import fan_chart
@@ -183,10 +198,10 @@ def fit(series: pd.Series, horizon_to: int = 2027, method: str = "auto", *,
     qname = "auto" if method == "auto" and "auto" in table.quantiles else chosen
     q = mean[:, None] + table.offsets(qname, h) * scale
     q = np.sort(q, axis=1)
+    quant = pd.DataFrame(q, index=pd.Index(years, name="year"), columns=list(calibration.LEVELS))
     if lower is not None or upper is not None:
         q = np.clip(q, lower, upper)
         mean = np.clip(mean, lower, upper)
-    quant = pd.DataFrame(q, index=pd.Index(years, name="year"), columns=list(calibration.LEVELS))
     lv = list(calibration.LEVELS)
     path = pd.DataFrame({
         "mean": mean,
