@@ -125,6 +125,57 @@ def test_moving_away_and_gaps_in_years():
     assert later["latest_year"] == 2023                                     # nothing after `year` counts
 
 
+def test_a_past_target_is_judged_on_its_own_year_not_on_later_data():
+    # R&D intensity (附件1): 2.7 in 2022 -> 3.0 by 2025; the 2026 brief must not grade the
+    # 2025 target on the 2026 value, nor forecast "backwards" to 2025
+    obs = pd.Series({2023: 2.8, 2024: 2.9, 2025: 3.05, 2026: 2.95})
+    met = P.assess(2022, 2.7, 2025, 3.0, obs, 2026)
+    assert met["latest_year"] == 2025 and met["latest_value"] == 3.05
+    assert {met[f"l{i}_label"] for i in range(1, 5)} == {"目标年实际值已达到目标"}
+    assert {met[f"l{i}_colour"] for i in range(1, 5)} == {"green"}
+    missed = P.assess(2022, 2.7, 2025, 3.0, pd.Series({2023: 2.8, 2025: 2.95, 2026: 3.2}), 2026)
+    assert missed["l1_label"] == "目标年实际值未达到目标" and missed["l4_colour"] == "red"
+    assert "2025 年实际值 2.95" in missed["note"]
+    # the target year itself not yet published: judged on the path up to it, and said so
+    lag = P.assess(2022, 2.7, 2025, 3.0, pd.Series({2023: 2.8, 2024: 2.9, 2026: 3.2}), 2026)
+    assert lag["latest_year"] == 2024 and lag["l2_label"] in ("进度正常", "需加快")
+    assert "目标年 2025 无观测值" in lag["note"] and "2026 年起的数据不用于此目标" in lag["note"]
+    # the 2027 target of the same series still sees everything up to the report year
+    later = P.assess(2022, 2.7, 2027, 3.4, obs, 2026)
+    assert later["latest_year"] == 2026 and later["l4_label"] not in ("", None)
+
+
+def test_a_floor_below_the_baseline_that_is_missed_is_not_graded_green():
+    # "不低于 8" with a baseline of 10: falling to 7 misses the floor, although
+    # (7 - 10) / (8 - 10) = 1.5 would read as "ahead" on the completion ratio
+    r = P.assess(2022, 10.0, 2027, 8.0, pd.Series({2023: 7.0}), 2023)
+    assert (r["l1_label"], r["l1_colour"]) == (P.FLOOR_MISSED, "red")
+    assert r["l3_colour"] == "red" and r["l2_colour"] == "red"
+    kept = P.assess(2022, 10.0, 2027, 8.0, pd.Series({2023: 9.0}), 2023)
+    assert kept["l1_label"] == "已完成" and kept["l3_label"] == "已达成"
+
+
+def test_approx_tolerance_falls_on_the_short_side_for_lower_is_better():
+    assert P.threshold(100.0, "≈", d=-1) == pytest.approx(102.0)
+    assert P.is_met(101.5, 100.0, "≈", d=-1) and not P.is_met(102.5, 100.0, "≈", d=-1)
+    # lens 4 asks for P(X <= 102), the same edge is_met uses
+    hist = pd.Series({2020: 110.0, 2021: 108.0, 2022: 106.5, 2023: 104.0})
+    r = P.lens_probability(hist, 2025, 100.0, "≈", d=-1)
+    from qzlib.forecast.trend import fit
+    assert r["prob"] == pytest.approx(fit(hist, horizon_to=2025).cdf(2025, 102.0))
+
+
+def test_a_flat_history_gets_no_probability():
+    r = P.assess(2022, 5.0, 2027, 8.0, pd.Series({2023: 5.0, 2024: 5.0, 2025: 5.0}), 2025, kind="count")
+    assert r["l4_colour"] == "grey" and "没有变化" in r["l4_label"] and math.isnan(r["prob"])
+    assert r["l1_label"] == "滞后"                                            # the other lenses still judge
+
+
+def test_a_decline_indicator_may_forecast_below_zero():
+    assert P.bounds("decline") == (None, 100.0) and P.bounds("share") == (0.0, 100.0)
+    assert P.bounds("count") == (0.0, None)
+
+
 def test_decline_indicator_larger_number_is_the_achievement():
     r = P.assess(2022, 3.2, 2025, 4.0, pd.Series({2024: 4.1}), 2024, kind="decline")
     assert r["l1_label"] == "已完成"

@@ -31,6 +31,8 @@ from qzlib.plan.path import plan_path as _plan_path
 # ---- comparators and limits -------------------------------------------------------
 APPROX_TOLERANCE = 0.02      # '≈' (左右): met when within ±2 % of the target value
 NATURAL_LIMIT_KINDS = {"share": 100.0, "decline": 100.0}   # % indicators cannot exceed 100
+# Kinds that cannot fall below zero (a decline can: the intensity may rise instead).
+NON_NEGATIVE_KINDS = ("share", "count", "ratio", "level")
 OBS_REGION = "衢州市"
 
 # ---- lens 1: completion vs time -----------------------------------------------------
@@ -50,6 +52,7 @@ P_UNLIKELY = 1 / 3           # P < 1/3: unlikely; in between: about as likely as
 MIN_POINTS_PROBABILITY = 3   # fewer yearly values: no forecast, no probability
 
 GREEN, AMBER, RED, GREY = "green", "amber", "red", "grey"
+FLOOR_MISSED = "未达到目标（目标低于基期值）"
 COLOUR_HEX = {GREEN: "#2e8b57", AMBER: "#e0a100", RED: "#c0392b", GREY: "#9e9e9e"}
 COLOUR_ZH = {GREEN: "绿", AMBER: "黄", RED: "红", GREY: "灰"}
 
@@ -65,7 +68,10 @@ METHOD_NOTES_ZH = f"""\
 降幅类指标以降幅数值本身为成绩（越大越好）。定性目标（如“完成省下达任务”）不作量化评估，标为灰色。\
 规划隐含路径按基期值与各目标值之间的几何插值推算（非统计数据），用于显示规划本身的节奏：\
 例如研发费用占比 2.7 → 3.0（2025）→ 3.4（2027），即前三年每年 +0.10 个百分点、后两年每年 +0.20 个百分点，任务后移。\
-无观测值时只报告所需增速和规划路径，不做趋势判断。
+无观测值时只报告所需增速和规划路径，不做趋势判断。\
+目标年已有观测值时，四个视角均按该年实际值判定“已达到/未达到目标”；目标年之后的数据不用于该目标。\
+目标值低于基期值（“不低于”型底线）而最新值未达到时，视角①③标为“未达到目标”（红）。\
+历史值完全没有变化时无法估计波动，视角④不作概率判断。
 """
 
 
@@ -100,10 +106,11 @@ def pace(v0: float, y0: int, v1: float, y1: int) -> tuple[float, float]:
     return (v1 - v0) / (y1 - y0), cagr(v0, v1, y1 - y0)
 
 
-def threshold(target: float, comparator: str) -> float:
-    """The value that counts as meeting the target under the comparator."""
+def threshold(target: float, comparator: str, d: int = 1) -> float:
+    """The value that counts as meeting the target under the comparator: for '≈' the edge
+    of the tolerance on the side that falls short (below for d = +1, above for d = -1)."""
     if comparator == "≈":
-        return target - abs(target) * APPROX_TOLERANCE
+        return target - d * abs(target) * APPROX_TOLERANCE
     return target
 
 
@@ -111,10 +118,15 @@ def is_met(value: float, target: float, comparator: str, d: int = 1) -> bool:
     if value is None or np.isnan(value):
         return False
     if d < 0:
-        return bool(value <= (target + abs(target) * APPROX_TOLERANCE if comparator == "≈" else target))
+        return bool(value <= threshold(target, comparator, d))
     if comparator == ">":
         return bool(value > target)
-    return bool(value >= threshold(target, comparator))
+    return bool(value >= threshold(target, comparator, d))
+
+
+def bounds(kind: str) -> tuple[float | None, float | None]:
+    """(lower, upper) natural bounds of an indicator kind for its forecasts."""
+    return (0.0 if kind in NON_NEGATIVE_KINDS else None), NATURAL_LIMIT_KINDS.get(kind)
 
 
 # ---- the four lenses --------------------------------------------------------------------
@@ -137,6 +149,8 @@ def lens_completion(base_year, base, target_year, target, year_obs, value, compa
     if target == base:
         return dict(time_progress=time_p, completion=float("nan"), l1_label="目标等于基期值，不适用",
                     l1_colour=GREY)
+    if (target - base) * d < 0:       # a floor the baseline already cleared, now missed
+        return dict(time_progress=time_p, completion=float("nan"), l1_label=FLOOR_MISSED, l1_colour=RED)
     comp = (value - base) / (target - base)
     lab, col = _ladder(comp, [(time_p + AHEAD_MARGIN, "超前", GREEN), (time_p, "同步", GREEN), (0, "滞后", AMBER)],
                        ("倒退", RED))
@@ -189,6 +203,11 @@ def lens_extrapolate(base_year, base, target_year, target, year_obs, value, comp
         proj = min(proj, limit)
     ratio = (proj - base) / (target - base)
     out.update(projected=proj, ratio_extrap=ratio)
+    if (target - base) * d < 0:       # a floor below the baseline: the ratio says nothing
+        out.update(ratio_extrap=float("nan"))
+        out["l3_label"], out["l3_colour"] = (("可如期实现", GREEN) if is_met(proj, target, comparator, d)
+                                             else (FLOOR_MISSED, RED))
+        return out
     graded = float("inf") if is_met(proj, target, comparator, d) else ratio
     out["l3_label"], out["l3_colour"] = _ladder(
         graded, [(X_ON_TRACK, "可如期实现", GREEN), (X_ACCELERATE, "需加快", AMBER)], ("停滞或倒退", RED))
@@ -205,11 +224,15 @@ def lens_probability(history: pd.Series, target_year, target, comparator="≥", 
     if len(h) < MIN_POINTS_PROBABILITY:
         out.update(l4_label=f"观测值少于 {MIN_POINTS_PROBABILITY} 个，不做概率判断", l4_colour=GREY)
         return out
+    if np.ptp(h.to_numpy(float)) == 0:
+        # the interval width comes from the series' own yearly changes: none, no spread
+        out.update(l4_label="历史值没有变化，无法估计波动，不做概率判断", l4_colour=GREY)
+        return out
     fc = fit(h, horizon_to=int(target_year), upper=limit, lower=lower)
     if not fc.ok or int(target_year) not in fc.path.index:
         out.update(l4_label="无法预测：" + fc.reason, l4_colour=GREY)
         return out
-    thr = threshold(target, comparator)
+    thr = threshold(target, comparator, d)
     p = fc.prob_at_least(int(target_year), thr) if d > 0 else fc.cdf(int(target_year), thr)
     out.update(prob=p, forecast_method=fc.method, forecast_mean=float(fc.path.loc[int(target_year), "mean"]))
     out["l4_label"], out["l4_colour"] = _ladder(
@@ -227,18 +250,21 @@ def assess(base_year: int | None, base_value: float | None, target_year: int, ta
     """Assess one indicator against one target through all four lenses.
 
     ``observations`` is a Series of observed values by year (the baseline year may be in
-    it); only years up to ``year`` are used. Returns a flat dict of numbers, Chinese
-    labels and colour keys (green/amber/red/grey), plus a plain ``note``.
+    it); only years up to ``year`` AND up to ``target_year`` are used: a target is judged on
+    the path to its own year, and once its year is observed, on that year's value alone
+    (met or missed). Returns a flat dict of numbers, Chinese labels and colour keys
+    (green/amber/red/grey), plus a plain ``note``.
     """
     d = 1 if higher_is_better else -1
-    limit = NATURAL_LIMIT_KINDS.get(kind)
-    lower = 0.0 if kind in ("share", "count", "ratio", "level", "decline") else None
+    lower, limit = bounds(kind)
     obs = pd.Series(dtype=float) if observations is None else pd.to_numeric(pd.Series(observations),
                                                                             errors="coerce").dropna()
     obs.index = [int(i) for i in obs.index]
     obs = obs[~obs.index.duplicated(keep="last")].sort_index()
     if year is not None:
         obs = obs[obs.index <= year]
+    beyond = obs[obs.index > target_year]            # after the target year: not this target's path
+    obs = obs[obs.index <= target_year]
     row = dict(target_year=target_year, target_value=target_value, base_year=base_year, base_value=base_value,
                comparator=comparator or "≥", qualifier=qualifier, latest_year=np.nan, latest_value=np.nan,
                n_obs=int(len(obs)))
@@ -261,8 +287,12 @@ def assess(base_year: int | None, base_value: float | None, target_year: int, ta
         hist = hist.sort_index()
     if year is not None:
         hist = hist[hist.index <= year]
+    hist = hist[hist.index <= target_year]
     later = hist[hist.index > (base_year if base_year is not None else -10**9)]
     if base_value is None or pd.isna(base_value):
+        if len(hist) and int(hist.index[-1]) == target_year:
+            row.update(latest_year=target_year, latest_value=float(hist.iloc[-1]))
+            return _verdict(row, target_year, float(hist.iloc[-1]), target_value, comparator, d)
         msg = "缺少基期值，前三个视角无法计算"
         row.update(l1_label=msg, l2_label=msg, l3_label=msg)
         row.update(lens_probability(hist, target_year, target_value, comparator, d, limit, lower))
@@ -279,12 +309,27 @@ def assess(base_year: int | None, base_value: float | None, target_year: int, ta
     ly, lv = int(later.index[-1]), float(later.iloc[-1])
     row.update(latest_year=ly, latest_value=lv, note="")
     row.update(lens_completion(base_year, base_value, target_year, target_value, ly, lv, comparator, d))
+    if ly == target_year:
+        return _verdict(row, ly, lv, target_value, comparator, d)
     row.update(lens_growth(base_year, base_value, target_year, target_value, ly, lv, comparator, d, limit))
     row.update(lens_extrapolate(base_year, base_value, target_year, target_value, ly, lv, comparator, d, limit))
     row.update(lens_probability(hist, target_year, target_value, comparator, d, limit, lower))
     row.update(_required(ly, lv, target_year, target_value))
     if is_met(lv, target_value, comparator, d):
         row["note"] = f"{ly} 年已达到目标"
+    if len(beyond):
+        gap = f"目标年 {target_year} 无观测值，按 {ly} 年及以前的数据判断（{int(beyond.index[0])} 年起的数据不用于此目标）"
+        row["note"] = "；".join(x for x in (row["note"], gap) if x)
+    return row
+
+
+def _verdict(row: dict, year: int, value: float, target: float, comparator: str, d: int) -> dict:
+    """The target year is observed: every lens gives that value's verdict (met or missed);
+    no pace and no forecast."""
+    met = is_met(value, target, comparator, d)
+    lab, col = ("目标年实际值已达到目标", GREEN) if met else ("目标年实际值未达到目标", RED)
+    row.update({f"l{i}_label": lab for i in range(1, 5)} | {f"l{i}_colour": col for i in range(1, 5)})
+    row["note"] = f"{year} 年实际值 {value:g}，{'已' if met else '未'}达到目标 {target:g}"
     return row
 
 
@@ -408,7 +453,8 @@ def fan_charts(points: pd.DataFrame, observations: pd.DataFrame, codes=None, hor
             hist.loc[int(base["year"].iloc[0])] = float(base["value"].iloc[0])
             hist = hist.sort_index()
         kind = info["kind"]
-        fc = fit(hist, horizon_to=horizon_to, upper=NATURAL_LIMIT_KINDS.get(kind), lower=0.0)
+        lower, upper = bounds(kind)
+        fc = fit(hist, horizon_to=horizon_to, upper=upper, lower=lower)
         if not fc.ok:
             continue
         tg = p[(p["role"] == "target") & p["value"].notna()].set_index("year")["value"]

@@ -614,6 +614,7 @@ def reference_trends(ctx: BriefContext, min_points: int = 5) -> list[tuple[objec
     Each comes with its comparability note: a related series shows a pace, never
     Quzhou's own level.
     """
+    from qzlib.forecast.progress import bounds
     from qzlib.forecast.trend import fit
     from qzlib.stats import series
 
@@ -628,8 +629,8 @@ def reference_trends(ctx: BriefContext, min_points: int = 5) -> list[tuple[objec
             continue
         s = series(ctx.observations, indicator, region)
         kind = ctx.points.loc[ctx.points["code"] == plan_code, "kind"]
-        upper = 100.0 if len(kind) and kind.iloc[0] in ("share", "decline") else None
-        fc = fit(s, horizon_to=2027, upper=upper, lower=0.0)
+        lower, upper = bounds(kind.iloc[0]) if len(kind) else (0.0, None)
+        fc = fit(s, horizon_to=2027, upper=upper, lower=lower)
         if not fc.ok:
             continue
         name = str(g["indicator_name_zh"].mode().iloc[0])
