@@ -15,9 +15,10 @@ the whole history the model sees), for full histories and for the last 8 points.
 Rule, fixed before any figure was seen: the score of a candidate is the mean, over the
 two settings x two blocks x the 80 % and 95 % intervals, of its mean scaled interval score
 (MSIS, the M4 competition's interval measure: width plus 2/alpha times the miss, divided
-by the series' mean absolute yearly change) relative to the current window's (8). A
-candidate replaces 8 only if that mean is below 0.99 (at least 1 % better); the lowest
-wins. Coverage on each block is printed beside it. The LAST line is a JSON object with
+by the series' mean absolute yearly change) relative to the REFERENCE window's (8, the
+scale shipped when the rule was fixed). A candidate replaces 8 only if that mean is below
+0.99 (at least 1 % better); the lowest wins. (Run in this form, the rule chose 6, now
+``calibration.SCALE_WINDOW``.) Coverage on each block is printed beside it. The LAST line is a JSON object with
 every candidate's relative score, coverage and MSIS.
 
 Example:  .venv/bin/python bench/interval_scale.py --data bench/data/m3_yearly_dev.csv
@@ -31,7 +32,7 @@ import time
 import _common
 
 CANDIDATES = (4, 6, 8, 12, 0)        # 0 = the whole history the model sees
-CURRENT = 8
+REFERENCE = 8                        # the scale shipped when the rule was fixed
 LEVELS = {"80": (0.1, 0.9, 0.2), "95": (0.025, 0.975, 0.05)}   # lower, upper quantile, alpha
 SETTINGS = (None, 8)
 BLOCKS = {"A": 1, "B": 2}            # block = the k-th last run of HORIZON training points
@@ -135,15 +136,15 @@ def main(argv=None) -> int:
                     rows.append({"setting": label, "block": block, "series": len({r[0] for r in blocks}),
                                  "scale": c or "all", "level": lv, **v})
     tab = pd.DataFrame(rows)
-    cur = tab[tab["scale"] == CURRENT].set_index(["setting", "block", "level"])["msis"]
+    cur = tab[tab["scale"] == REFERENCE].set_index(["setting", "block", "level"])["msis"]
     tab["relative"] = tab.apply(lambda r: r["msis"] / cur[(r["setting"], r["block"], r["level"])], axis=1)
     print(f"{args.data.name}: training rows only; blocks A = last 6, B = the 6 before; default 'auto'")
     print(tab.round(4).to_string(index=False))
     summary = tab.groupby("scale", sort=False).agg(relative=("relative", "mean"))
     print(summary.round(4).to_string())
     best = summary["relative"].idxmin()
-    chosen = best if summary.loc[best, "relative"] < 0.99 else CURRENT
-    print(f"lowest: {best} ({summary.loc[best, 'relative']:.4f}); rule (< 0.99 to replace {CURRENT}) -> {chosen}")
+    chosen = best if summary.loc[best, "relative"] < 0.99 else REFERENCE
+    print(f"lowest: {best} ({summary.loc[best, 'relative']:.4f}); rule (< 0.99 to replace {REFERENCE}) -> {chosen}")
     print(f"run time {time.time() - start:.1f} s")
     for c in CANDIDATES:
         results[str(c or "all")] = {

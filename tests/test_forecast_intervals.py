@@ -216,3 +216,12 @@ def test_interval_scale_follows_only_the_last_scale_window_points():
     assert calibration.scale_of(t, late) > base
     # 0 = the whole history (the MASE scale), which the early turbulence does move
     assert calibration.scale_of(t, early, 0) > calibration.scale_of(t, y, 0)
+
+
+def test_shipped_tables_refuse_a_scale_window_they_were_not_learned_with(monkeypatch):
+    shipped = json.loads(calibration.SHIPPED.read_text(encoding="utf-8"))
+    assert shipped["scale_window"] == calibration.SCALE_WINDOW
+    calibration.shipped_table(None)                                   # matches: loads
+    monkeypatch.setattr(calibration, "SCALE_WINDOW", calibration.SCALE_WINDOW + 1)
+    with pytest.raises(ValueError, match="write-calibration"):
+        calibration.shipped_table(None)

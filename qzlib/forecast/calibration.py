@@ -3,7 +3,8 @@
 Model-based intervals are too narrow on yearly data (statsmodels on M3 yearly: Theta's
 80 % intervals covered ~57 %). Instead, every history is cut at a few earlier origins,
 each method forecasts the years that follow *within the history*, and the errors, scaled
-by the series' mean absolute yearly change (the MASE scale), are pooled across series.
+by the mean absolute yearly change over the last SCALE_WINDOW points the model sees
+(:func:`scale_of`), are pooled across series.
 Their quantiles by horizon give the interval: ``forecast + q(level, h) * scale``.
 
 The shipped tables are used as learned. Width factors fitted to a validation block (the
@@ -240,4 +241,8 @@ def shipped_table(n_points: int | None, key: str | None = None) -> CalibrationTa
     (or the one named ``key``). Its ``combo`` is the single default, its ``auto`` the
     default chosen for that window."""
     d = json.loads(SHIPPED.read_text(encoding="utf-8"))
+    if d.get("scale_window") != SCALE_WINDOW:
+        raise ValueError(f"{SHIPPED.name} was learned with scale window {d.get('scale_window')}, "
+                         f"but SCALE_WINDOW is {SCALE_WINDOW}: rebuild it with "
+                         "bench/forecast.py --data bench/data/m3_yearly_dev.csv --write-calibration")
     return CalibrationTable.from_json(d["tables"][key or window_key(n_points)])

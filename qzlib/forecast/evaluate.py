@@ -75,7 +75,7 @@ class SeriesResult:
     test_years: np.ndarray
     test_values: np.ndarray
     mase_scale: float          # full training history, as the M3/M4 scoring does
-    scale: float               # of the points the models saw (drives interval widths)
+    scale: float               # mean |change|/yr over the last SCALE_WINDOW points the models saw (interval widths)
     paths: dict                # method -> point forecasts for test_years
     errors: pd.DataFrame       # pseudo-origin errors inside the training part
 
@@ -359,6 +359,7 @@ def build_shipped(csv: Path, out: Path | None = None, workers: int = 2, progress
         "sha256": hashlib.sha256(Path(csv).read_bytes()).hexdigest(),
         "rows_used": "split == 'train' only",
         "horizon": calibration.HORIZON,
+        "scale_window": calibration.SCALE_WINDOW,
         "validation_block": f"last {calibration.HORIZON} training points of each series",
         "origins_per_series": calibration.N_ORIGINS,
         "default": {"name": best, "aggregate": spec[0], "members": list(spec[1])},
