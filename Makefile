@@ -10,13 +10,13 @@ SCENARIO ?= plan_path
 FONT_DIR := $(VENV)/share/qz-fonts
 FONT   := $(FONT_DIR)/wqy-microhei.ttc
 SUDO   := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
-APT_PACKAGES := poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 shared-mime-info
+APT_PACKAGES := python3-venv poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 shared-mime-info
 
 .PHONY: setup system venv font brief ingest test bench clean-outputs lab
 
 setup: system venv font  ## Everything the project needs; safe to run again.
 
-system:  ## Debian packages: the PDF engine's libraries and poppler (pdffonts, pdftoppm).
+system:  ## Debian packages: venv support, the PDF engine's libraries and poppler (pdffonts, pdftoppm).
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
@@ -25,7 +25,7 @@ system:  ## Debian packages: the PDF engine's libraries and poppler (pdffonts, p
 	fi
 
 $(VENV)/.installed: pyproject.toml
-	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip --version >/dev/null 2>&1 || python3 -m venv --clear $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e .
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (415X Monitor)" >/dev/null
@@ -39,7 +39,7 @@ venv: $(VENV)/.installed
 $(FONT):
 	mkdir -p $(FONT_DIR)
 	tmp=$$(mktemp -d) && cd $$tmp && \
-	  (apt-get download fonts-wqy-microhei >/dev/null 2>&1 || (apt-get update -qq && apt-get download fonts-wqy-microhei)) && \
+	  (apt-get download fonts-wqy-microhei >/dev/null 2>&1 || ($(SUDO) apt-get update -qq && apt-get download fonts-wqy-microhei)) && \
 	  dpkg-deb -x fonts-wqy-microhei_*.deb x && \
 	  cp x/usr/share/fonts/truetype/wqy/wqy-microhei.ttc $(abspath $(FONT)) && \
 	  cp x/usr/share/doc/fonts-wqy-microhei/copyright $(abspath $(FONT_DIR))/wqy-microhei.copyright && \
