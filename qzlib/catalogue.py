@@ -15,6 +15,15 @@ import yaml
 from qzlib.paths import RESOURCES
 
 KINDS = {"share", "level", "count", "ratio", "decline"}
+# Natural bounds of a kind, the one place forecasts, lenses and input checks take them from:
+# shares and declines in % cannot pass 100; a decline can be negative (the intensity rose).
+NON_NEGATIVE_KINDS = frozenset({"share", "level", "count", "ratio"})
+CEILINGS = {"share": 100.0, "decline": 100.0}
+
+
+def natural_bounds(kind: str) -> tuple[float | None, float | None]:
+    """(lower, upper) natural bounds of an indicator kind (None = unbounded)."""
+    return (0.0 if kind in NON_NEGATIVE_KINDS else None), CEILINGS.get(kind)
 
 
 @dataclass(frozen=True)
@@ -30,7 +39,12 @@ class Indicator:
     @property
     def upper_limit(self) -> float | None:
         """Natural ceiling of the indicator (100 for shares and declines in %)."""
-        return 100.0 if self.kind in {"share", "decline"} else None
+        return natural_bounds(self.kind)[1]
+
+    @property
+    def lower_limit(self) -> float | None:
+        """Natural floor (0, except for a decline, which can be negative)."""
+        return natural_bounds(self.kind)[0]
 
     @property
     def higher_is_better(self) -> bool:

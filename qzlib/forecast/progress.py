@@ -25,14 +25,12 @@ import math
 import numpy as np
 import pandas as pd
 
+from qzlib.catalogue import natural_bounds
 from qzlib.plan.path import milestone_paces
 from qzlib.plan.path import plan_path as _plan_path
 
 # ---- comparators and limits -------------------------------------------------------
 APPROX_TOLERANCE = 0.02      # '≈' (左右): met when within ±2 % of the target value
-NATURAL_LIMIT_KINDS = {"share": 100.0, "decline": 100.0}   # % indicators cannot exceed 100
-# Kinds that cannot fall below zero (a decline can: the intensity may rise instead).
-NON_NEGATIVE_KINDS = ("share", "count", "ratio", "level")
 OBS_REGION = "衢州市"
 
 # ---- lens 1: completion vs time -----------------------------------------------------
@@ -125,8 +123,9 @@ def is_met(value: float, target: float, comparator: str, d: int = 1) -> bool:
 
 
 def bounds(kind: str) -> tuple[float | None, float | None]:
-    """(lower, upper) natural bounds of an indicator kind for its forecasts."""
-    return (0.0 if kind in NON_NEGATIVE_KINDS else None), NATURAL_LIMIT_KINDS.get(kind)
+    """(lower, upper) natural bounds of an indicator kind for its forecasts and lenses
+    (``catalogue.natural_bounds``)."""
+    return natural_bounds(kind)
 
 
 # ---- the four lenses --------------------------------------------------------------------

@@ -359,8 +359,8 @@ class Engine:
                 from qzlib.forecast.trend import fit
 
             s = reference_series(self.observations, indicator, region)
-            upper = catalogue.get(code).upper_limit
-            self._trends[key] = fit(s, int(YEARS[-1]), method, lower=0.0, upper=upper)
+            ind = catalogue.get(code)
+            self._trends[key] = fit(s, int(YEARS[-1]), method, lower=ind.lower_limit, upper=ind.upper_limit)
         return self._trends[key]
 
     def component_index(self, name: str, spec: dict, base_year: int, file=None) -> np.ndarray:
@@ -460,8 +460,8 @@ class Engine:
             else:
                 reasons[code] = "场景未设定该指标的假设"
                 continue
-            upper = ind.upper_limit
-            values[i] = np.clip(v, 0, upper if upper is not None else np.inf)
+            lower, upper = ind.lower_limit, ind.upper_limit
+            values[i] = np.clip(v, -np.inf if lower is None else lower, np.inf if upper is None else upper)
             if bnd is not None:
                 for k in BANDS:
                     bands[k][i] = bnd[k]
