@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from qzlib.forecast import explore as X
+from qzlib.stats.mapping import series_bounds
 
 
 def _obs(rows):
@@ -13,10 +14,10 @@ def _obs(rows):
 
 
 def test_bounds_come_from_the_plan_kind_or_the_statistics_kind():
-    assert X.series_bounds("rd_intensity") == (0.0, 100.0)               # a share (plan catalogue)
-    assert X.series_bounds("digital_core_va_growth_pct") == (None, None)  # a growth rate may be negative
-    assert X.series_bounds("six_chains_share_above_scale_industry_pct") == (0.0, 100.0)
-    assert X.series_bounds("no_such_series") == (None, None)
+    assert series_bounds("rd_intensity") == (0.0, 100.0)               # a share (plan catalogue)
+    assert series_bounds("digital_core_va_growth_pct") == (None, None)  # a growth rate may be negative
+    assert series_bounds("six_chains_share_above_scale_industry_pct") == (0.0, 100.0)
+    assert series_bounds("no_such_series") == (None, None)
 
 
 def test_a_falling_related_growth_rate_is_not_held_at_zero():

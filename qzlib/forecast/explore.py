@@ -24,24 +24,12 @@ def related_codes(obs: pd.DataFrame, indicator: str, region: str, min_points: in
     return sorted(n[n >= min_points].index, key=lambda c: -n[c])
 
 
-def series_bounds(code: str) -> tuple[float | None, float | None]:
-    """(lower, upper) natural bounds of a plan indicator or statistics series, from its kind
-    (a share stops at 0 and 100; a growth rate or a change may be negative)."""
-    from qzlib import catalogue
-    from qzlib.stats import mapping
-
-    ind = catalogue.by_code().get(code)
-    if ind is not None:
-        return catalogue.natural_bounds(ind.kind)
-    s = mapping.resolve(code)
-    return catalogue.natural_bounds(s.kind) if s is not None else (None, None)
-
-
 def explore(obs: pd.DataFrame, indicator: str, region: str, method: str = "auto",
             horizon_to: int = 2027) -> dict[str, Forecast]:
     """{code: Forecast} for the indicator itself and for each related series in ``region``,
     each within its own natural bounds."""
     from qzlib.stats import series
+    from qzlib.stats.mapping import series_bounds
 
     out = {}
     for code in [indicator] + related_codes(obs, indicator, region):

@@ -614,9 +614,9 @@ def reference_trends(ctx: BriefContext, min_points: int = 5) -> list[tuple[objec
     Each comes with its comparability note: a related series shows a pace, never
     Quzhou's own level.
     """
-    from qzlib.forecast.progress import bounds
     from qzlib.forecast.trend import fit
     from qzlib.stats import series
+    from qzlib.stats.mapping import series_bounds
 
     if not _has_obs(ctx):
         return []
@@ -628,8 +628,7 @@ def reference_trends(ctx: BriefContext, min_points: int = 5) -> list[tuple[objec
         if g["year"].nunique() < min_points:
             continue
         s = series(ctx.observations, indicator, region)
-        kind = ctx.points.loc[ctx.points["code"] == plan_code, "kind"]
-        lower, upper = bounds(kind.iloc[0]) if len(kind) else (0.0, None)
+        lower, upper = series_bounds(indicator)          # the series' own kind, not the plan's
         fc = fit(s, horizon_to=2027, upper=upper, lower=lower)
         if not fc.ok:
             continue

@@ -96,6 +96,16 @@ def resolve(code: str) -> Series | None:
     return hit
 
 
+def series_bounds(code: str) -> tuple[float | None, float | None]:
+    """(lower, upper) natural bounds of a plan indicator or statistics series, from its kind
+    (a share stops at 0 and 100; a growth rate or a change may be negative)."""
+    ind = catalogue.by_code().get(code)
+    if ind is not None:
+        return catalogue.natural_bounds(ind.kind)
+    s = resolve(code)
+    return catalogue.natural_bounds(s.kind) if s is not None else (None, None)
+
+
 def canonical_codes() -> list[str]:
     return sorted({s.code for s in series_table().values()})
 
