@@ -32,6 +32,7 @@ def main(argv=None) -> int:
 
     import pandas as pd
 
+    from qzlib.errors import InputError
     from qzlib.forecast import calibration, evaluate, models
 
     df = _common.read(args.data)
@@ -45,8 +46,19 @@ def main(argv=None) -> int:
         print(f"wrote {calibration.SHIPPED} from training rows only in {time.time() - t0:.1f} s")
     start = time.time()
     agg, members = models.default_combo()
-    scores, _, _ = evaluate.run(df, last=args.last, workers=workers, progress=bar)
+    try:
+        scores, _, table = evaluate.run(df, last=args.last, workers=workers, progress=bar)
+    except InputError as err:                     # e.g. no series long enough
+        print(f"{args.data}: {err}", file=sys.stderr)
+        return 2
     seconds = time.time() - start
+    left_out = scores.attrs.get("left_out", [])
+    if left_out:
+        print(f"left out: {len(left_out)} series with fewer than {models.MIN_POINTS_ANY} training points "
+              f"seen or no test rows ({', '.join(map(str, left_out[:5]))}{' …' if len(left_out) > 5 else ''})",
+              file=sys.stderr)
+    if "shipped table" in table.note:
+        print(f"intervals: {table.note}", file=sys.stderr)
 
     pd.set_option("display.width", 120)
     mode = f"last {args.last} training points" if args.last else "full training histories"
@@ -54,6 +66,9 @@ def main(argv=None) -> int:
           f"{int(df[df.split == 'test'].groupby('series').size().max())}")
     print(scores.sort_values("smape").round({"smape": 2, "mase": 3, "coverage80": 3, "coverage95": 3})
           .to_string())
+    unscaled = int(scores.loc[evaluate.DEFAULT, "series"] - scores.loc[evaluate.DEFAULT, "mase_series"])
+    if unscaled:
+        print(f"MASE left out for {unscaled} series whose training values never change (scale 0)")
     byw = models.default_by_window()
     per = "; ".join(f"{k}: {v['name']}" for k, v in byw.items()) or f"{agg} of {', '.join(members)}"
     print(f"default method: {evaluate.DEFAULT} = the combination chosen for the series' length ({per}); "

@@ -225,3 +225,45 @@ def test_shipped_tables_refuse_a_scale_window_they_were_not_learned_with(monkeyp
     monkeypatch.setattr(calibration, "SCALE_WINDOW", calibration.SCALE_WINDOW + 1)
     with pytest.raises(ValueError, match="write-calibration"):
         calibration.shipped_table(None)
+
+
+def _odd_file() -> pd.DataFrame:
+    """Series the M3 file never has: 2 training points, values crossing zero, a gap,
+    a flat and an all-zero history, beside one ordinary series."""
+    rows = []
+
+    def add(sid, train, test, gap_at=None):
+        y = 2000
+        for i, v in enumerate(train):
+            y += 1 if gap_at is not None and i == gap_at else 0
+            rows.append((sid, "X", i + 1, y, "train", v))
+            y += 1
+        for j, v in enumerate(test):
+            rows.append((sid, "X", len(train) + j + 1, y + j, "test", v))
+
+    add("short2", [5, 6], [7, 8, 9])
+    add("neg", [3, 1, -2, -4, -1, 0, 2, -3], [1, 2, -1, 0, 1, 2])
+    add("gappy", [10, 11, 12, 14, 15, 17, 18, 20], [21, 22, 23, 24, 25, 26], gap_at=3)
+    add("flat", [7] * 10, [7] * 6)
+    add("zeros", [0] * 6, [0, 0, 1, 0, 0, 0])
+    add("normal", [100 + 3 * i for i in range(15)], [145 + 3 * i for i in range(6)])
+    return pd.DataFrame(rows, columns=["series", "category", "t", "year", "split", "value"])
+
+
+def test_the_benchmark_scores_any_file_in_the_format():
+    scores, fc, table = evaluate.run(_odd_file(), workers=1)
+    assert scores.attrs["left_out"] == ["short2"]                     # 2 points: said, not a crash
+    auto = scores.loc["auto"]
+    assert auto["series"] == 5 and auto["mase_series"] == 3           # flat and zeros: MASE undefined
+    assert np.isfinite(auto[["smape", "mase", "coverage80", "coverage95"]].astype(float)).all()
+    assert "shipped table" in table.note                              # too small to learn its own table
+    assert fc[["lo80", "hi80", "lo95", "hi95"]].notna().all().all()
+    # horizons count from the last training year, also after a gap
+    assert sorted(fc.loc[fc["series"] == "gappy", "h"].unique()) == [1, 2, 3, 4, 5, 6]
+
+
+def test_point_errors_follow_the_m3_conventions():
+    a, f, s = pd.Series([10.0, 0.0, 4.0]), pd.Series([8.0, 0.0, 6.0]), pd.Series([2.0, 0.0, 1.0])
+    ape, ae = evaluate.point_errors(a, f, s)
+    assert ape.tolist() == pytest.approx([200 * 2 / 18, 0.0, 200 * 2 / 10])
+    assert ae[0] == pytest.approx(1.0) and np.isnan(ae[1]) and ae[2] == pytest.approx(2.0)

@@ -138,6 +138,22 @@ class CalibrationTable:
             c[m] = cnt
         return cls(q, c, note)
 
+    def fill_from(self, other: "CalibrationTable") -> list[str]:
+        """Take ``other``'s rows where this table has none (a method or horizon with fewer
+        than 20 pseudo-origin errors, as on a small file); returns the methods filled."""
+        filled = []
+        for m, q in other.quantiles.items():
+            mine = self.quantiles.get(m)
+            if mine is None:
+                self.quantiles[m] = np.array(q, float)
+                filled.append(m)
+                continue
+            gap = np.isnan(mine).any(axis=1) & ~np.isnan(q).any(axis=1)
+            if gap.any():
+                mine[gap] = q[gap]
+                filled.append(m)
+        return filled
+
     def scaled(self, method: str, use_factors: bool = True) -> np.ndarray:
         """The (horizon, LEVELS) table of ``method`` with its validation factors applied."""
         tab = np.array(self.quantiles[method], float)

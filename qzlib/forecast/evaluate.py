@@ -78,6 +78,7 @@ class SeriesResult:
     scale: float               # mean |change|/yr over the last SCALE_WINDOW points the models saw (interval widths)
     paths: dict                # method -> point forecasts for test_years
     errors: pd.DataFrame       # pseudo-origin errors inside the training part
+    last_year: float           # the forecast origin (last training year): horizons count from it
 
 
 def _series_job(args) -> SeriesResult:
@@ -87,7 +88,7 @@ def _series_job(args) -> SeriesResult:
     if last:
         t, y = t[-last:], y[-last:]
     paths = calibration.all_methods(models.family_paths(t, y, tf), auto=models.auto_choice(t, y)[2])
-    return SeriesResult(sid, tf, yt, mase_scale, calibration.scale_of(t, y), paths, errs)
+    return SeriesResult(sid, tf, yt, mase_scale, calibration.scale_of(t, y), paths, errs, float(t[-1]))
 
 
 def select_method(errors: pd.DataFrame, candidates) -> tuple[str | None, str]:
@@ -122,19 +123,36 @@ def _pool_map(fn, jobs, workers, progress=None, chunksize=4):
 def run(df: pd.DataFrame, last: int | None = None, workers: int = 2, progress=None, factors=None):
     """Forecast every series; returns (scores by method, per-point forecasts, the table).
 
-    The table is learned from this file's pseudo-origins; ``factors`` (method -> per-horizon
-    width factors, see ``calibration.learn_factors``) resize it when given, which only
+    The table is learned from this file's pseudo-origins; where the file is too small for a
+    method or horizon (fewer than 20 errors), the shipped table of the window fills in and
+    ``table.note`` says which. Series that cannot be forecast (fewer than
+    ``models.MIN_POINTS_ANY`` training points the model sees, or no test rows) are left out
+    and listed in ``scores.attrs["left_out"]``. ``factors`` (method -> per-horizon width
+    factors, see ``calibration.learn_factors``) resize the table when given, which only
     bench/intervals.py does, to show why the shipped default applies none.
     """
-    jobs = []
+    jobs, left_out = [], []
     for sid, g in df.sort_values(["series", "year"]).groupby("series", sort=False):
         tr, te = g[g["split"] == "train"], g[g["split"] == "test"]
+        seen = len(tr) if last is None else min(len(tr), last)
+        if seen < models.MIN_POINTS_ANY or te.empty:
+            left_out.append(sid)
+            continue
         jobs.append((sid, tr["year"].to_numpy(float), tr["value"].to_numpy(float),
                      te["year"].to_numpy(float), te["value"].to_numpy(float), last))
+    if not jobs:
+        raise InputError.one(file="(bench data)", field="series length", value=f"{len(left_out)} series",
+                             expected=f"some series with at least {models.MIN_POINTS_ANY} training points "
+                                      "and some test rows")
     results = _pool_map(_series_job, jobs, workers, progress)
 
-    table = calibration.CalibrationTable.learn(pd.concat([r.errors for r in results], ignore_index=True),
-                                               note=f"window={last}")
+    errors = [r.errors for r in results if len(r.errors)]
+    table = calibration.CalibrationTable.learn(
+        pd.concat(errors, ignore_index=True) if errors else pd.DataFrame(columns=["method", "h", "error"]),
+        note=f"window={last}")
+    filled = table.fill_from(calibration.shipped_table(last))
+    if filled:
+        table.note += f"; from the shipped table (too few errors in this file): {', '.join(sorted(filled))}"
     table.factors = dict(factors or {})
     rows = []
     family_like = list(models.FAMILIES) + list(models.combos())
@@ -143,7 +161,7 @@ def run(df: pd.DataFrame, last: int | None = None, workers: int = 2, progress=No
         sel, _ = select_method(r.errors, [m for m in family_like if m in r.paths])
         chosen["select"] = sel or auto_method(r.paths)
         chosen[DEFAULT] = auto_method(r.paths)
-        h = (r.test_years - (r.test_years[0] - 1)).astype(int)
+        h = (r.test_years - r.last_year).astype(int)
         for label, m in chosen.items():
             f = r.paths[m]
             off = table.offsets(m, h) * r.scale
@@ -153,7 +171,9 @@ def run(df: pd.DataFrame, last: int | None = None, workers: int = 2, progress=No
                              r.mase_scale))
     fc = pd.DataFrame(rows, columns=["series", "method", "h", "year", "actual", "mean", "lo80", "hi80",
                                      "lo95", "hi95", "mase_scale"])
-    return score(fc), fc, table
+    scores = score(fc)
+    scores.attrs["left_out"] = left_out
+    return scores, fc, table
 
 
 # ---------------------------------------------------------------- validation (training rows only)
@@ -258,11 +278,21 @@ def validate(df: pd.DataFrame, window: int | None, combos=None, workers: int = 1
     return cat(r[0] for r in res), cat(r[1] for r in res), val
 
 
+def point_errors(actual: pd.Series, forecast: pd.Series, mase_scale: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(sMAPE term, MASE term) of each point, as M3/M4 score them: 200|y-f|/(|y|+|f|), with
+    0 for an exact forecast of 0; |y-f| / scale, undefined (NaN, left out of the mean) for
+    a series whose training values never changed (scale 0)."""
+    diff = (actual - forecast).abs()
+    denom = actual.abs() + forecast.abs()
+    ape = (200 * diff / denom.where(denom > 0)).where(denom > 0, 0.0)
+    ae = diff / mase_scale.where(mase_scale > 0)
+    return ape, ae
+
+
 def validation_scores(val: pd.DataFrame) -> pd.DataFrame:
     """sMAPE and MASE by method on the validation blocks, over the series every method has."""
-    val = val.assign(ape=200 * (val["actual"] - val["forecast"]).abs()
-                     / (val["actual"].abs() + val["forecast"].abs()),
-                     ae=(val["actual"] - val["forecast"]).abs() / val["mase_scale"])
+    ape, ae = point_errors(val["actual"], val["forecast"], val["mase_scale"])
+    val = val.assign(ape=ape, ae=ae)
     per = val.groupby(["method", "series"]).agg(smape=("ape", "mean"), mase=("ae", "mean"))
     have = per.reset_index().groupby("series")["method"].nunique()
     common = have[have == have.max()].index
@@ -383,15 +413,16 @@ def build_shipped(csv: Path, out: Path | None = None, workers: int = 2, progress
 
 
 def score(fc: pd.DataFrame) -> pd.DataFrame:
-    """sMAPE, MASE (per series, then averaged) and pooled interval coverage by method."""
+    """sMAPE, MASE (per series, then averaged) and pooled interval coverage by method;
+    ``mase_series`` counts the series MASE is defined for (see :func:`point_errors`)."""
+    ape, ae = point_errors(fc["actual"], fc["mean"], fc["mase_scale"])
     fc = fc.assign(
-        ape=200 * (fc["actual"] - fc["mean"]).abs() / (fc["actual"].abs() + fc["mean"].abs()),
-        ae=(fc["actual"] - fc["mean"]).abs() / fc["mase_scale"],
+        ape=ape, ae=ae,
         in80=(fc["actual"] >= fc["lo80"]) & (fc["actual"] <= fc["hi80"]),
         in95=(fc["actual"] >= fc["lo95"]) & (fc["actual"] <= fc["hi95"]),
     )
     per = fc.groupby(["method", "series"]).agg(smape=("ape", "mean"), mase=("ae", "mean"))
     out = per.groupby("method").agg(smape=("smape", "mean"), mase=("mase", "mean"),
-                                    series=("smape", "size"))
+                                    series=("smape", "size"), mase_series=("mase", "count"))
     cov = fc.groupby("method").agg(coverage80=("in80", "mean"), coverage95=("in95", "mean"))
-    return out.join(cov)[["smape", "mase", "coverage80", "coverage95", "series"]]
+    return out.join(cov)[["smape", "mase", "coverage80", "coverage95", "series", "mase_series"]]
