@@ -83,28 +83,35 @@ def _job(args):
 
 
 def evaluate_block(origins, blocks, c):
-    """Coverage and MSIS of the block's intervals for scale window ``c``."""
+    """Coverage and MSIS of the block's intervals for scale window ``c``; horizons with fewer
+    than 20 pseudo-origin errors have no quantiles (as in CalibrationTable.learn) and their
+    block points are left out; None if no point is left."""
     import numpy as np
     import pandas as pd
 
-    from qzlib.forecast import calibration
-
     err = pd.DataFrame({"h": [r[2] for r in origins], "e": [r[3] / r[4][c] for r in origins]})
+    err = err[np.isfinite(err["e"])]
+    n = err.groupby("h").size()
+    err = err[err["h"].isin(n[n >= 20].index)]
+    h = np.array([r[2] for r in blocks])
+    keep = np.isin(h, err["h"].unique())
+    if not keep.any():
+        return None
+    a = np.array([r[3] for r in blocks])[keep]
+    f = np.array([r[4] for r in blocks])[keep]
+    mase = np.array([r[5] for r in blocks])[keep]
+    s = np.array([r[6][c] for r in blocks])[keep]
+    h = h[keep]
     out = {}
     for lv, (ql, qh, alpha) in LEVELS.items():
         q = err.groupby("h")["e"].quantile([ql, qh]).unstack()
-        h = np.array([r[2] for r in blocks])
-        a = np.array([r[3] for r in blocks])
-        f = np.array([r[4] for r in blocks])
-        mase = np.array([r[5] for r in blocks])
-        s = np.array([r[6][c] for r in blocks])
-        h = np.minimum(h, calibration.HORIZON)
         lo = f + q.loc[h, ql].to_numpy() * s
         hi = f + q.loc[h, qh].to_numpy() * s
-        width = hi - lo
         miss = (lo - a) * (a < lo) + (a - hi) * (a > hi)
+        ok = mase > 0                                   # MSIS is undefined for a flat history
         out[lv] = {"coverage": float(np.mean((a >= lo) & (a <= hi))),
-                   "msis": float(np.mean((width + 2 / alpha * miss) / mase))}
+                   "msis": float(np.mean(((hi - lo) + 2 / alpha * miss)[ok] / mase[ok])) if ok.any() else float("nan"),
+                   "points": int(keep.sum())}
     return out
 
 
@@ -132,10 +139,19 @@ def main(argv=None) -> int:
             if not blocks:
                 continue
             for c in CANDIDATES:
-                for lv, v in evaluate_block(origins, blocks, c).items():
+                scored = evaluate_block(origins, blocks, c)
+                if scored is None:
+                    print(f"{label} block {block}: too few pseudo-origin errors for any horizon; left out",
+                          file=sys.stderr)
+                    break
+                for lv, v in scored.items():
                     rows.append({"setting": label, "block": block, "series": len({r[0] for r in blocks}),
                                  "scale": c or "all", "level": lv, **v})
     tab = pd.DataFrame(rows)
+    if tab.empty:
+        print(f"{args.data}: no block could be scored (series too short for pseudo-origins before it)",
+              file=sys.stderr)
+        return 2
     cur = tab[tab["scale"] == REFERENCE].set_index(["setting", "block", "level"])["msis"]
     tab["relative"] = tab.apply(lambda r: r["msis"] / cur[(r["setting"], r["block"], r["level"])], axis=1)
     print(f"{args.data.name}: training rows only; blocks A = last 6, B = the 6 before; default 'auto'")
