@@ -131,6 +131,17 @@ def run(df: pd.DataFrame, last: int | None = None, workers: int = 2, progress=No
     factors, see ``calibration.learn_factors``) resize the table when given, which only
     bench/intervals.py does, to show why the shipped default applies none.
     """
+    results, left_out = forecast_series(df, last, workers, progress)
+    table = learn_table(results, last)
+    table.factors = dict(factors or {})
+    scores, fc = score_results(results, table)
+    scores.attrs["left_out"] = left_out
+    return scores, fc, table
+
+
+def forecast_series(df: pd.DataFrame, last: int | None = None, workers: int = 2, progress=None):
+    """(SeriesResult per series, ids left out): every method's forecast of each series' test
+    years from its training part, and the pseudo-origin errors inside that part."""
     jobs, left_out = [], []
     for sid, g in df.sort_values(["series", "year"]).groupby("series", sort=False):
         tr, te = g[g["split"] == "train"], g[g["split"] == "test"]
@@ -144,8 +155,12 @@ def run(df: pd.DataFrame, last: int | None = None, workers: int = 2, progress=No
         raise InputError.one(file="(bench data)", field="series length", value=f"{len(left_out)} series",
                              expected=f"some series with at least {models.MIN_POINTS_ANY} training points "
                                       "and some test rows")
-    results = _pool_map(_series_job, jobs, workers, progress)
+    return _pool_map(_series_job, jobs, workers, progress), left_out
 
+
+def learn_table(results: list[SeriesResult], last: int | None) -> calibration.CalibrationTable:
+    """The interval table of these results' pseudo-origin errors; the shipped table of the
+    window fills what the file is too small to learn (said in ``note``)."""
     errors = [r.errors for r in results if len(r.errors)]
     table = calibration.CalibrationTable.learn(
         pd.concat(errors, ignore_index=True) if errors else pd.DataFrame(columns=["method", "h", "error"]),
@@ -153,7 +168,11 @@ def run(df: pd.DataFrame, last: int | None = None, workers: int = 2, progress=No
     filled = table.fill_from(calibration.shipped_table(last))
     if filled:
         table.note += f"; from the shipped table (too few errors in this file): {', '.join(sorted(filled))}"
-    table.factors = dict(factors or {})
+    return table
+
+
+def score_results(results: list[SeriesResult], table: calibration.CalibrationTable):
+    """(scores by method, per-point forecasts with intervals from ``table``)."""
     rows = []
     family_like = list(models.FAMILIES) + list(models.combos())
     for r in results:
@@ -171,9 +190,7 @@ def run(df: pd.DataFrame, last: int | None = None, workers: int = 2, progress=No
                              r.mase_scale))
     fc = pd.DataFrame(rows, columns=["series", "method", "h", "year", "actual", "mean", "lo80", "hi80",
                                      "lo95", "hi95", "mase_scale"])
-    scores = score(fc)
-    scores.attrs["left_out"] = left_out
-    return scores, fc, table
+    return score(fc), fc
 
 
 # ---------------------------------------------------------------- validation (training rows only)
