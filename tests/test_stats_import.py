@@ -85,6 +85,9 @@ def test_template_has_region_sheets_instructions_and_validations(tmp_path):
     kinds = {(dv.type, dv.formula1) for dv in ws.data_validations.dataValidation}
     assert ("decimal", "0") in kinds and ("whole", "1978") in kinds
     assert any(t == "list" and "万亿元" in f for t, f in kinds)
+    # a decline may be negative (the intensity rose) but cannot pass 100
+    decline = [dv for dv in ws.data_validations.dataValidation if "D209" in dv.sqref]
+    assert [(dv.operator, dv.formula1) for dv in decline] == [("lessThanOrEqual", "100")]
     assert "填写规则：" in [r[0].value for r in wb["填写说明"].iter_rows()]
 
 

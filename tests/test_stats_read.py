@@ -144,6 +144,17 @@ def test_percentage_above_100(tmp_path):
     assert "between 0 and 100" in p.expected
 
 
+def test_decline_above_100_is_refused_but_a_negative_decline_is_not(tmp_path):
+    code = "industrial_energy_intensity_avg_decline_2016_2020_pct"
+    row = ["衢州市", code, "2020", "120", "%", "某公报", "", "年均下降120%", "", ""]
+    p = only(write(tmp_path, good_rows() + [row]))
+    assert (p.where, p.field, p.value) == ("row 5", "value", "120")
+    assert p.expected == f"a decline of at most 100 (%) for {code}"
+    row[3] = "-1.5"                                   # the intensity rose: a legitimate figure
+    obs = read_observations(write(tmp_path, good_rows() + [row]))
+    assert obs["value"].iloc[-1] == -1.5
+
+
 def test_negative_count(tmp_path):
     rows = good_rows() + [["衢州市", "firms_output_over_10bn", "2023", "-3", "家", "某公报", "", "百亿元企业-3家", "", ""]]
     p = only(write(tmp_path, rows))

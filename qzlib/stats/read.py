@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.errors
 
+from qzlib import catalogue
 from qzlib.errors import InputError, Problem
 from qzlib.stats import mapping, schema
 
@@ -359,6 +360,14 @@ def observations_from_table(table: Table, *, file: str, source_kind: str | None 
     return _normalise(frame, table, file, source_kind)
 
 
+def _ceiling_expected(indicator: str) -> str:
+    kind = mapping.resolve(indicator).kind
+    ceiling = catalogue.CEILINGS[kind]
+    if kind in catalogue.NON_NEGATIVE_KINDS:
+        return f"a {kind} between 0 and {ceiling:g} (%) for {indicator}"
+    return f"a {kind} of at most {ceiling:g} (%) for {indicator}"
+
+
 _EXPECTED = {
     "known_region": lambda r: "a known region (" + "、".join(mapping.regions()) + ")",
     "known_indicator": lambda r: "a known indicator code such as rd_intensity, or a plan indicator's exact "
@@ -370,7 +379,7 @@ _EXPECTED = {
     "source_given": lambda r: "the publication or table the figure comes from",
     "unit_matches_indicator": lambda r: (f"a unit for {r['indicator']}: "
                                          + " or ".join(mapping.accepted_units(mapping.resolve(r['indicator'])))),
-    "share_at_most_100": lambda r: f"a share between 0 and 100 (%) for {r['indicator']}",
+    "at_most_ceiling": lambda r: _ceiling_expected(r["indicator"]),
     "not_negative": lambda r: f"zero or more for {r['indicator']} (a {mapping.resolve(r['indicator']).kind})",
     "url_or_quote": lambda r: "a quote (the phrase or table cell the figure was read from) or a URL",
 }

@@ -12,6 +12,7 @@ import unicodedata
 import pandas as pd
 import pandera.pandas as pa
 
+from qzlib import catalogue
 from qzlib.stats import mapping
 
 # canonical input column -> accepted header spellings (English codes, the shipped CSV's
@@ -67,6 +68,14 @@ def _kind_ok(df, kinds, test):
     return ~bad
 
 
+def _ceiling_ok(df):
+    # shares and declines in % (catalogue.CEILINGS) cannot pass 100
+    ok = pd.Series(True, index=df.index)
+    for kind, ceiling in catalogue.CEILINGS.items():
+        ok &= _kind_ok(df, {kind}, lambda v, c=ceiling: v <= c)
+    return ok
+
+
 def _unit_ok(df):
     def ok(code, unit):
         s = mapping.resolve(code)
@@ -82,7 +91,7 @@ def _locator_ok(df):
 # every column for a wide check; qzlib.stats.read keeps the one named here).
 WIDE_CHECKS = {
     "unit_matches_indicator": "unit",
-    "share_at_most_100": "value",
+    "at_most_ceiling": "value",
     "not_negative": "value",
     "url_or_quote": "quote",
 }
@@ -104,7 +113,7 @@ def input_schema() -> pa.DataFrameSchema:
         },
         checks=[
             pa.Check(_unit_ok, name="unit_matches_indicator"),
-            pa.Check(lambda d: _kind_ok(d, {"share"}, lambda v: v <= 100), name="share_at_most_100"),
+            pa.Check(_ceiling_ok, name="at_most_ceiling"),
             pa.Check(lambda d: _kind_ok(d, mapping.NON_NEGATIVE, lambda v: v >= 0), name="not_negative"),
             pa.Check(_locator_ok, name="url_or_quote"),
         ],

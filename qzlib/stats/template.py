@@ -109,6 +109,10 @@ def _region_sheet(ws, codes: list[str], n_codes: int) -> None:
         "nonneg": DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0",
                                  allow_blank=True, showErrorMessage=True, errorTitle="数值", error="只填不小于 0 的数字",
                                  promptTitle="数值", prompt="只填数字；不写“约”“左右”", showInputMessage=True),
+        "ceiling": DataValidation(type="decimal", operator="lessThanOrEqual", formula1="100",
+                                  allow_blank=True, showErrorMessage=True, errorTitle="数值",
+                                  error="降幅不超过 100，只填数字（上升时填负数）",
+                                  promptTitle="数值", prompt="只填数字；降幅为正数，上升为负数", showInputMessage=True),
         "any": DataValidation(type="decimal", operator="between", formula1="-1000000000", formula2="1000000000",
                               allow_blank=True, showErrorMessage=True, errorTitle="数值", error="只填数字",
                               promptTitle="数值", prompt="只填数字（降幅为正数）", showInputMessage=True),
@@ -131,7 +135,9 @@ def _region_sheet(ws, codes: list[str], n_codes: int) -> None:
             ws.append([code, s.name_zh, year, None, s.unit, None, None, None, None, None])
             ws[f"D{row}"].fill = ENTRY_FILL
             row += 1
-        kind = "share" if s.kind == "share" else ("nonneg" if s.kind in mapping.NON_NEGATIVE else "any")
+        lower, upper = catalogue.natural_bounds(s.kind)
+        kind = ("share" if lower is not None else "ceiling") if upper is not None else (
+            "nonneg" if lower is not None else "any")
         value_dvs[kind].add(f"D{first}:D{row - 1}")
         unit_dvs[key].add(f"E{first}:E{row - 1}")
     code_dv.add(f"A2:A{row - 1}")
