@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from qzlib.forecast import explore as X
+from qzlib.stats import mapping
 from qzlib.stats.mapping import series_bounds
 
 
@@ -15,6 +16,7 @@ def _obs(rows):
 
 def test_bounds_come_from_the_plan_kind_or_the_statistics_kind():
     assert series_bounds("rd_intensity") == (0.0, 100.0)               # a share (plan catalogue)
+    assert mapping.resolve("digital_core_va_growth_pct").kind == "growth"
     assert series_bounds("digital_core_va_growth_pct") == (None, None)  # a growth rate may be negative
     assert series_bounds("six_chains_share_above_scale_industry_pct") == (0.0, 100.0)
     assert series_bounds("no_such_series") == (None, None)

@@ -232,18 +232,18 @@ def _odd_file() -> pd.DataFrame:
     a flat and an all-zero history, beside one ordinary series."""
     rows = []
 
-    def add(sid, train, test, gap_at=None):
+    def add(sid, train, test, gap_at=None, test_gap=0):
         y = 2000
         for i, v in enumerate(train):
             y += 1 if gap_at is not None and i == gap_at else 0
             rows.append((sid, "X", i + 1, y, "train", v))
             y += 1
         for j, v in enumerate(test):
-            rows.append((sid, "X", len(train) + j + 1, y + j, "test", v))
+            rows.append((sid, "X", len(train) + j + 1, y + test_gap + j, "test", v))
 
     add("short2", [5, 6], [7, 8, 9])
     add("neg", [3, 1, -2, -4, -1, 0, 2, -3], [1, 2, -1, 0, 1, 2])
-    add("gappy", [10, 11, 12, 14, 15, 17, 18, 20], [21, 22, 23, 24, 25, 26], gap_at=3)
+    add("gappy", [10, 11, 12, 14, 15, 17, 18, 20], [22, 23, 24, 25, 26, 27], gap_at=3, test_gap=1)
     add("flat", [7] * 10, [7] * 6)
     add("zeros", [0] * 6, [0, 0, 1, 0, 0, 0])
     add("normal", [100 + 3 * i for i in range(15)], [145 + 3 * i for i in range(6)])
@@ -258,8 +258,8 @@ def test_the_benchmark_scores_any_file_in_the_format():
     assert np.isfinite(auto[["smape", "mase", "coverage80", "coverage95"]].astype(float)).all()
     assert "shipped table" in table.note                              # too small to learn its own table
     assert fc[["lo80", "hi80", "lo95", "hi95"]].notna().all().all()
-    # horizons count from the last training year, also after a gap
-    assert sorted(fc.loc[fc["series"] == "gappy", "h"].unique()) == [1, 2, 3, 4, 5, 6]
+    # horizons count from the last training year, also when the test years start a year later
+    assert sorted(fc.loc[fc["series"] == "gappy", "h"].unique()) == [2, 3, 4, 5, 6, 7]
 
 
 def test_point_errors_follow_the_m3_conventions():

@@ -165,6 +165,31 @@ def test_approx_tolerance_falls_on_the_short_side_for_lower_is_better():
     assert r["prob"] == pytest.approx(fit(hist, horizon_to=2025).cdf(2025, 102.0))
 
 
+def test_the_brief_shows_a_verdict_without_a_number_it_does_not_have():
+    from qzlib.report.brief import _lens_text
+
+    verdict = P.assess(2022, 2.7, 2025, 3.0, pd.Series({2023: 2.8, 2025: 2.95}), 2026)
+    assert _lens_text(verdict, "l2") == "目标年实际值未达到目标"              # no "R=nan"
+    assert _lens_text(verdict, "l1") == "目标年实际值未达到目标（完成83%/时间100%）"
+    running = P.assess(2022, 119.0, 2025, 160.0, pd.Series({2024: 110.0}), 2025)
+    assert _lens_text(running, "l3").startswith("停滞或倒退（比值") and "nan" not in _lens_text(running, "l3")
+
+
+def test_observations_after_the_target_year_are_said_to_be_set_aside_without_a_baseline_too():
+    r = P.assess(None, None, 2025, 3.0, pd.Series({2023: 2.8, 2024: 2.9, 2026: 3.2}), 2026)
+    assert r["latest_year"] == 2024 and "2026 年起的数据不用于此目标" in r["note"]
+
+
+def test_a_history_flat_over_the_scale_window_gets_no_probability():
+    # moved early on, then flat for the last SCALE_WINDOW values: the interval would have no width
+    w = P.calibration.SCALE_WINDOW
+    h = pd.Series([3.0, 3.5, 4.0] + [5.0] * w, index=range(2025 - w - 2, 2026))
+    r = P.lens_probability(h, 2027, 5.05)
+    assert r["l4_colour"] == "grey" and "没有变化" in r["l4_label"]
+    h.iloc[-2] = 5.1                                             # one change inside the window: judged
+    assert P.lens_probability(h, 2027, 5.05)["l4_colour"] != "grey"
+
+
 def test_a_flat_history_gets_no_probability():
     r = P.assess(2022, 5.0, 2027, 8.0, pd.Series({2023: 5.0, 2024: 5.0, 2025: 5.0}), 2025, kind="count")
     assert r["l4_colour"] == "grey" and "没有变化" in r["l4_label"] and math.isnan(r["prob"])

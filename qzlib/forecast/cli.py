@@ -24,9 +24,11 @@ def fit_cmd(indicator: str, region: str, method: str, horizon_to: int, processed
     """Forecast INDICATOR (a code, e.g. rd_gdp_pct) for REGION and print the path."""
     from qzlib.forecast import fit
     from qzlib.stats import load_observations, series
+    from qzlib.stats.mapping import series_bounds
 
     s = series(load_observations(processed_dir), indicator, region)
-    fc = fit(s, horizon_to, method)
+    lower, upper = series_bounds(indicator)
+    fc = fit(s, horizon_to, method, lower=lower, upper=upper)
     click.echo(f"{region} {indicator}: {len(fc.history)} 个观测值；{fc.status}；{fc.reason}")
     if fc.ok:
         click.echo(fc.path.round(4).to_string())

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from qzlib.catalogue import natural_bounds
+from qzlib.forecast import calibration
 from qzlib.plan.path import milestone_paces
 from qzlib.plan.path import plan_path as _plan_path
 
@@ -69,7 +70,7 @@ METHOD_NOTES_ZH = f"""\
 无观测值时只报告所需增速和规划路径，不做趋势判断。\
 目标年已有观测值时，四个视角均按该年实际值判定“已达到/未达到目标”；目标年之后的数据不用于该目标。\
 目标值低于基期值（“不低于”型底线）而最新值未达到时，视角①③标为“未达到目标”（红）。\
-历史值完全没有变化时无法估计波动，视角④不作概率判断。
+最近 {calibration.SCALE_WINDOW} 个年度值完全没有变化时无法估计波动，视角④不作概率判断。
 """
 
 
@@ -223,9 +224,10 @@ def lens_probability(history: pd.Series, target_year, target, comparator="≥", 
     if len(h) < MIN_POINTS_PROBABILITY:
         out.update(l4_label=f"观测值少于 {MIN_POINTS_PROBABILITY} 个，不做概率判断", l4_colour=GREY)
         return out
-    if np.ptp(h.to_numpy(float)) == 0:
-        # the interval width comes from the series' own yearly changes: none, no spread
-        out.update(l4_label="历史值没有变化，无法估计波动，不做概率判断", l4_colour=GREY)
+    if np.ptp(h.to_numpy(float)[-calibration.SCALE_WINDOW:]) == 0:
+        # interval widths follow the yearly changes of the last SCALE_WINDOW values: none, no spread
+        out.update(l4_label=f"最近 {calibration.SCALE_WINDOW} 个年度值没有变化，无法估计波动，不做概率判断",
+                   l4_colour=GREY)
         return out
     fc = fit(h, horizon_to=int(target_year), upper=limit, lower=lower)
     if not fc.ok or int(target_year) not in fc.path.index:
@@ -297,7 +299,9 @@ def assess(base_year: int | None, base_value: float | None, target_year: int, ta
         row.update(lens_probability(hist, target_year, target_value, comparator, d, limit, lower))
         row["note"] = msg
         if len(hist):
-            row.update(latest_year=int(hist.index[-1]), latest_value=float(hist.iloc[-1]))
+            ly = int(hist.index[-1])
+            row.update(latest_year=ly, latest_value=float(hist.iloc[-1]))
+            row["note"] = "；".join(x for x in (msg, _beyond_note(beyond, target_year, ly)) if x)
         return row
     if later.empty:
         msg = "只有基期值、尚无后续观测值：只报告所需增速和规划路径，不做趋势判断"
@@ -316,10 +320,16 @@ def assess(base_year: int | None, base_value: float | None, target_year: int, ta
     row.update(_required(ly, lv, target_year, target_value))
     if is_met(lv, target_value, comparator, d):
         row["note"] = f"{ly} 年已达到目标"
-    if len(beyond):
-        gap = f"目标年 {target_year} 无观测值，按 {ly} 年及以前的数据判断（{int(beyond.index[0])} 年起的数据不用于此目标）"
-        row["note"] = "；".join(x for x in (row["note"], gap) if x)
+    row["note"] = "；".join(x for x in (row["note"], _beyond_note(beyond, target_year, ly)) if x)
     return row
+
+
+def _beyond_note(beyond: pd.Series, target_year: int, latest_year: int) -> str:
+    """Say that observations after the target year were set aside ('' if there are none)."""
+    if beyond.empty:
+        return ""
+    return (f"目标年 {target_year} 无观测值，按 {latest_year} 年及以前的数据判断"
+            f"（{int(beyond.index[0])} 年起的数据不用于此目标）")
 
 
 def _verdict(row: dict, year: int, value: float, target: float, comparator: str, d: int) -> dict:

@@ -542,17 +542,18 @@ def progress(ctx: BriefContext) -> pd.DataFrame:
 
 
 def _lens_text(r, key: str) -> str:
-    """A lens's verdict with its number, or '—' when the lens cannot judge (reason in 说明)."""
+    """A lens's verdict with its number, or '—' when the lens cannot judge (reason in 说明);
+    a verdict that has no number (a target-year verdict, a missed floor) stands alone."""
     if r[f"{key}_colour"] == "grey" or not r[f"{key}_label"]:
         return fmt.MISSING
     label = str(r[f"{key}_label"])
-    number = {"l1": lambda: f"完成{r['completion']:.0%}/时间{r['time_progress']:.0%}",
-              "l2": lambda: f"R={r['r_growth']:.2f}", "l3": lambda: f"比值{r['ratio_extrap']:.2f}",
-              "l4": lambda: f"P={r['prob']:.0%}"}[key]
-    try:
-        return f"{label}（{number()}）"
-    except (TypeError, ValueError):
+    fields, text = {"l1": (("completion", "time_progress"), "完成{completion:.0%}/时间{time_progress:.0%}"),
+                    "l2": (("r_growth",), "R={r_growth:.2f}"), "l3": (("ratio_extrap",), "比值{ratio_extrap:.2f}"),
+                    "l4": (("prob",), "P={prob:.0%}")}[key]
+    values = {f: pd.to_numeric(r.get(f), errors="coerce") for f in fields}
+    if any(pd.isna(v) for v in values.values()):
         return label
+    return f"{label}（{text.format(**values)}）"
 
 
 def progress_summary_table(ctx: BriefContext) -> HTML:
