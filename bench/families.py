@@ -73,8 +73,6 @@ def _grid(members, window):
 def main(argv=None) -> int:
     args = _common.parser(__doc__).parse_args(argv)
 
-    from multiprocessing import Pool
-
     import pandas as pd
 
     from qzlib.forecast import evaluate, models
@@ -89,9 +87,8 @@ def main(argv=None) -> int:
     for w in WINDOWS:
         label = "full" if w is None else str(w)
         jobs = [(sid, t, y, w) for sid, t, y in arrays]
-        with Pool(_common.workers(args.workers)) as pool:
-            parts = [p for p in _common.bar(f"window {label}")(pool.imap(_job, jobs, chunksize=4), total=len(jobs))
-                     if p is not None]
+        parts = [p for p in evaluate.pool_map(_job, jobs, _common.workers(args.workers), _common.bar(f"window {label}"))
+                 if p is not None]
         if not parts:
             print(f"window {label}: no series long enough", file=sys.stderr)
             continue

@@ -55,14 +55,8 @@ def _job(args):
         if cut < need:
             continue
         ht, hy = t[:cut], y[:cut]
-        # pseudo-origins inside the history before the block, exactly as calibration.origin_errors
-        n = len(hy)
-        for o in range(n - 1, n - V - calibration.N_ORIGINS, -1):
-            lo = 0 if window is None else max(0, o - window)
-            if o - lo < max(calibration.MIN_FIT if window is None else window, models.MIN_POINTS_ANY):
-                break
-            tt, yy = ht[lo:o], hy[lo:o]
-            tf, yf = ht[o:o + V], hy[o:o + V]
+        # the pseudo-origins the shipped tables are learned from, inside the history before the block
+        for _, tt, yy, tf, yf in calibration.pseudo_origins(ht, hy, window):
             e = spec_of[calibration.window_key(window)]
             f = models.combine(models.family_paths(tt, yy, tf), "auto", (e["aggregate"], tuple(e["members"])))
             if f is None:
@@ -132,7 +126,7 @@ def main(argv=None) -> int:
     for window in SETTINGS:
         label = "full" if window is None else f"last{window}"
         jobs = [(sid, t, y, window) for sid, t, y in arrays]
-        res = evaluate._pool_map(_job, jobs, _common.workers(args.workers), bar)
+        res = evaluate.pool_map(_job, jobs, _common.workers(args.workers), bar)
         for block in BLOCKS:
             origins = [r for o, _ in res for r in o if r[1] == block]
             blocks = [r for _, b in res for r in b if r[1] == block]

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from qzlib.catalogue import natural_bounds
 from qzlib.forecast import progress as P
 
 
@@ -197,8 +198,8 @@ def test_a_flat_history_gets_no_probability():
 
 
 def test_a_decline_indicator_may_forecast_below_zero():
-    assert P.bounds("decline") == (None, 100.0) and P.bounds("share") == (0.0, 100.0)
-    assert P.bounds("count") == (0.0, None)
+    assert natural_bounds("decline") == (None, 100.0) and natural_bounds("share") == (0.0, 100.0)
+    assert natural_bounds("count") == (0.0, None)
     # a fall that turns into a rise: the forecast path is not held at zero
     r = P.assess(2022, 3.0, 2027, 4.0, pd.Series({2023: 1.0, 2024: -0.5, 2025: -1.5}), 2025, kind="decline")
     assert r["forecast_mean"] < 0

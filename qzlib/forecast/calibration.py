@@ -72,27 +72,35 @@ def all_methods(paths: dict[str, np.ndarray], combos=None, auto=None) -> dict[st
     return out
 
 
-def origin_errors(t, y, window: int | None = None, horizon: int = HORIZON,
-                  n_origins: int = N_ORIGINS, min_fit: int = MIN_FIT, combos=None) -> pd.DataFrame:
-    """Scaled errors of every method at the last ``n_origins`` origins inside (t, y).
+def pseudo_origins(t, y, window: int | None = None, horizon: int = HORIZON, n_origins: int = N_ORIGINS,
+                   min_fit: int = MIN_FIT):
+    """Yield (k, seen years, seen values, later years, later values) for each pseudo-origin
+    inside (t, y), k = 0 at the last one.
 
-    An origin keeps ``horizon`` later points to compare with; the model sees the points
-    before it (only the last ``window`` of them when a window is given). Columns:
-    origin, method, h, actual, forecast, scale, error (scaled, actual - forecast).
+    Every origin from the last point back to the n_origins-th that still sees the full
+    horizon: each horizon h is then checked at (at least) n_origins origins, the short
+    horizons at more, all as close to the end of the history as possible. The model sees
+    the points before the origin (only the last ``window`` of them when a window is given).
     """
     t = np.asarray(t, float)
     y = np.asarray(y, float)
     n = len(y)
-    rows = []
-    # Every origin from the last point back to the n_origins-th that still sees the full
-    # horizon: each horizon h is then checked at (at least) n_origins origins, the
-    # short horizons at more, all as close to the end of the history as possible.
     for k, o in enumerate(range(n - 1, n - horizon - n_origins, -1)):
         lo = 0 if window is None else max(0, o - window)
         if o - lo < max(min_fit if window is None else window, models.MIN_POINTS_ANY):
-            break
-        tt, yy = t[lo:o], y[lo:o]
-        tf, yf = t[o:o + horizon], y[o:o + horizon]
+            return
+        yield k, t[lo:o], y[lo:o], t[o:o + horizon], y[o:o + horizon]
+
+
+def origin_errors(t, y, window: int | None = None, horizon: int = HORIZON,
+                  n_origins: int = N_ORIGINS, min_fit: int = MIN_FIT, combos=None) -> pd.DataFrame:
+    """Scaled errors of every method at the last ``n_origins`` origins inside (t, y).
+
+    The origins are those of :func:`pseudo_origins`. Columns: origin, method, h, actual,
+    forecast, scale, error (scaled, actual - forecast).
+    """
+    rows = []
+    for k, tt, yy, tf, yf in pseudo_origins(t, y, window, horizon, n_origins, min_fit):
         s = scale_of(tt, yy)
         auto = models.auto_choice(tt, yy)[2] if combos is None else None
         paths = all_methods(models.family_paths(tt, yy, tf), combos, auto)

@@ -110,7 +110,8 @@ def auto_method(available) -> str:
     return next(iter(available))
 
 
-def _pool_map(fn, jobs, workers, progress=None, chunksize=4):
+def pool_map(fn, jobs, workers, progress=None, chunksize=4):
+    """``[fn(j) for j in jobs]`` on up to two processes, through ``progress`` (a bar) if given."""
     if workers > 1:
         from multiprocessing import Pool
 
@@ -155,7 +156,7 @@ def forecast_series(df: pd.DataFrame, last: int | None = None, workers: int = 2,
         raise InputError.one(file="(bench data)", field="series length", value=f"{len(left_out)} series",
                              expected=f"some series with at least {models.MIN_POINTS_ANY} training points "
                                       "and some test rows")
-    return _pool_map(_series_job, jobs, workers, progress), left_out
+    return pool_map(_series_job, jobs, workers, progress), left_out
 
 
 def learn_table(results: list[SeriesResult], last: int | None) -> calibration.CalibrationTable:
@@ -281,7 +282,7 @@ def validate(df: pd.DataFrame, window: int | None, combos=None, workers: int = 1
     every combination in ``combos`` (default: the shipped ones).
     """
     jobs = [(sid, t, y, window) for sid, t, y in training_arrays(df)]
-    res = _pool_map(_validation_job, jobs, workers, progress)
+    res = pool_map(_validation_job, jobs, workers, progress)
     def cat(parts):
         parts = [p for p in parts if p is not None and len(p)]
         if not parts:

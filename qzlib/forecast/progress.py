@@ -123,12 +123,6 @@ def is_met(value: float, target: float, comparator: str, d: int = 1) -> bool:
     return bool(value >= threshold(target, comparator, d))
 
 
-def bounds(kind: str) -> tuple[float | None, float | None]:
-    """(lower, upper) natural bounds of an indicator kind for its forecasts and lenses
-    (``catalogue.natural_bounds``)."""
-    return natural_bounds(kind)
-
-
 # ---- the four lenses --------------------------------------------------------------------
 
 def _ladder(x: float, steps, below: tuple[str, str]) -> tuple[str, str]:
@@ -257,7 +251,7 @@ def assess(base_year: int | None, base_value: float | None, target_year: int, ta
     (green/amber/red/grey), plus a plain ``note``.
     """
     d = 1 if higher_is_better else -1
-    lower, limit = bounds(kind)
+    lower, limit = natural_bounds(kind)
     obs = pd.Series(dtype=float) if observations is None else pd.to_numeric(pd.Series(observations),
                                                                             errors="coerce").dropna()
     obs.index = [int(i) for i in obs.index]
@@ -462,7 +456,7 @@ def fan_charts(points: pd.DataFrame, observations: pd.DataFrame, codes=None, hor
             hist.loc[int(base["year"].iloc[0])] = float(base["value"].iloc[0])
             hist = hist.sort_index()
         kind = info["kind"]
-        lower, upper = bounds(kind)
+        lower, upper = natural_bounds(kind)
         fc = fit(hist, horizon_to=horizon_to, upper=upper, lower=lower)
         if not fc.ok:
             continue

@@ -18,7 +18,6 @@ from qzlib.paths import RESOURCES
 
 MAPPING_FILE = RESOURCES / "stats_mapping.yml"
 KINDS = {"share", "level", "count", "ratio", "growth", "change", "decline"}
-NON_NEGATIVE = catalogue.NON_NEGATIVE_KINDS
 
 
 @dataclass(frozen=True)

@@ -114,7 +114,7 @@ def input_schema() -> pa.DataFrameSchema:
         checks=[
             pa.Check(_unit_ok, name="unit_matches_indicator"),
             pa.Check(_ceiling_ok, name="at_most_ceiling"),
-            pa.Check(lambda d: _kind_ok(d, mapping.NON_NEGATIVE, lambda v: v >= 0), name="not_negative"),
+            pa.Check(lambda d: _kind_ok(d, catalogue.NON_NEGATIVE_KINDS, lambda v: v >= 0), name="not_negative"),
             pa.Check(_locator_ok, name="url_or_quote"),
         ],
         strict=False,
