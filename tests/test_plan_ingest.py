@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from qzlib import paths
 from qzlib.errors import InputError
 from qzlib.pipeline import ingest as ingest_cmd
-from qzlib.plan.ingest import ingest
+from qzlib.plan.ingest import build, ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = paths.PLAN_FILE.read_text(encoding="utf-8")
@@ -58,6 +58,15 @@ def test_changed_copy_with_other_numbers_and_an_added_indicator(tmp_path):
     assert ((res.audit.kind == "number_differs") & (res.audit.annex_location == "附件2 第1行")).any()
     assert ((res.audit.kind == "number_differs") & (res.audit.annex_location == "附件1 第6行 2025年")).any()
     assert (tmp_path / "out" / "indicators.csv").exists()
+
+
+def test_task_action_is_cut_at_the_first_comma_outside_brackets(tmp_path):
+    # a ， inside （…） belongs to the action's name; the first one outside ends it
+    text = REAL.replace("\t（一）实施空间腾换行动，优化产业发展空间。",
+                        "\t（一）实施空间腾换行动（含低效用地，闲置厂房），优化产业发展空间。")
+    t = build(_copy(tmp_path, text)).tasks.set_index("number")
+    assert t.loc[1, "action"] == "实施空间腾换行动（含低效用地，闲置厂房）"
+    assert t.loc[1, "action_full"] == "（一）实施空间腾换行动（含低效用地，闲置厂房），优化产业发展空间。"
 
 
 def test_missing_annex_names_it_and_replaces_nothing(tmp_path, processed):

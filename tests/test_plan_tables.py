@@ -138,3 +138,9 @@ def test_split_owners_merges_aliases_and_widths():
     owners, note = split_owners("市发展和改革委员会、 市经信局 ，以下各项工作均需各县（市、区）政府落实")
     assert owners == ["市发改委", "市经信局"] and note.startswith("以下")
     assert split_owners("市经信局、市经信局")[0] == ["市经信局"]
+
+
+def test_split_owners_keeps_bracketed_and_quoted_names_whole():
+    # 、 inside （…) of mixed width or inside “…” belongs to the name (qzlib.text is the one rule)
+    assert split_owners("市经信局、各县（市、区)政府")[0] == ["市经信局", "各县（市、区）政府"]
+    assert split_owners("市经信局、“链长制、链主制”工作专班")[0] == ["市经信局", "“链长制、链主制”工作专班"]

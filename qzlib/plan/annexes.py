@@ -16,6 +16,7 @@ from qzlib.errors import InputError, Problem
 from qzlib.numbers import NumberError, parse_number
 from qzlib.plan.document import SECTION_ROW, Annex, PlanDocument
 from qzlib.plan.responsibility import split_owners
+from qzlib.text import split_outside_brackets
 
 NUMBER_COL = ("序号",)
 OWNER_COLS = ("责任单位", "牵头单位", "责任部门", "牵头部门")
@@ -181,7 +182,8 @@ def _items(doc: PlanDocument, kind: str, heading_cols, content_cols) -> pd.DataF
 def tasks(doc: PlanDocument) -> pd.DataFrame:
     """附件2: number, action (e.g. 实施空间腾换行动), action_full, heading, content, owners, line."""
     df = _items(doc, "tasks", TASK_HEADING_COLS, TASK_CONTENT_COLS)
-    df.insert(1, "action", [re.split(r"[，,。]", _section_title(s))[0] for s in df["section"]])
+    # the action is the title's first clause; a ， inside （…） or “…” does not end it
+    df.insert(1, "action", [(split_outside_brackets(_section_title(s), "，,。") or [""])[0] for s in df["section"]])
     df = df.rename(columns={"section": "action_full"})
     return df[["number", "action", "action_full", "heading", "content", "owners", "owner_note", "line"]]
 

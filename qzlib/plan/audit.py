@@ -29,13 +29,15 @@ import pandas as pd
 
 from qzlib.catalogue import by_code, match_code
 from qzlib.numbers import fold, to_base_unit
-from qzlib.plan.targets import TOKEN, _bracket_depth, _masked, _strip_subject, find_targets
+from qzlib.plan.targets import TOKEN, _strip_subject, find_targets
+from qzlib.text import split_outside_brackets, top_level_positions
 
 COLUMNS = ["finding_id", "kind", "subject", "body_quote", "body_location", "annex_quote", "annex_location",
            "detail", "status", "detail_zh", "body_excerpt", "annex_excerpt"]
 EXCERPT_WIDTH = 60  # characters of an excerpt, ellipses included
 ELLIPSIS = "…"
 _CUT_AFTER = "，、；。：,;:"
+_CLAUSE_END = "，；。"  # a clause of a body paragraph or an annex cell, for matching the two
 NAME_MATCH = 0.6  # similarity needed to pair a body subject with an uncoded indicator name
 CLAUSE_MATCH = 0.5  # similarity needed to call two clauses the same statement
 _PUNCT = re.compile(r"[，。；、：,.;:\s“”\"《》（）()]")
@@ -165,9 +167,7 @@ def excerpt(text: str, start: int, end: int, width: int = EXCERPT_WIDTH) -> str:
         return text
     start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
     end = max(end, start)
-    mask, depth = _masked(text), _bracket_depth(text)
-    cuts = sorted({0, len(text)} | {i + 1 for i, ch in enumerate(text)
-                                      if ch in _CUT_AFTER and not mask[i] and depth[i] == 0})
+    cuts = sorted({0, len(text)} | {i + 1 for i in top_level_positions(text, _CUT_AFTER)})
 
     def size(lo: int, hi: int) -> int:
         return len(_trim(text, lo, hi)) + (lo > 0) + (hi < len(text))
@@ -361,25 +361,6 @@ def _cumulative(t: dict, rec: dict, years: list[int], base_year: int, loc: str, 
     return []
 
 
-def _clauses(text: str) -> list[str]:
-    """Split at top-level ，；。 (not inside brackets or quotes)."""
-    out, cur, depth = [], "", 0
-    for ch in text:
-        if ch in "（(“《":
-            depth += 1
-        elif ch in "）)”》":
-            depth = max(0, depth - 1)
-        if ch in "，；。" and depth == 0:
-            if cur.strip():
-                out.append(cur.strip())
-            cur = ""
-        else:
-            cur += ch
-    if cur.strip():
-        out.append(cur.strip())
-    return out
-
-
 def _coverage(a: str, b: str) -> float:
     """Share of ``a``'s characters found, in order, in ``b``."""
     if not a:
@@ -405,9 +386,9 @@ def _body_vs_rows(paragraphs, annex_rows) -> list[dict]:
             para = max(body, key=lambda p: _coverage(_norm(content), _norm(p.text)))
             if _coverage(_norm(content), _norm(para.text)) < CLAUSE_MATCH:
                 continue
-            body_clauses = _clauses(re.sub(r"^\d+[．.]", "", para.text))
+            body_clauses = split_outside_brackets(re.sub(r"^\d+[．.]", "", para.text), _CLAUSE_END)
             aloc = f"{label} 第{rec['number']}行"
-            for clause in _clauses(content):
+            for clause in split_outside_brackets(content, _CLAUSE_END):
                 if any(_norm(clause) == _norm(b) for b in body_clauses):
                     continue
                 best = max(body_clauses, key=lambda b: _ratio(_norm(clause), _norm(b)))

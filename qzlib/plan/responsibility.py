@@ -13,6 +13,8 @@ import unicodedata
 
 import pandas as pd
 
+from qzlib.text import split_outside_brackets
+
 # long or older name -> the short form used in the plans
 ALIASES = {
     "市发展改革委": "市发改委",
@@ -44,23 +46,6 @@ def normalise_department(name: str) -> str:
     return ALIASES.get(t, t)
 
 
-def _split_top(text: str, seps: str) -> list[str]:
-    """Split at ``seps`` that are not inside brackets (各县（市、区）stays whole)."""
-    parts, depth, cur = [], 0, ""
-    for ch in text:
-        if ch in "（(":
-            depth += 1
-        elif ch in "）)":
-            depth = max(0, depth - 1)
-        if ch in seps and depth == 0:
-            parts.append(cur)
-            cur = ""
-        else:
-            cur += ch
-    parts.append(cur)
-    return [p.strip() for p in parts if p.strip()]
-
-
 def split_owners(cell: str) -> tuple[list[str], str]:
     """Departments named in a 责任单位 cell, and any note written in it.
 
@@ -69,7 +54,7 @@ def split_owners(cell: str) -> tuple[list[str], str]:
     >>> split_owners("市科技局、市发改委、市经信局")[0]
     ['市科技局', '市发改委', '市经信局']
     """
-    clauses = _split_top(cell, _SPLIT_CLAUSE)
+    clauses = split_outside_brackets(cell, _SPLIT_CLAUSE)
     owners: list[str] = []
     note: list[str] = []
     for clause in clauses:
@@ -77,7 +62,7 @@ def split_owners(cell: str) -> tuple[list[str], str]:
         if note or any(w in clause for w in _NOTE_WORDS) or ("、" not in clause and len(clause) > 15):
             note.append(clause)
             continue
-        for name in _split_top(clause, "、"):
+        for name in split_outside_brackets(clause, "、"):
             dept = normalise_department(name)
             if dept and dept not in owners:
                 owners.append(dept)

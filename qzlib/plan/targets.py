@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from qzlib.numbers import CN_DIGITS, comparator_of, cn_to_number, fold, to_base_unit
+from qzlib.text import QUOTES, nesting, top_level_positions
 
 COLUMNS = ["target_id", "value", "unit", "comparator", "period", "subject", "sentence", "location",
            "owners", "raw", "source", "line"]
@@ -67,31 +68,9 @@ class Found:
 
 
 def _masked(text: str) -> list[bool]:
-    """True where a character sits inside “…”, "…", 《…》 or 「…」 (names, titles)."""
-    mask, depth = [False] * len(text), 0
-    pairs = {"“": "”", "《": "》", "「": "」", "〔": "〕"}
-    stack: list[str] = []
-    for i, ch in enumerate(text):
-        if stack and ch == stack[-1]:
-            stack.pop()
-            mask[i] = True
-            continue
-        if ch in pairs:
-            stack.append(pairs[ch])
-        mask[i] = bool(stack)
-    del depth
-    return mask
-
-
-def _bracket_depth(text: str) -> list[int]:
-    depth, out = 0, []
-    for ch in text:
-        if ch in "（(":
-            depth += 1
-        out.append(depth)
-        if ch in "）)":
-            depth = max(0, depth - 1)
-    return out
+    """True where a character sits inside quotation or title marks (“…”, 《…》, 〔…〕): a number
+    there is part of a name (“415X”, 衢政办发〔2023〕22号), not a target."""
+    return [d > 0 for d in nesting(text, QUOTES)]
 
 
 def _strip_subject(text: str, lead: bool = True) -> str:
@@ -119,7 +98,6 @@ def find_targets(text: str) -> list[Found]:
     """All quantitative targets in one paragraph (or table cell) of running text."""
     t = fold(text)
     mask = _masked(t)
-    depth = _bracket_depth(t)
     cands = []
     for rx in (TOKEN, CN_TOKEN):
         for m in rx.finditer(t):
@@ -132,7 +110,7 @@ def find_targets(text: str) -> list[Found]:
     specials = [m for m in SPECIAL.finditer(t)]
     # clause boundaries: top-level delimiters, 以及, and 和/及/与 right after a number
     ends = {m.end() for m in cands}
-    bounds = [i for i, ch in enumerate(t) if ch in _DELIMS and not mask[i] and depth[i] == 0]
+    bounds = top_level_positions(t, _DELIMS)
     bounds += [i for i in ends if i < len(t) and t[i] in "和及与"]
     bounds += [m.start() for m in re.finditer("以及", t)]
     bounds = sorted(set(bounds))
