@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from qzlib import rules
 from qzlib.catalogue import natural_bounds
 from qzlib.forecast import progress as P
 
@@ -89,8 +90,8 @@ def test_approx_target_counts_within_tolerance(points):
     t = P.progress_table(points, _obs("mfg_va_share_gdp", {2024: 32.8}), 2024).set_index(["code", "target_year"])
     r = t.loc[("mfg_va_share_gdp", 2027)]
     assert r["comparator"] == "≈" and r["l1_label"] == "已完成" and r["l2_label"] == "已达成"
-    assert P.threshold(100 / 3, "≈") == pytest.approx(100 / 3 * (1 - P.APPROX_TOLERANCE))
-    assert not P.is_met(32.5, 100 / 3, "≈") and P.is_met(32.5, 32.0, ">") and not P.is_met(32.0, 32.0, ">")
+    assert rules.threshold(100 / 3, "≈") == pytest.approx(100 / 3 * (1 - rules.APPROX_TOLERANCE))
+    assert not rules.is_met(32.5, 100 / 3, "≈") and rules.is_met(32.5, 32.0, ">") and not rules.is_met(32.0, 32.0, ">")
 
 
 def test_target_already_met_is_achieved_in_every_lens():
@@ -157,8 +158,8 @@ def test_a_floor_below_the_baseline_that_is_missed_is_not_graded_green():
 
 
 def test_approx_tolerance_falls_on_the_short_side_for_lower_is_better():
-    assert P.threshold(100.0, "≈", d=-1) == pytest.approx(102.0)
-    assert P.is_met(101.5, 100.0, "≈", d=-1) and not P.is_met(102.5, 100.0, "≈", d=-1)
+    assert rules.threshold(100.0, "≈", d=-1) == pytest.approx(102.0)
+    assert rules.is_met(101.5, 100.0, "≈", d=-1) and not rules.is_met(102.5, 100.0, "≈", d=-1)
     # lens 4 asks for P(X <= 102), the same edge is_met uses
     hist = pd.Series({2020: 110.0, 2021: 108.0, 2022: 106.5, 2023: 104.0})
     r = P.lens_probability(hist, 2025, 100.0, "≈", d=-1)

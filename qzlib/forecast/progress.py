@@ -11,12 +11,10 @@ Lenses (each has its thresholds as named constants below; METHOD_NOTES_ZH descri
 4. Probability of meeting the target, from the calibrated predictive distribution of
    :func:`qzlib.forecast.fit` (needs at least three yearly values).
 
-Comparators: '≥' and '=' and '' mean "reach at least the target" (the plan's 达到/突破);
-'>' means strictly above (identical for a continuous forecast, and for a count one more
-unit is needed only in lens 4's wording); '≈' (左右) counts as met within
-APPROX_TOLERANCE of the target. Every indicator of the family is stated so that a larger
-number is the achievement (a 降幅 decline indicator is a positive fall), so d = +1 unless
-the caller says otherwise.
+Met, on schedule and every ladder step are decided by :mod:`qzlib.rules` (one rule, at the
+printed precision). Every indicator of the family is stated so that a larger number is
+the achievement (a 降幅 decline indicator is a positive fall), so d = +1 unless the
+target's comparator says lower is better.
 """
 from __future__ import annotations
 
@@ -25,13 +23,13 @@ import math
 import numpy as np
 import pandas as pd
 
+from qzlib import rules
 from qzlib.catalogue import natural_bounds
 from qzlib.forecast import calibration
 from qzlib.plan.path import milestone_paces
 from qzlib.plan.path import plan_path as _plan_path
 
 # ---- comparators and limits -------------------------------------------------------
-APPROX_TOLERANCE = 0.02      # '≈' (左右): met when within ±2 % of the target value
 OBS_REGION = "衢州市"
 
 # ---- lens 1: completion vs time -----------------------------------------------------
@@ -63,7 +61,7 @@ METHOD_NOTES_ZH = f"""\
 | ③ 按实际增速外推 | 以最新值按实际年均增速推算至目标年；比值 =（推算值 − 基期值）/（目标值 − 基期值） | 比值 ≥ {X_ON_TRACK}：可如期实现（绿）；{X_ACCELERATE} ≤ 比值 < {X_ON_TRACK}：需加快（黄）；比值 < {X_ACCELERATE}：停滞或倒退（红） | 联合国统计司 SDG 进展图 |
 | ④ 达标概率 | 由校准后的趋势预测分布（至少 {MIN_POINTS_PROBABILITY} 个年度值）计算目标年达到目标的概率 | P ≥ 2/3：可能达成（绿）；1/3 ≤ P < 2/3：难以判断（黄）；P < 1/3：不太可能（红） | OECD“距目标距离”后期版本；可能性措辞参照 IPCC |
 
-比较符：“≥”“=”及未注明者按“达到或超过目标”判断；“>”按“超过目标”；“≈”（左右）在目标值 ±{APPROX_TOLERANCE:.0%} 以内即视为达到。\
+比较符：“≥”“=”及未注明者按“达到或超过目标”判断；“>”按“超过目标”；“≈”（左右）在目标值 ±{rules.APPROX_TOLERANCE:.0%} 以内即视为达到。\
 降幅类指标以降幅数值本身为成绩（越大越好）。定性目标（如“完成省下达任务”）不作量化评估，标为灰色。\
 规划隐含路径按基期值与各目标值之间的几何插值推算（非统计数据），用于显示规划本身的节奏：\
 例如研发费用占比 2.7 → 3.0（2025）→ 3.4（2027），即前三年每年 +0.10 个百分点、后两年每年 +0.20 个百分点，任务后移。\
@@ -74,70 +72,12 @@ METHOD_NOTES_ZH = f"""\
 """
 
 
-# ---- small pure helpers ---------------------------------------------------------------
-
-def cagr(v0: float, v1: float, years: float) -> float:
-    """Compound yearly growth from v0 to v1 over ``years``; NaN when undefined.
-
-    >>> round(cagr(119, 160, 3), 3)   # per-mu value added 119 -> 160 by 2025
-    0.104
-    >>> math.isnan(cagr(0, 5, 3)), math.isnan(cagr(-1, 2, 3))
-    (True, True)
-    """
-    if years <= 0 or v0 is None or v1 is None or np.isnan(v0) or np.isnan(v1):
-        return float("nan")
-    if v0 == 0 or (v0 > 0) != (v1 > 0) or v1 == 0:
-        return float("nan")
-    g = (v1 / v0) ** (1.0 / years) - 1
-    return float(g if v0 > 0 else -g)  # for two negatives, growth towards zero is a rise
-
-
-def pace(v0: float, y0: int, v1: float, y1: int) -> tuple[float, float]:
-    """(points or units per year, CAGR) between two milestones.
-
-    >>> p, g = pace(2.7, 2022, 3.0, 2025); round(p, 3), round(g, 4)
-    (0.1, 0.0357)
-    >>> p, g = pace(3.0, 2025, 3.4, 2027); round(p, 3), round(g, 4)
-    (0.2, 0.0646)
-    """
-    if y1 <= y0:
-        return float("nan"), float("nan")
-    return (v1 - v0) / (y1 - y0), cagr(v0, v1, y1 - y0)
-
-
-def threshold(target: float, comparator: str, d: int = 1) -> float:
-    """The value that counts as meeting the target under the comparator: for '≈' the edge
-    of the tolerance on the side that falls short (below for d = +1, above for d = -1)."""
-    if comparator == "≈":
-        return target - d * abs(target) * APPROX_TOLERANCE
-    return target
-
-
-def is_met(value: float, target: float, comparator: str, d: int = 1) -> bool:
-    if value is None or np.isnan(value):
-        return False
-    if d < 0:
-        return bool(value <= threshold(target, comparator, d))
-    if comparator == ">":
-        return bool(value > target)
-    return bool(value >= threshold(target, comparator, d))
-
-
 # ---- the four lenses --------------------------------------------------------------------
-
-def _ladder(x: float, steps, below: tuple[str, str]) -> tuple[str, str]:
-    """(label, colour) of the first step (threshold, label, colour), best first, that ``x``
-    reaches; ``below`` if none. Every lens grades its measure on such a ladder."""
-    for thr, label, colour in steps:
-        if x >= thr:
-            return label, colour
-    return below
-
 
 def lens_completion(base_year, base, target_year, target, year_obs, value, comparator="≥", d=1) -> dict:
     """Lens 1: completion against time progress."""
     time_p = (year_obs - base_year) / (target_year - base_year)
-    if is_met(value, target, comparator, d):
+    if rules.is_met(value, target, comparator, d):
         return dict(time_progress=time_p, completion=_safe_ratio(value - base, target - base),
                     l1_label="已完成", l1_colour=GREEN)
     if target == base:
@@ -146,8 +86,8 @@ def lens_completion(base_year, base, target_year, target, year_obs, value, compa
     if (target - base) * d < 0:       # a floor the baseline already cleared, now missed
         return dict(time_progress=time_p, completion=float("nan"), l1_label=FLOOR_MISSED, l1_colour=RED)
     comp = (value - base) / (target - base)
-    lab, col = _ladder(comp, [(time_p + AHEAD_MARGIN, "超前", GREEN), (time_p, "同步", GREEN), (0, "滞后", AMBER)],
-                       ("倒退", RED))
+    lab, col = rules.ladder(comp, [(time_p + AHEAD_MARGIN, "超前", GREEN), (time_p, "同步", GREEN), (0, "滞后", AMBER)],
+                            ("倒退", RED), rules.SHARE_DIGITS)
     return dict(time_progress=time_p, completion=comp, l1_label=lab, l1_colour=col)
 
 
@@ -155,7 +95,7 @@ def lens_growth(base_year, base, target_year, target, year_obs, value, comparato
                 limit=None) -> dict:
     """Lens 2: R = d * CAGR_obs / |CAGR_req| (Eurostat)."""
     out = dict(cagr_obs=float("nan"), cagr_req=float("nan"), r_growth=float("nan"))
-    if is_met(value, target, comparator, d):
+    if rules.is_met(value, target, comparator, d):
         out.update(l2_label="已达成", l2_colour=GREEN)
         return out
     if year_obs <= base_year:
@@ -167,17 +107,17 @@ def lens_growth(base_year, base, target_year, target, year_obs, value, comparato
     if limit is not None and target > limit:
         out.update(l2_label=f"目标超过自然上限 {limit:g}", l2_colour=GREY)
         return out
-    g_obs = cagr(base, value, year_obs - base_year)
-    g_req = cagr(base, target, target_year - base_year)
+    g_obs = rules.cagr(base, value, year_obs - base_year)
+    g_req = rules.cagr(base, target, target_year - base_year)
     out.update(cagr_obs=g_obs, cagr_req=g_req)
     if g_req == 0 or np.isnan(g_req):
         out.update(l2_label="目标等于基期值，不适用", l2_colour=GREY)
         return out
     r = d * g_obs / abs(g_req)
     out["r_growth"] = r
-    out["l2_label"], out["l2_colour"] = _ladder(
+    out["l2_label"], out["l2_colour"] = rules.ladder(
         r, [(R_ON_TRACK, "进度正常", GREEN), (R_ACCELERATE, "需加快", AMBER), (R_LIMITED, "进展有限", RED)],
-        ("背离目标", RED))
+        ("背离目标", RED), rules.RATIO_DIGITS)
     return out
 
 
@@ -185,10 +125,10 @@ def lens_extrapolate(base_year, base, target_year, target, year_obs, value, comp
                      limit=None) -> dict:
     """Lens 3: latest value carried at the observed CAGR to the target year (UNSD)."""
     out = dict(projected=float("nan"), ratio_extrap=float("nan"))
-    if is_met(value, target, comparator, d):
+    if rules.is_met(value, target, comparator, d):
         out.update(l3_label="已达成", l3_colour=GREEN)
         return out
-    g = cagr(base, value, year_obs - base_year)
+    g = rules.cagr(base, value, year_obs - base_year)
     if np.isnan(g) or target == base:
         out.update(l3_label="无法外推（仅基期值、零值或符号不同）", l3_colour=GREY)
         return out
@@ -199,12 +139,13 @@ def lens_extrapolate(base_year, base, target_year, target, year_obs, value, comp
     out.update(projected=proj, ratio_extrap=ratio)
     if (target - base) * d < 0:       # a floor below the baseline: the ratio says nothing
         out.update(ratio_extrap=float("nan"))
-        out["l3_label"], out["l3_colour"] = (("可如期实现", GREEN) if is_met(proj, target, comparator, d)
+        out["l3_label"], out["l3_colour"] = (("可如期实现", GREEN) if rules.is_met(proj, target, comparator, d)
                                              else (FLOOR_MISSED, RED))
         return out
-    graded = float("inf") if is_met(proj, target, comparator, d) else ratio
-    out["l3_label"], out["l3_colour"] = _ladder(
-        graded, [(X_ON_TRACK, "可如期实现", GREEN), (X_ACCELERATE, "需加快", AMBER)], ("停滞或倒退", RED))
+    graded = float("inf") if rules.is_met(proj, target, comparator, d) else ratio
+    out["l3_label"], out["l3_colour"] = rules.ladder(
+        graded, [(X_ON_TRACK, "可如期实现", GREEN), (X_ACCELERATE, "需加快", AMBER)], ("停滞或倒退", RED),
+        rules.RATIO_DIGITS)
     return out
 
 
@@ -227,11 +168,11 @@ def lens_probability(history: pd.Series, target_year, target, comparator="≥", 
     if not fc.ok or int(target_year) not in fc.path.index:
         out.update(l4_label="无法预测：" + fc.reason, l4_colour=GREY)
         return out
-    thr = threshold(target, comparator, d)
+    thr = rules.threshold(target, comparator, d)
     p = fc.prob_at_least(int(target_year), thr) if d > 0 else fc.cdf(int(target_year), thr)
     out.update(prob=p, forecast_method=fc.method, forecast_mean=float(fc.path.loc[int(target_year), "mean"]))
-    out["l4_label"], out["l4_colour"] = _ladder(
-        p, [(P_LIKELY, "可能达成", GREEN), (P_UNLIKELY, "难以判断", AMBER)], ("不太可能", RED))
+    out["l4_label"], out["l4_colour"] = rules.ladder(
+        p, [(P_LIKELY, "可能达成", GREEN), (P_UNLIKELY, "难以判断", AMBER)], ("不太可能", RED), rules.SHARE_DIGITS)
     return out
 
 
@@ -312,7 +253,7 @@ def assess(base_year: int | None, base_value: float | None, target_year: int, ta
     row.update(lens_extrapolate(base_year, base_value, target_year, target_value, ly, lv, comparator, d, limit))
     row.update(lens_probability(hist, target_year, target_value, comparator, d, limit, lower))
     row.update(_required(ly, lv, target_year, target_value))
-    if is_met(lv, target_value, comparator, d):
+    if rules.is_met(lv, target_value, comparator, d):
         row["note"] = f"{ly} 年已达到目标"
     row["note"] = "；".join(x for x in (row["note"], _beyond_note(beyond, target_year, ly)) if x)
     return row
@@ -329,7 +270,7 @@ def _beyond_note(beyond: pd.Series, target_year: int, latest_year: int) -> str:
 def _verdict(row: dict, year: int, value: float, target: float, comparator: str, d: int) -> dict:
     """The target year is observed: every lens gives that value's verdict (met or missed);
     no pace and no forecast."""
-    met = is_met(value, target, comparator, d)
+    met = rules.is_met(value, target, comparator, d)
     lab, col = ("目标年实际值已达到目标", GREEN) if met else ("目标年实际值未达到目标", RED)
     row.update({f"l{i}_label": lab for i in range(1, 5)} | {f"l{i}_colour": col for i in range(1, 5)})
     row["note"] = f"{year} 年实际值 {value:g}，{'已' if met else '未'}达到目标 {target:g}"
@@ -338,7 +279,7 @@ def _verdict(row: dict, year: int, value: float, target: float, comparator: str,
 
 def _required(y0, v0, target_year, target) -> dict:
     """Pace needed from (y0, v0) to the target."""
-    p, g = pace(v0, y0, target, target_year)
+    p, g = rules.pace(v0, y0, target, target_year)
     return dict(required_pts_per_year=p, required_cagr=g)
 
 
@@ -390,9 +331,10 @@ def progress_table(points: pd.DataFrame, observations: pd.DataFrame, year: int) 
         path = plan_path(points, code)
         segs = segment_paces(points, code).set_index("to_year") if bv is not None or len(p) > 1 else None
         for _, t in p[p["role"] == "target"].iterrows():
+            comparator = t.get("comparator", "≥") or "≥"
             r = assess(by, bv, int(t["year"]), None if pd.isna(t["value"]) else float(t["value"]), obs, year,
-                       comparator=t.get("comparator", "≥") or "≥", qualifier=t.get("qualifier", "exact"),
-                       kind=info["kind"])
+                       comparator=comparator, qualifier=t.get("qualifier", "exact"), kind=info["kind"],
+                       higher_is_better=rules.direction(comparator) > 0)
             seg = segs.loc[int(t["year"])] if segs is not None and int(t["year"]) in segs.index else None
             r.update(
                 code=code, number=info.get("number"), name_zh=info.get("name_zh"), name_en=info.get("name_en"),

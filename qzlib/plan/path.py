@@ -3,13 +3,13 @@
 This is what the targets imply, not data: between two milestones the value grows at one
 constant rate (geometric interpolation; linear when a value is not positive). The pace
 per segment shows how the plan spreads the effort (2.7 → 3.0 → 3.4 back-loads it:
-+0.10 then +0.20 points a year).
++0.10 then +0.20 points a year). The arithmetic lives in :mod:`qzlib.rules`.
 """
 from __future__ import annotations
 
-import math
-
 import pandas as pd
+
+from qzlib import rules
 
 
 def anchors(points: pd.DataFrame, code: str) -> list[tuple[int, float]]:
@@ -30,13 +30,8 @@ def plan_path(points: pd.DataFrame, code: str) -> pd.Series:
     a = anchors(points, code)
     if len(a) < 2:
         return pd.Series(dtype=float, name=code)
-    values: dict[int, float] = {}
-    for (y0, v0), (y1, v1) in zip(a, a[1:]):
-        for y in range(y0, y1 + 1):
-            f = (y - y0) / (y1 - y0)
-            values[y] = v0 * (v1 / v0) ** f if v0 > 0 and v1 > 0 else v0 + (v1 - v0) * f
-    s = pd.Series(values, name=code, dtype=float)
-    s.index.name = "year"
+    years = list(range(a[0][0], a[-1][0] + 1))
+    s = pd.Series(rules.interpolate(years, a), index=pd.Index(years, name="year"), name=code, dtype=float)
     return s
 
 
@@ -51,8 +46,7 @@ def milestone_paces(points: pd.DataFrame, code: str) -> list[dict]:
     a = anchors(points, code)
     out = []
     for (y0, v0), (y1, v1) in zip(a, a[1:]):
-        n = y1 - y0
-        cagr = (v1 / v0) ** (1 / n) - 1 if v0 > 0 and v1 > 0 else math.nan
-        out.append({"from_year": y0, "to_year": y1, "from_value": v0, "to_value": v1, "cagr": cagr,
-                    "points_per_year": (v1 - v0) / n})
+        pts, g = rules.pace(v0, y0, v1, y1)
+        out.append({"from_year": y0, "to_year": y1, "from_value": v0, "to_value": v1, "cagr": g,
+                    "points_per_year": pts})
     return out

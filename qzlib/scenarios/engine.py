@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from qzlib import catalogue
-from qzlib.forecast.progress import threshold
+from qzlib import rules
 from qzlib.plan.path import plan_path
 from qzlib.errors import InputError
 from qzlib.scenarios.schema import Scenario, YEAR_MAX, YEAR_MIN, load
@@ -43,8 +43,6 @@ COMPONENT_ZH = {
     "rd_spending": "规上制造业研发费用",
     "revenue": "规上制造业营业收入",
 }
-LOWER_IS_BETTER = {"<=", "≤", "不高于", "以下", "低于"}
-_TOL = 1e-9
 
 
 # --------------------------------------------------------------------------- plan points
@@ -62,28 +60,8 @@ class PlanIndicator:
 
 
 def _geo(years: np.ndarray, anchors: list[tuple[int, float]], after: str = "stop") -> np.ndarray:
-    """Piecewise geometric interpolation through anchors (linear if a value is ≤ 0)."""
-    ax = np.array([a[0] for a in anchors], float)
-    ay = np.array([a[1] for a in anchors], float)
-    out = np.full(len(years), np.nan)
-    if len(ax) == 0:
-        return out
-    geometric = bool(np.all(ay > 0))
-    fy = np.log(ay) if geometric else ay
-    inside = (years >= ax[0]) & (years <= ax[-1])
-    vals = np.interp(years[inside], ax, fy)
-    out[inside] = np.exp(vals) if geometric else vals
-    hit = np.isin(years, ax)
-    out[hit] = ay[np.searchsorted(ax, years[hit])]  # anchors exactly, not exp(log(x))
-    beyond = years > ax[-1]
-    if beyond.any() and after != "stop":
-        if after == "hold" or len(ax) < 2:
-            out[beyond] = ay[-1]
-        else:  # continue at the last segment's pace
-            slope = (fy[-1] - fy[-2]) / (ax[-1] - ax[-2])
-            ext = fy[-1] + slope * (years[beyond] - ax[-1])
-            out[beyond] = np.exp(ext) if geometric else ext
-    return out
+    """Steady growth through anchors: the same interpolation as the plan path."""
+    return rules.interpolate(years, anchors, after)
 
 
 def _num(x) -> float:
@@ -188,7 +166,7 @@ def reference_rate(obs: pd.DataFrame, ref: dict, file=None, where: str = "") -> 
         return float((v1 - v0) / (y1 - y0))
     if v0 <= 0 or v1 <= 0:
         raise InputError.one(file=file, where=where, value=(v0, v1), expected="positive values for a CAGR")
-    return float((v1 / v0) ** (1 / (y1 - y0)) - 1)
+    return rules.cagr(v0, v1, y1 - y0)
 
 
 # --------------------------------------------------------------------------- results
@@ -295,18 +273,13 @@ def attainment_records(p: Prepared, values: np.ndarray, bands: dict, reasons: di
                 j = year - YEAR_MIN
                 v = row[j] if 0 <= j < len(YEARS) else np.nan
                 if np.isfinite(v):
-                    lower = comp in LOWER_IS_BETTER
-                    sign = -1.0 if lower else 1.0
-                    tol = _TOL * max(1.0, abs(target))
-                    # the same reading of ≈ (within APPROX_TOLERANCE) as the progress lenses
-                    goal = target if lower else threshold(target, comp)
-                    met = sign * (v - goal) >= -tol
-                    reached = np.nonzero(np.isfinite(row) & (sign * (row - goal) >= -tol))[0]
+                    met = rules.is_met(v, target, comp)   # the one rule, at the printed precision
+                    reached = [k for k in range(len(YEARS)) if np.isfinite(row[k]) and rules.is_met(row[k], target, comp)]
                     rec.update(value=float(v), lo80=float(bands["lo80"][i, j]), hi80=float(bands["hi80"][i, j]),
                                status="met" if met else "missed", met=bool(met),
                                gap_abs=float(v - target),
                                gap_pct=float((v - target) / target * 100) if target else np.nan,
-                               first_year_reached=int(YEARS[reached[0]]) if len(reached) else None)
+                               first_year_reached=int(YEARS[reached[0]]) if reached else None)
                 else:
                     rec["reason"] = f"路径未覆盖{year}年"
             recs.append(rec)
