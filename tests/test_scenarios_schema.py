@@ -1,6 +1,7 @@
 """Scenario files: each schema error names the file and the key path; shipped files validate."""
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from qzlib.errors import InputError
@@ -132,3 +133,40 @@ def test_recent_pace_cites_a_row_of_the_statistics_for_every_assumption():
         rows = obs[(obs.indicator_code == ref["indicator"]) & (obs.region == ref["region"])]
         assert {ref["from"], ref["to"]} <= set(rows.year), code
         assert ref["indicator"] in spec["source"] and ref["region"] in spec["source"], code
+
+
+def test_unknown_trend_method_names_file_key_value_and_the_methods_fit_offers(tmp_path):
+    # 'ets' was once suggested by the schema but fit() has no such family: check must refuse it
+    from qzlib.forecast.trend import METHODS, fit
+
+    bad = GOOD.replace("rd_intensity: {growth: 0.04, source: 测试}",
+                       "rd_intensity: {follow: trend, method: ets, source: 测试}")
+    msg = _error(tmp_path, bad)
+    assert "x.yml, assumptions.rd_intensity.method: got 'ets'" in msg
+    assert "expected a trend method of qz trend fit (趋势外推方法): one of auto, select, combo, " in msg
+    assert msg.rstrip().endswith("one of " + ", ".join(METHODS))  # the list is fit()'s own
+    with pytest.raises(ValueError):  # what run() did with it before: a traceback
+        fit(pd.Series([1.0, 2.0, 3.0, 4.0], index=[2019, 2020, 2021, 2022]), 2025, "ets")
+
+
+@pytest.mark.parametrize("method", ["auto", "combo", "damped", "theta"])
+def test_every_method_fit_offers_is_accepted(method):
+    s = parse(GOOD.replace("rd_intensity: {growth: 0.04, source: 测试}",
+                           f"rd_intensity: {{follow: trend, method: {method}, source: 测试}}"), "t.yml")
+    assert s.assumptions["rd_intensity"]["method"] == method
+
+
+def test_scenario_check_and_run_with_unknown_method_exit_2_without_traceback(tmp_path, capsys):
+    from qzlib.cli import main
+
+    path = tmp_path / "badm.yml"
+    path.write_text(GOOD.replace("name: t", "name: badm").replace(
+        "rd_intensity: {growth: 0.04, source: 测试}", "rd_intensity: {follow: trend, method: ets, source: 测试}"),
+        encoding="utf-8")
+    for cmd in (["scenario", "check", str(path)], ["scenario", "run", str(path), "--out", str(tmp_path / "o")]):
+        with pytest.raises(SystemExit) as exc:  # a ValueError from fit() would escape here instead
+            main(cmd)
+        err = capsys.readouterr().err
+        assert exc.value.code == 2, cmd
+        assert f"error: {path}, assumptions.rd_intensity.method: got 'ets'" in err, err
+    assert not (tmp_path / "o").exists()

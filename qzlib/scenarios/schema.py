@@ -42,6 +42,7 @@ import yaml
 
 from qzlib import catalogue
 from qzlib.errors import InputError, Problem
+from qzlib.forecast.trend import METHODS as TREND_METHODS  # what fit() accepts: one list, not a copy
 from qzlib.paths import ROOT, SCENARIOS
 
 YEAR_MIN, YEAR_MAX = 2022, 2030
@@ -111,7 +112,9 @@ _ASSUMPTION = {
         "series": {"type": "object", "additionalProperties": False,
                    "description": "the observed series a trend is fitted to: {indicator, region}",
                    "properties": {"indicator": {"type": "string"}, "region": {"type": "string"}}},
-        "method": {"type": "string", "description": "a trend method name (auto, ets, theta, …)"},
+        "method": {"enum": list(TREND_METHODS),
+                   "description": "a trend method of qz trend fit (趋势外推方法): one of "
+                                  + ", ".join(TREND_METHODS)},
         **_COMMON,
     },
 }
