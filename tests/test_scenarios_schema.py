@@ -136,17 +136,18 @@ def test_recent_pace_cites_a_row_of_the_statistics_for_every_assumption():
 
 
 def test_unknown_trend_method_names_file_key_value_and_the_methods_fit_offers(tmp_path):
-    # 'ets' was once suggested by the schema but fit() has no such family: check must refuse it
+    # a method fit() does not have (the schema once suggested 'ets' before fit had it): check must refuse it
     from qzlib.forecast.trend import METHODS, fit
 
     bad = GOOD.replace("rd_intensity: {growth: 0.04, source: 测试}",
-                       "rd_intensity: {follow: trend, method: ets, source: 测试}")
+                       "rd_intensity: {follow: trend, method: prophet, source: 测试}")
     msg = _error(tmp_path, bad)
-    assert "x.yml, assumptions.rd_intensity.method: got 'ets'" in msg
+    assert "x.yml, assumptions.rd_intensity.method: got 'prophet'" in msg
     assert "expected a trend method of qz trend fit (趋势外推方法): one of auto, select, combo, " in msg
+    assert "prophet" not in METHODS
     assert msg.rstrip().endswith("one of " + ", ".join(METHODS))  # the list is fit()'s own
     with pytest.raises(ValueError):  # what run() did with it before: a traceback
-        fit(pd.Series([1.0, 2.0, 3.0, 4.0], index=[2019, 2020, 2021, 2022]), 2025, "ets")
+        fit(pd.Series([1.0, 2.0, 3.0, 4.0], index=[2019, 2020, 2021, 2022]), 2025, "prophet")
 
 
 @pytest.mark.parametrize("method", ["auto", "combo", "damped", "theta"])
@@ -161,12 +162,12 @@ def test_scenario_check_and_run_with_unknown_method_exit_2_without_traceback(tmp
 
     path = tmp_path / "badm.yml"
     path.write_text(GOOD.replace("name: t", "name: badm").replace(
-        "rd_intensity: {growth: 0.04, source: 测试}", "rd_intensity: {follow: trend, method: ets, source: 测试}"),
+        "rd_intensity: {growth: 0.04, source: 测试}", "rd_intensity: {follow: trend, method: prophet, source: 测试}"),
         encoding="utf-8")
     for cmd in (["scenario", "check", str(path)], ["scenario", "run", str(path), "--out", str(tmp_path / "o")]):
         with pytest.raises(SystemExit) as exc:  # a ValueError from fit() would escape here instead
             main(cmd)
         err = capsys.readouterr().err
         assert exc.value.code == 2, cmd
-        assert f"error: {path}, assumptions.rd_intensity.method: got 'ets'" in err, err
+        assert f"error: {path}, assumptions.rd_intensity.method: got 'prophet'" in err, err
     assert not (tmp_path / "o").exists()
