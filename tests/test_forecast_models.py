@@ -66,7 +66,7 @@ def test_short_series_use_only_the_simplest_models():
     s = _s([2.7, 2.8, 2.95, 3.0], 2021)
     fc = fit(s, 2027)
     simple = {m for m, k in models.MIN_POINTS.items() if k <= 4}
-    assert simple == {"naive", "drift", "linear", "loglinear", "logdrift", "ses"}
+    assert simple == {"naive", "drift", "linear", "loglinear", "logdrift", "ses", "dotm", "arima"}
     assert fc.ok and set(fc.members) <= simple
     assert "theta" not in fc.members and "damped" not in fc.members
     damped = fit(_s([1, 2, 3, 4, 5.5], 2018), 2027, "damped")   # five points: refused, not fitted
@@ -156,7 +156,7 @@ def test_fan_chart_draws_chinese_without_missing_glyphs():
 
 def test_unknown_method_is_refused():
     with pytest.raises(ValueError, match="method must be one of"):
-        fit(_s([1, 2, 3]), 2027, "arima")
+        fit(_s([1, 2, 3]), 2027, "sarimax")
 
 
 def test_the_cli_offers_every_method_fit_accepts():

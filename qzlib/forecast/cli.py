@@ -16,7 +16,7 @@ def trend() -> None:
 @click.option("--region", default="衢州市", show_default=True)
 @click.option("--method", default="auto", show_default=True,
               type=click.Choice(["auto", "select", "combo", "naive", "drift", "linear", "loglinear", "logdrift",
-                                 "ses", "theta", "damped"]),
+                                 "ses", "theta", "damped", "ets", "ces", "dotm", "arima"]),
               help="auto = the combination chosen for the series' length (see bench/README.md)")
 @click.option("--horizon", "horizon_to", default=2027, show_default=True, type=int, help="last year to forecast")
 @click.option("--processed-dir", type=click.Path(path_type=Path), default=None)

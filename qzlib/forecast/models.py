@@ -10,10 +10,18 @@ Minimum lengths are ours, not the library's: statsmodels happily fits a damped t
 (five parameters: alpha, beta, phi and two initial states) to five points and warns
 about nothing. Few parameters win on short annual series (M3/M4 evidence), so the
 richer families wait for more data.
+
+The four automatic families of the M4 literature (ETS with automatic selection, damped trend
+allowed; complex exponential smoothing; dynamic optimised Theta; automatic ARIMA) come from
+statsforecast, whose C++ core needs no JIT compilation (import about 1 s, fits 0.2-50 ms).
+A family that fails on a series drops out of every combination; the failure is logged
+(logger ``qzlib.forecast.models``) and reported through ``family_paths(failures=...)``;
+programming errors are not caught.
 """
 from __future__ import annotations
 
 import json
+import logging
 import warnings
 from functools import lru_cache
 from pathlib import Path
@@ -22,6 +30,8 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
+
+log = logging.getLogger(__name__)
 
 # Fewer points than this and no trend is fitted at all ("insufficient data").
 MIN_POINTS_ANY = 3
@@ -37,7 +47,15 @@ MIN_POINTS = {
     "ses": 4,
     "theta": 6,
     "damped": 10,
+    # statsforecast families: ETS refuses fewer than 7 points ("tiny datasets"), CES fails
+    # on 4; Theta and ARIMA (which falls back to a random walk) fit from 4.
+    "ets": 7,
+    "ces": 5,
+    "dotm": 4,
+    "arima": 4,
 }
+# Families that assume one value a year (state-space / ARIMA): consecutive years only.
+CONSECUTIVE_ONLY = ("theta", "damped", "ets", "ces", "dotm", "arima")
 FAMILIES = tuple(MIN_POINTS)
 NAMES_ZH = {
     "naive": "不变（最新值外推）",
@@ -48,6 +66,10 @@ NAMES_ZH = {
     "ses": "简单指数平滑",
     "theta": "Theta 法",
     "damped": "阻尼趋势指数平滑",
+    "ets": "自动 ETS 指数平滑（可含阻尼趋势）",
+    "ces": "复指数平滑（CES）",
+    "dotm": "动态优化 Theta 法",
+    "arima": "自动 ARIMA",
     "combo": "组合预测",
 }
 
@@ -122,6 +144,42 @@ def _damped(t, y, tf):
     return f[(tf - t[-1] - 1).astype(int)]
 
 
+def _statsforecast(make: Callable) -> Callable:
+    """A family from a statsforecast model factory: fit on the values, forecast to the
+    last year asked for, keep the years asked for (consecutive years only)."""
+    def run(t, y, tf):
+        h = int(tf[-1] - t[-1])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            f = np.asarray(make().forecast(y=np.asarray(y, float), h=h)["mean"], float)
+        return f[(tf - t[-1] - 1).astype(int)]
+    return run
+
+
+def _ets():
+    from statsforecast.models import AutoETS
+
+    return AutoETS(season_length=1, model="ZZN")           # error, trend (damped allowed) by AICc
+
+
+def _ces():
+    from statsforecast.models import AutoCES
+
+    return AutoCES(season_length=1, model="N")
+
+
+def _dotm():
+    from statsforecast.models import DynamicOptimizedTheta
+
+    return DynamicOptimizedTheta(season_length=1)
+
+
+def _arima():
+    from statsforecast.models import AutoARIMA
+
+    return AutoARIMA(season_length=1)
+
+
 _FUNCS: dict[str, Callable] = {
     "naive": _naive,
     "drift": _drift,
@@ -131,6 +189,10 @@ _FUNCS: dict[str, Callable] = {
     "ses": _ses,
     "theta": _theta,
     "damped": _damped,
+    "ets": _statsforecast(_ets),
+    "ces": _statsforecast(_ces),
+    "dotm": _statsforecast(_dotm),
+    "arima": _statsforecast(_arima),
 }
 
 # Combinations: (aggregate, members). Members that are not eligible for a series or fail
@@ -157,6 +219,37 @@ def _grid() -> dict[str, tuple[str, tuple[str, ...]]]:
 
 
 GRID: dict[str, tuple[str, tuple[str, ...]]] = _grid()
+
+# ---------------------------------------------------------------- the default's procedures (#14)
+# Declared, with the classes and the rule, BEFORE any of them was scored. The default of
+# ``fit`` is one of these per history class; bench/procedures.py makes the choice on
+# training-only blocks (bench/README.md). "grid" is the default before #14: the winner of the
+# 161-entry GRID for the series' window (``grid_choice``); the others are fixed combinations.
+PROCEDURES: dict[str, tuple[str, tuple[str, ...]] | None] = {
+    "grid": None,
+    # the SCUM combination of the M4 literature: median of ETS, CES, dynamic optimised Theta
+    # and ARIMA, each with automatic selection
+    "scum": ("median", ("ets", "ces", "dotm", "arima")),
+    # the same, with no-change as a fifth voice (pulls the median towards the last value)
+    "scum_naive": ("median", ("ets", "ces", "dotm", "arima", "naive")),
+    # damped-trend/naive blend for very short histories: the last value plus half the
+    # first-to-last slope
+    "blend": ("mean", ("naive", "drift")),
+}
+# History classes: (name, most points; None = any more). At most three.
+HISTORY_CLASSES = (("short", 5), ("mid", 10), ("long", None))
+# The windows (points the model sees; None = full history) each class is judged on.
+CLASS_WINDOWS = {"short": (4,), "mid": (6, 8), "long": (12, None)}
+CHOICE_RULE = (
+    "per class: score = mean over the class's windows of (sMAPE / sMAPE of naive + MASE / MASE of "
+    "naive) / 2 on block A (the last 6 training points of each series); lowest wins, ties to the earlier "
+    "procedure. Confirmation on block B (the 6 training points before A): the winner's B score must be "
+    "at most 1.01 x the best B score; if not, the class takes the procedure with the lowest mean of "
+    "its A and B scores")
+# The procedure each class uses (set from bench/procedures.py's result; "grid" until then).
+CHOSEN = {"short": "grid", "mid": "grid", "long": "grid"}
+# A fixed combination needs this many usable members on a series; else the grid's choice.
+MIN_MEMBERS = 2
 # Where the chosen default is stored: written by ``bench/forecast.py --write-calibration``
 # from the TRAINING rows of the M3 yearly file (see evaluate.build_shipped).
 SHIPPED = Path(__file__).with_name("calibration_m3_yearly.json")
@@ -202,8 +295,39 @@ def clear_cache() -> None:
         f.cache_clear()
 
 
+def history_class(n_points: int) -> str:
+    """The class (HISTORY_CLASSES) of a series with ``n_points`` points."""
+    for name, most in HISTORY_CLASSES:
+        if most is None or n_points <= most:
+            return name
+    raise AssertionError("HISTORY_CLASSES must end with an open class")
+
+
+def procedure_specs() -> dict[str, tuple[str, tuple[str, ...]]]:
+    """The fixed-combination procedures (every PROCEDURES entry but "grid")."""
+    return {k: v for k, v in PROCEDURES.items() if v is not None}
+
+
 def auto_choice(t, y) -> tuple[str, str, tuple[str, tuple[str, ...]]]:
-    """(window key, grid name, (aggregate, members)) of the default for these points.
+    """(window key, name, (aggregate, members)) of the default for these points.
+
+    The series' history class (``history_class``) names its procedure (``CHOSEN``). A fixed
+    combination is used if at least MIN_MEMBERS of its members can be fitted to the series;
+    "grid", or a combination the series cannot use (gaps rule out the state-space
+    families), gives :func:`grid_choice`. The window key names the shipped interval table.
+    """
+    key, name, spec = grid_choice(t, y)
+    proc = CHOSEN[history_class(len(y))]
+    if proc != "grid":
+        agg, members = PROCEDURES[proc]
+        ok = set(eligible(np.asarray(t, float), np.asarray(y, float)))
+        if len(set(members) & ok) >= MIN_MEMBERS:
+            return key, proc, (agg, members)
+    return key, name, spec
+
+
+def grid_choice(t, y) -> tuple[str, str, tuple[str, tuple[str, ...]]]:
+    """(window key, grid name, (aggregate, members)) of the grid's default for these points.
 
     Rule: take the longest shipped window at or below the series' length ("full" above 12
     points) and, in that window's validation ranking, the best combination whose members
@@ -248,7 +372,7 @@ def eligible(t: np.ndarray, y: np.ndarray) -> list[str]:
     for fam, m in MIN_POINTS.items():
         if n < m:
             continue
-        if fam in ("theta", "damped") and not consecutive:
+        if fam in CONSECUTIVE_ONLY and not consecutive:
             continue
         if fam in ("loglinear", "logdrift") and not np.all(y > 0):
             continue
@@ -256,8 +380,16 @@ def eligible(t: np.ndarray, y: np.ndarray) -> list[str]:
     return out
 
 
-def family_paths(t, y, tf, families=None) -> dict[str, np.ndarray]:
-    """Point forecasts of every eligible family for the years ``tf`` (failures left out)."""
+# Errors that mean a bug in our code, not a model that cannot be fitted: never swallowed.
+PROGRAMMING_ERRORS = (TypeError, NameError, AttributeError, ImportError, AssertionError)
+
+
+def family_paths(t, y, tf, families=None, failures: dict | None = None) -> dict[str, np.ndarray]:
+    """Point forecasts of every eligible family for the years ``tf``.
+
+    A family that fails to fit (non-convergence, a library refusing the data) or gives
+    non-finite values is left out; the failure is logged and, if ``failures`` is given,
+    recorded there as family -> reason. Programming errors propagate."""
     t = np.asarray(t, float)
     y = np.asarray(y, float)
     tf = np.asarray(tf, float)
@@ -271,10 +403,18 @@ def family_paths(t, y, tf, families=None) -> dict[str, np.ndarray]:
             continue
         try:
             f = np.asarray(_FUNCS[fam](t, y, tf), float)
-        except Exception:  # non-convergence etc.: the family is simply not available
-            continue
-        if np.all(np.isfinite(f)):
-            out[fam] = f
+        except PROGRAMMING_ERRORS:
+            raise
+        except Exception as err:  # noqa: BLE001 - numerical failure: the family drops out, with a trace
+            why = f"{type(err).__name__}: {err}"
+        else:
+            if np.all(np.isfinite(f)):
+                out[fam] = f
+                continue
+            why = "non-finite forecasts"
+        log.info("trend family %s left out on %d points: %s", fam, len(y), why)
+        if failures is not None:
+            failures[fam] = why
     return out
 
 
