@@ -2,12 +2,17 @@
 from __future__ import annotations
 
 import json
+import platform
 import re
 import subprocess
 import tomllib
+from importlib.metadata import version
 from pathlib import Path
 
 import yaml
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,6 +33,70 @@ def test_environment_yml_and_pyproject_name_the_same_dependencies():
     conda = {_name(d) for d in env if isinstance(d, str)} - {"python", "pip"}
     pip = {_name(d) for sub in env if isinstance(sub, dict) for d in sub["pip"] if not d.startswith("-e")}
     assert {_name(d) for d in py} == conda | pip
+
+
+# The oldest version whose API the project uses, and where. A floor in pyproject.toml
+# below one of these promises an install that breaks; raise the entry when code starts
+# using something newer. (Every other floor is checked against the tested install below.)
+API_MINIMUMS = {
+    "python": ("3.11", "tomllib in tests/test_repository.py"),
+    "pandas": ("2.1", "DataFrame.map in qzlib/stats/coverage.py (applymap before 2.1)"),
+    "pandera": ("0.24", "the pandera.pandas module in qzlib/stats/schema.py"),
+}
+
+
+def _project() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+
+
+def _floor(spec: SpecifierSet) -> Version | None:
+    lows = [Version(s.version) for s in spec if s.operator in (">=", "==", "~=")]
+    return max(lows) if lows else None
+
+
+def _floors() -> dict[str, Version | None]:
+    project = _project()
+    floors = {"python": _floor(SpecifierSet(project["requires-python"]))}
+    for d in project["dependencies"]:
+        req = Requirement(d)
+        floors[_name(req.name)] = _floor(req.specifier)
+    return floors
+
+
+def test_floors_are_at_least_the_api_minimums():
+    floors = _floors()
+    low = {name: f"{floors.get(name)} < {minimum} ({why})" for name, (minimum, why) in API_MINIMUMS.items()
+           if floors.get(name) is None or floors[name] < Version(minimum)}
+    assert low == {}
+
+
+def test_the_tested_install_satisfies_every_declared_range():
+    # A floor above the version the suite runs with would be a promise nobody tested.
+    project = _project()
+    assert SpecifierSet(project["requires-python"]).contains(platform.python_version())
+    outside = {}
+    for d in project["dependencies"]:
+        req = Requirement(d)
+        have = version(req.name)
+        if not req.specifier.contains(have, prereleases=True):
+            outside[req.name] = f"installed {have}, declared {req.specifier}"
+    assert outside == {}
+
+
+def test_environment_yml_readme_and_pyproject_state_the_same_floors():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())["dependencies"]
+    specs = [d for d in env if isinstance(d, str) and d != "pip"]
+    specs += [d for sub in env if isinstance(sub, dict) for d in sub["pip"] if not d.startswith("-e")]
+    conda = {_name(d): _floor(SpecifierSet(d[len(_name(d)):].strip())) for d in specs}
+    assert conda == _floors()
+    readme = re.search(r"Python (\d+\.\d+)\+", (ROOT / "README.md").read_text(encoding="utf-8"))
+    assert readme and Version(readme.group(1)) == _floors()["python"]
+
+
+def test_floor_check_catches_a_floor_below_an_api_minimum():
+    assert _floor(SpecifierSet(">=2.0")) < Version(API_MINIMUMS["pandas"][0])
+    assert _floor(SpecifierSet(">=0.24,<1")) == Version("0.24")
+    assert _floor(SpecifierSet("<3")) is None
 
 
 def test_ci_runs_exactly_the_readme_test_command():
