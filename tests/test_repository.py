@@ -5,10 +5,12 @@ import json
 import platform
 import re
 import subprocess
+import sys
 import tomllib
 from importlib.metadata import version
 from pathlib import Path
 
+import pytest
 import yaml
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
@@ -147,3 +149,15 @@ def test_the_readme_scenario_example_is_a_valid_scenario():
     block = re.search(r"```yaml\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S).group(1)
     sc = parse(block, file="README.md")
     assert sc.name == "my_case" and set(sc.components) == {"value_added", "land"}
+
+
+@pytest.mark.slow
+def test_plain_pytest_collects_the_docstring_examples_of_qzlib_and_nothing_else_there():
+    # No --doctest-modules on the command line: pyproject's pytest options must bring them in.
+    res = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", "qzlib"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-2000:]
+    items = [line for line in res.stdout.splitlines() if line.startswith("qzlib/")]
+    files = {line.split(":")[0] for line in items}
+    assert {"qzlib/text.py", "qzlib/numbers.py", "qzlib/plan/responsibility.py"} <= files, items
+    assert all(f.endswith(".py") and "/resources/" not in f for f in files), files
