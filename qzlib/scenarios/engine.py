@@ -33,6 +33,7 @@ from qzlib.scenarios.schema import Scenario, YEAR_MAX, YEAR_MIN, load
 YEARS = np.arange(YEAR_MIN, YEAR_MAX + 1)
 BANDS = ("lo80", "hi80", "lo95", "hi95")
 QUANTITATIVE = {"exact", "approx"}
+MIN_LOCAL_POINTS = 2   # figures after the base year before the region's own pace is used (follow: observed)
 # How attainment statuses read in Chinese (explorer, CLI and brief say the same words).
 STATUS_ZH = {"met": "达成", "missed": "未达成", "no_path": "无路径"}
 COMPONENT_ZH = {
@@ -301,6 +302,7 @@ class Engine:
         self._processed_dir = processed_dir
         self._rates: dict = {}
         self._trends: dict = {}
+        self._observed: dict[str, tuple[str, str]] = {}   # code -> (what was assumed, which rows)
         self.t = YEARS.astype(float)
 
     @property
@@ -371,6 +373,10 @@ class Engine:
             ref = spec["reference"]
             r = self.rate(ref, file, f"assumptions.{code}.reference")
             v = b + r * t if ref.get("measure") == "points" else b * (1 + r) ** t
+        elif spec.get("follow") == "observed":
+            v, why = self.observed_path(code, spec, base_year, file)
+            if v is None:
+                return None, None, "observed", why
         else:  # trend: observed history up to its last year, then the model's path and fan
             fc = self.trend(code, spec)
             if getattr(fc, "status", "ok") != "ok":
@@ -395,6 +401,50 @@ class Engine:
                 v[base_year - YEARS[0]] = b
         v = np.where(t < 0, np.nan, v)
         return v, bands, spec.get("follow") or next(k for k in ("growth", "points_per_year", "levels") if k in spec), None
+
+    def observed_path(self, code: str, spec: dict, base_year: int, file=None):
+        """(values, None) or (None, reason): the region's figures, then its own pace.
+
+        The pace is the region's own from the baseline to its latest figure when it has at
+        least MIN_LOCAL_POINTS figures after the base year; otherwise the assumption's
+        ``reference`` pace carried on from the latest figure; otherwise the pace of its
+        single figure after the baseline. What was used is kept for the assumptions table.
+        """
+        from qzlib.forecast.progress import OBS_REGION, observed_series
+
+        info = self.prepared.info[code]
+        b, points = info.base, rules.uses_points(info.unit)
+        s = observed_series(self.observations, code, OBS_REGION)
+        after = s[(s.index > base_year) & (s.index <= YEARS[-1])]
+        rows = "、".join(f"{y}年 {_fmt(float(x))}" for y, x in after.items())
+        ref = spec.get("reference")
+        if len(after) >= MIN_LOCAL_POINTS or (len(after) and not ref):
+            y1, v1 = int(after.index[-1]), float(after.iloc[-1])
+            pts, g = rules.pace(b, base_year, v1, y1)
+            rate, measure = (pts, "points") if points or not np.isfinite(g) else (g, "cagr")
+            few = "" if len(after) >= MIN_LOCAL_POINTS else f"（基期后仅 {len(after)} 个观测值，且无参照序列）"
+            said = (f"{OBS_REGION}自身速度：{base_year}年基期 {_fmt(b)} 至 {y1}年 {_fmt(v1)}，"
+                    + (f"每年 {rate:+.3f} 个百分点" if measure == "points" else f"年均增长 {rate * 100:.2f}%") + few)
+            source = f"{OBS_REGION}统计数据：{rows}"
+            anchor_y, anchor_v = y1, v1
+        elif ref:
+            rate = self.rate(ref, file, f"assumptions.{code}.reference")
+            measure = "points" if ref.get("measure") == "points" else "cagr"
+            anchor_y, anchor_v = (int(after.index[-1]), float(after.iloc[-1])) if len(after) else (base_year, b)
+            said = (f"{OBS_REGION}基期后观测值不足 {MIN_LOCAL_POINTS} 个（{rows or '无'}），借用参照速度："
+                    + self._say({"follow": "reference", "reference": ref}, info.unit, f"assumptions.{code}.reference",
+                                file) + f"，自 {anchor_y} 年的 {_fmt(anchor_v)} 起算")
+            source = _source(spec)
+        else:
+            return None, f"{OBS_REGION}在{base_year}年基期后没有观测值，也未给参照序列，无从计算速度"
+        t = self.t - anchor_y
+        v = anchor_v + rate * t if measure == "points" else anchor_v * (1 + rate) ** t
+        v = np.where(self.t < anchor_y, np.nan, v)
+        hist = s[(s.index >= base_year) & (s.index <= anchor_y)]
+        v[np.asarray(hist.index, int) - YEARS[0]] = hist.to_numpy(float)
+        v[base_year - YEARS[0]] = b
+        self._observed[code] = (said, source)
+        return v, None
 
     # -- whole scenario -------------------------------------------------------------------
     def compute(self, scenario: Scenario) -> ScenarioResult:
@@ -476,6 +526,8 @@ class Engine:
                     "rate": f"年均增长 {r * 100:.2f}%" + ("（公布增速）" if single else "（公布增速的几何平均）")}[m]
             window = f"{ref['from']}年" if single else f"{ref['from']}—{ref['to']}年"
             return f"参照 {ref['region']} {ref['indicator']} {window}：{what}"
+        if follow == "observed":
+            return f"{code or ''}按本地统计数据的自身速度（基期后不足 {MIN_LOCAL_POINTS} 个观测值时借用参照速度）".lstrip()
         if follow == "trend":
             s = spec.get("series") or {}
             return (f"趋势模型外推（{s.get('region', '衢州市')} {s.get('indicator', code)}，"
@@ -503,7 +555,10 @@ class Engine:
         for code in p.codes:
             info = p.info[code]
             name = f"{info.name_zh}（{info.unit}）"
-            if code in scenario.assumptions:
+            if code in scenario.assumptions and code in self._observed:
+                said, source = self._observed[code]
+                rows.append({"对象": name, "类别": "指标", "假设": said, "来源或理由": source})
+            elif code in scenario.assumptions and code not in res.reasons:
                 spec = scenario.assumptions[code]
                 rows.append({"对象": name, "类别": "指标",
                              "假设": self._say(spec, info.unit, f"assumptions.{code}.reference", scenario.file, code),

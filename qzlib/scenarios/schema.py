@@ -23,6 +23,10 @@ File format (every assumption carries a ``source`` or a ``rationale``)::
         follow: reference                                    # a pace seen elsewhere
         reference: {indicator: rd_gdp_pct, region: 浙江省, from: 2016, to: 2023, measure: cagr}
         source: …
+      per_mu_tax:
+        follow: observed                                     # the region's own pace (>= 2 figures
+        reference: {…}                                       # after base_year), else this reference
+        rationale: …
     components:                    # optional: indices relative to base_year (1.0)
       value_added: {growth: 0.07, rationale: …}
       land: {index: {2027: 0.95}, after: hold, rationale: …}
@@ -48,7 +52,7 @@ from qzlib.paths import ROOT, SCENARIOS
 YEAR_MIN, YEAR_MAX = 2022, 2030
 MODES = ("growth", "points_per_year", "levels", "follow")
 COMPONENT_MODES = ("growth", "index", "follow")
-FOLLOW = ("plan", "trend", "reference")
+FOLLOW = ("plan", "trend", "reference", "observed")
 MEASURES = ("cagr", "points", "rate")
 
 
@@ -106,7 +110,9 @@ _ASSUMPTION = {
         "points_per_year": {"type": "number", "minimum": -20, "maximum": 20,
                             "description": "a yearly change in the indicator's unit between -20 and 20"},
         "levels": _YEAR_MAP,
-        "follow": {"enum": list(FOLLOW), "description": "one of plan, trend, reference"},
+        "follow": {"enum": list(FOLLOW),
+                   "description": "one of plan, trend, reference, observed (the region's own pace where it has "
+                                  "enough figures after the base year, else the reference given)"},
         "pace": {"type": "number", "minimum": 0, "maximum": 2,
                  "description": "a share of the plan's yearly pace between 0 and 2 (1 = on plan)"},
         "series": {"type": "object", "additionalProperties": False,
@@ -257,9 +263,9 @@ def _semantic_problems(data: dict, file: str) -> list[Problem]:
             if follow == "reference" and "reference" not in spec:
                 problems.append(Problem(file=file, where=f"{where}.reference",
                                         expected="a 'reference' series for follow: reference (missing)"))
-            if "reference" in spec and follow != "reference":
+            if "reference" in spec and follow not in ("reference", "observed"):
                 problems.append(Problem(file=file, where=f"{where}.reference",
-                                        expected="a reference only together with follow: reference"))
+                                        expected="a reference only together with follow: reference or observed"))
             if "pace" in spec and follow != "plan":
                 problems.append(Problem(file=file, where=f"{where}.pace", expected="pace only with follow: plan"))
             if ("series" in spec or "method" in spec) and follow != "trend":
@@ -348,6 +354,11 @@ def load(name_or_path: str | Path, scenarios_dir: Path | None = None) -> Scenari
     return parse(path.read_text(encoding="utf-8"), path)
 
 
+SUFFIXES = (".yml", ".yaml")  # what counts as a scenario file, everywhere
+
+
 def list_files(scenarios_dir: Path | None = None) -> list[Path]:
+    """Every scenario file in a folder (.yml and .yaml), sorted: the one listing rule that
+    ``qz scenario list``, the brief's scenario check and the explorer use."""
     folder = Path(scenarios_dir) if scenarios_dir else SCENARIOS
-    return sorted(list(folder.glob("*.yml")) + list(folder.glob("*.yaml")))
+    return sorted(p for p in folder.iterdir() if p.suffix in SUFFIXES and p.is_file()) if folder.is_dir() else []

@@ -1,0 +1,62 @@
+"""recent_pace's `follow: observed`: the region's own pace where it has two figures after the
+baseline, the reference pace otherwise, and the assumptions table says which, with the rows.
+Observed values here are synthetic (tests only); baselines come from the ingested plan."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from qzlib.scenarios import load, run
+from qzlib.scenarios.engine import Engine
+
+
+@pytest.fixture(scope="module")
+def points(processed_dir):
+    from qzlib.plan.tables import indicator_points, load_indicators
+
+    return indicator_points(load_indicators(processed_dir))
+
+
+def _obs(processed_dir, extra: list[tuple[str, int, float]]) -> pd.DataFrame:
+    from qzlib.stats import load_observations
+
+    o = load_observations(processed_dir)
+    rows = [dict(o.iloc[0]) | {"region": "衢州市", "indicator": c, "year": y, "value": v, "selected": True,
+                               "source_kind": "test", "plan_code": c} for c, y, v in extra]
+    return pd.concat([o, pd.DataFrame(rows)], ignore_index=True)
+
+
+def test_own_pace_through_the_observed_figures(points, processed_dir):
+    obs = _obs(processed_dir, [("mfg_va_share_gdp", 2023, 27.5), ("mfg_va_share_gdp", 2024, 28.3),
+                               ("mfg_labour_productivity", 2023, 33.0), ("mfg_labour_productivity", 2024, 33.9)])
+    e = Engine(points, obs)
+    res = e.run(load("recent_pace"))
+    share = res.paths.loc["mfg_va_share_gdp"]
+    # through 26.7 (plan baseline), 27.5, 28.3, then +0.8 points a year (26.7 → 28.3 over 2 years)
+    assert share[2022] == 26.7 and share[2023] == 27.5 and share[2024] == 28.3
+    assert share[2025] == pytest.approx(28.3 + 0.8) and share[2027] == pytest.approx(28.3 + 3 * 0.8)
+    lab = res.paths.loc["mfg_labour_productivity"]          # no reference at all: still a path
+    g = (33.9 / 32.17) ** 0.5 - 1
+    assert lab[2025] == pytest.approx(33.9 * (1 + g))
+    table = res.assumptions_table().set_index("对象")
+    said = table.loc["制造业增加值占全市生产总值比重（%）"]
+    assert "衢州市自身速度" in said["假设"] and "每年 +0.800 个百分点" in said["假设"]
+    assert said["来源或理由"] == "衢州市统计数据：2023年 27.5、2024年 28.3"
+
+
+def test_reference_pace_when_the_region_has_too_few_figures(points, processed_dir):
+    obs = _obs(processed_dir, [("per_mu_tax", 2023, 19.6)])
+    res = Engine(points, obs).run(load("recent_pace"))
+    tax = res.paths.loc["per_mu_tax"]
+    # 浙江省 2023 亩均税收增速 9.4 % carried on from the one local figure
+    assert tax[2023] == 19.6 and tax[2025] == pytest.approx(19.6 * 1.094 ** 2)
+    said = res.assumptions_table().set_index("对象").loc["规上工业亩均税收（万元/亩）"]
+    assert "观测值不足 2 个（2023年 19.6）" in said["假设"] and "mu_tax_growth_pct" in said["来源或理由"]
+
+
+def test_no_figures_and_no_reference_gives_no_path_with_the_reason(points, processed_dir):
+    res = run(load("recent_pace"), points, _obs(processed_dir, []))
+    row = res.attainment.set_index(["code", "target_year"]).loc[("firms_output_over_10bn", 2025)]
+    assert row["status"] == "no_path" and "没有观测值，也未给参照序列" in row["reason"]
+    assert np.isnan(res.paths.loc["firms_output_over_10bn"]).all()
