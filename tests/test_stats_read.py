@@ -227,7 +227,12 @@ def test_every_problem_is_reported_at_once_in_file_order(tmp_path):
     assert [(p.where, p.field) for p in err_rows] == [
         ("row 2", "value"), ("row 3", "year"), ("row 3", "unit"), ("row 4", "region")]
     text = str(InputError(err_rows))
-    assert text.startswith("4 problems:") and "in.csv, row 3, field 'year': got 2099" in text
+    assert text.startswith("共 4 处问题： / 4 problems:")
+    # as the researcher sees the file: row, column letter, the header written in it; Chinese, English beside
+    assert "  - in.csv 第3行 C列「year」：填的是「2099」，应符合规则：年份须为 1978—" in text
+    assert "in.csv, row 3, column C (year), field 'year': got 2099; expected a year from 1978 to" in text
+    en = InputError(err_rows).render("en")
+    assert en.startswith("4 problems:") and "第3行" not in en
 
 
 # --- files ---------------------------------------------------------------------------

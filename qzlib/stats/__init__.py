@@ -7,11 +7,17 @@ Public API::
     series(obs, indicator, region) -> Series            # selected values by year
     coverage_table(obs, regions=None) / plot_coverage(obs, ...) / data_requests(obs, indicators, year)
     build_into(out_dir, indicators, statistics_dir=None) -> str
+    test_figures(obs) -> DataFrame                      # rows whose source kind is 'test' (imported as 测试)
+    imported_figures(obs) -> DataFrame                  # rows brought in with `qz stats import`
+
+Source kinds (``source_kind``): plan, official, yearbook, unofficial, researcher (imported,
+no source type declared), test (imported as 测试). See :mod:`qzlib.stats.sources`.
 """
 from __future__ import annotations
 
 from qzlib.stats.build import build_into, load_conflicts, load_observations, load_plan_indicators, series
 from qzlib.stats.coverage import coverage_table, data_requests, plot_coverage
+from qzlib.stats.sources import SOURCE_KINDS, imported_figures, test_figures
 
-__all__ = ["build_into", "coverage_table", "data_requests", "load_conflicts", "load_observations",
-           "load_plan_indicators", "plot_coverage", "series"]
+__all__ = ["SOURCE_KINDS", "build_into", "coverage_table", "data_requests", "imported_figures", "load_conflicts",
+           "load_observations", "load_plan_indicators", "plot_coverage", "series", "test_figures"]

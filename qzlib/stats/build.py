@@ -15,7 +15,7 @@ import pandas as pd
 from qzlib import paths
 from qzlib.atomic import staged_dir, write_csv
 from qzlib.errors import InputError, Problem
-from qzlib.stats import conflicts, coverage, mapping, read, schema
+from qzlib.stats import conflicts, coverage, mapping, read, schema, sources
 
 OUTPUTS = ("observations.csv", "conflicts.csv", "coverage.csv", "data_requests.csv")
 PINS = "pins.csv"
@@ -23,11 +23,24 @@ IMPORTED = "imported"
 
 
 def statistics_files(statistics_dir: Path) -> list[tuple[Path, str | None]]:
-    """(file, fixed source kind) in reading order: shipped files, then imports by date."""
+    """(file, kind of its rows that declare no source type) in reading order: shipped files
+    (kind from the source's address), then imports by date (undeclared: 'researcher')."""
     top = sorted(p for p in statistics_dir.glob("*.csv") if p.name != PINS)
     top.sort(key=lambda p: p.name != "reference_statistics.csv")
     imported = sorted((statistics_dir / IMPORTED).glob("*.csv"))
-    return [(p, None) for p in top] + [(p, "researcher") for p in imported]
+    return [(p, None) for p in top] + [(p, sources.UNDECLARED) for p in imported]
+
+
+REVISION_KEY = ["region", "indicator", "year", "source"]
+
+
+def drop_revised(obs: pd.DataFrame) -> pd.DataFrame:
+    """Imported figures a later import revised (same region, indicator, year and source;
+    ``qz stats import --revise`` records old -> new in the data log) leave the table: the
+    latest import of a figure is the one held. Imports are read in date order."""
+    imported = obs["file"].astype(str).str.startswith(sources.IMPORTED_PREFIX)
+    revised = obs[imported].duplicated(REVISION_KEY, keep="last")
+    return obs.drop(index=revised[revised].index).reset_index(drop=True)
 
 
 def _rel(path: Path, statistics_dir: Path) -> str:
@@ -63,7 +76,7 @@ def plan_observations(indicators: pd.DataFrame | None) -> pd.DataFrame:
                                     expected=f"{s.unit} for {code}"))
             continue
         raw = str(ind.get(f"raw_{base}", "") or "").strip()
-        number, _ = read.parse_number(raw.removesuffix("%").strip()) if raw else (None, None)
+        number, _ = read.parse_plain_number(raw.removesuffix("%").strip()) if raw else (None, None)
         published = read.plain_number(number) if number is not None else repr(float(value))
         name = str(ind.get("name_zh", "") or s.name_zh)
         qualifier = ind.get(f"qualifier_{base}")
@@ -102,6 +115,7 @@ def collect(indicators: pd.DataFrame | None, statistics_dir: Path | None = None
         raise InputError(problems)
     obs = pd.concat([f for f in frames if len(f)], ignore_index=True) if any(len(f) for f in frames) \
         else pd.DataFrame(columns=schema.OBS_COLUMNS)
+    obs = drop_revised(obs)
     pins_path = statistics_dir / PINS
     obs, groups = conflicts.select(obs, conflicts.load_pins(pins_path), _rel(pins_path, statistics_dir))
     obs = obs.sort_values(["region", "indicator", "year", "selected"], ascending=[True, True, True, False],

@@ -1,11 +1,26 @@
 """``qz stats``: template, check, import, build, coverage."""
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import click
 
 from qzlib import paths
+from qzlib.errors import InputError
+
+LANG = click.option("--lang", type=click.Choice(["zh+en", "zh", "en"]), default="zh+en", show_default=True,
+                    help="Language of the messages about the file: Chinese with English beside it, or one of them.")
+
+
+@contextlib.contextmanager
+def _messages_in(lang: str):
+    """Input errors raised inside are shown in ``lang`` (the CLI prints str(err))."""
+    try:
+        yield
+    except InputError as err:
+        err.lang = lang
+        raise
 
 
 @click.group()
@@ -27,28 +42,57 @@ def template(out: Path, regions: tuple[str, ...]) -> None:
     click.echo(f"wrote {path}")
 
 
+def _undeclared_note(obs, lang: str) -> str:
+    from qzlib.stats.sources import UNDECLARED
+
+    n = int((obs["source_kind"] == UNDECLARED).sum())
+    if not n:
+        return ""
+    zh = f"注意：{n} 个数据没有填「来源类型」，将按“未声明”导入，不视为官方发布。"
+    en = f"note: {n} figures give no source type; they are imported as undeclared, not as official."
+    return "\n" + {"zh": zh, "en": en}.get(lang, f"{zh}\n{en}")
+
+
 @stats.command()
 @click.argument("file", type=click.Path(path_type=Path))
-def check(file: Path) -> None:
+@LANG
+def check(file: Path, lang: str) -> None:
     """Check a filled workbook or CSV; print every problem (exit 2 if any)."""
     from qzlib.stats.importer import check_file
 
-    obs, table = check_file(file)
+    with _messages_in(lang):
+        obs, table = check_file(file)
     enc = f" (decoded as {table.encoding})" if table.encoding not in {"", "xlsx", "UTF-8"} else ""
+    kinds = obs["source_kind"].value_counts().sort_index()
     click.echo(f"{file}{enc}: {len(obs)} figures OK — "
-               f"{', '.join(sorted(obs['region'].unique()))}; {obs['year'].min()}–{obs['year'].max()}")
+               f"{', '.join(sorted(obs['region'].unique()))}; {obs['year'].min()}–{obs['year'].max()}; "
+               + ", ".join(f"{k} {n}" for k, n in kinds.items()) + _undeclared_note(obs, lang))
 
 
 @stats.command(name="import")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--raw-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="data/raw folder to import into (default: the project's).")
-def import_(file: Path, raw_dir: Path | None) -> None:
-    """Check FILE and add it to data/raw/statistics/imported/ with its provenance in the data log."""
+@click.option("--revise", is_flag=True, help="Accept figures that change figures an earlier import holds "
+              "(same region, indicator, year and source); the data log records old -> new.")
+@LANG
+def import_(file: Path, raw_dir: Path | None, revise: bool, lang: str) -> None:
+    """Check FILE and add its new figures to data/raw/statistics/imported/ with their provenance in the data log.
+
+    Figures an earlier import already holds are skipped; a file holding nothing new is refused.
+    """
     from qzlib.stats.importer import import_file
 
-    target = import_file(file, raw_dir)
-    click.echo(f"imported {file} -> {target}\nrun `qz stats build` (or `qz ingest`) to refresh data/processed/")
+    with _messages_in(lang):
+        done = import_file(file, raw_dir, revise=revise)
+    lines = [f"imported {done.imported} figures from {file} -> {done.target}"]
+    if len(done.repeats):
+        lines.append(f"skipped {len(done.repeats)} figures already held / 跳过已导入的数据 {len(done.repeats)} 个")
+    if len(done.revisions):
+        lines.append(f"revised {len(done.revisions)} held figures (old -> new in the data log) / "
+                     f"修订已有数据 {len(done.revisions)} 个（数据日志记录了旧值和新值）")
+    lines.append("run `qz stats build` (or `qz ingest`) to refresh data/processed/")
+    click.echo("\n".join(lines))
 
 
 @stats.command()
@@ -63,7 +107,7 @@ def build(raw_dir: Path | None, processed_dir: Path | None) -> None:
     click.echo(build_into(processed_dir, load_plan_indicators(processed_dir), statistics_dir))
 
 
-SYMBOLS = {"plan": "P", "official": "O", "yearbook": "Y", "researcher": "R", "unofficial": "U",
+SYMBOLS = {"plan": "P", "official": "O", "yearbook": "Y", "researcher": "R", "unofficial": "U", "test": "T",
            "related": "~", "missing": "."}
 
 

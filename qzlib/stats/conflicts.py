@@ -3,14 +3,15 @@
 The rule, in order (the first difference decides):
 
 1. a pin in ``data/raw/statistics/pins.csv`` (region, indicator, year, value) chooses;
-2. official over unofficial: plan, official, yearbook and researcher (bureau-supplied)
-   figures over copies on unofficial sites;
-3. later vintage (publication date) over earlier; a figure without a date counts as the
+2. real over test: a figure imported as 测试 (test) only when nothing else exists;
+3. official over unofficial: plan, official and yearbook figures (an import declared
+   官方发布 is official) over unofficial copies and imports that declared no source type;
+4. later vintage (publication date) over earlier; a figure without a date counts as the
    earliest. Skipped when all the values agree to the precision they were published
    with (2125.2 and 2125.20, or 40.5 万亿元 and 405442 亿元): then they are one figure;
-4. the more precisely published figure;
-5. yearbook > official > researcher > plan > unofficial;
-6. the first in file order.
+5. the more precisely published figure;
+6. yearbook > official > plan > researcher > unofficial > test;
+7. the first in file order.
 """
 from __future__ import annotations
 
@@ -20,11 +21,11 @@ from pathlib import Path
 import pandas as pd
 
 from qzlib.errors import InputError, Problem
-from qzlib.stats import mapping, read
-from qzlib.stats.schema import OFFICIAL_TIER
+from qzlib.stats import mapping, read, sources
 
-KIND_RANK = {"yearbook": 4, "official": 3, "researcher": 2, "plan": 1, "unofficial": 0}
-RULES = ["pin", "official over unofficial", "later vintage", "more precise", "source kind", "file order"]
+KIND_RANK = {"yearbook": 5, "official": 4, "plan": 3, "researcher": 2, "unofficial": 1, "test": 0}
+RULES = ["pin", "real over test", "official over unofficial", "later vintage", "more precise", "source kind",
+         "file order"]
 CONFLICT_COLUMNS = ["region", "indicator", "year", "status", "n", "values", "selected_value", "unit",
                     "selected_source_kind", "selected_file", "selected_row", "rule"]
 PIN_COLUMNS = ("region", "indicator", "year", "value")
@@ -49,13 +50,13 @@ def load_pins(path: str | Path | None) -> pd.DataFrame:
         f = rec.fields
         s = mapping.resolve(str(f.get("indicator") or ""))
         year, yerr = read.parse_year(f.get("year"))
-        number, verr = read.parse_number(f.get("value"))
-        for col, bad, exp in [("indicator", s is None, "a known indicator code"),
-                              ("region", f.get("region") not in mapping.regions(), "a known region"),
+        number, verr = read.parse_plain_number(f.get("value"))
+        for col, bad, exp in [("indicator", s is None, read.Expect("a known indicator code", "应为已知的指标代码")),
+                              ("region", f.get("region") not in mapping.regions(),
+                               read.Expect("a known region", "应为已知的地区名")),
                               ("year", yerr, yerr), ("value", verr, verr)]:
             if bad:
-                problems.append(Problem(file=str(path), where=rec.where, field=col, value=f.get(col),
-                                        expected=exp))
+                problems.append(read.cell_problem(str(path), rec, col, f.get(col), exp))
         if s is not None and not yerr and not verr:
             rows.append({"region": f["region"], "indicator": s.code, "year": year, "value": float(number),
                          "row": rec.row})
@@ -98,7 +99,8 @@ def select(obs: pd.DataFrame, pins: pd.DataFrame | None = None, pins_label: str 
             continue
         agree = _agree([obs.at[i, "value"] for i in idx], [tol[i] for i in idx])
         keys = {i: (i in pinned,
-                    obs.at[i, "source_kind"] in OFFICIAL_TIER,
+                    obs.at[i, "source_kind"] != sources.TEST_KIND,
+                    obs.at[i, "source_kind"] in sources.OFFICIAL_TIER,
                     "" if agree else obs.at[i, "vintage"],
                     -tol[i],
                     KIND_RANK[obs.at[i, "source_kind"]],

@@ -26,8 +26,9 @@ CATEGORIES = {
     "plan": ("方案基期值", "plan baseline", "#1f4e79"),
     "official": ("官方发布", "official release", "#2e75b6"),
     "yearbook": ("统计年鉴", "yearbook", "#5b9bd5"),
-    "researcher": ("统计部门提供（导入）", "bureau-supplied (imported)", "#2e8b57"),
+    "researcher": ("研究人员录入（未声明来源类型）", "imported, source type not declared", "#2e8b57"),
     "unofficial": ("非官方转载", "unofficial copy", "#f4b183"),
+    "test": ("测试数据", "test figures", "#c00000"),
     "related": ("仅有相关口径", "related series only", "#d9d9d9"),
     "missing": ("缺失", "missing", "#ffffff"),
 }

@@ -7,6 +7,7 @@ CSV export), is read into these columns; ``OBSERVATIONS`` is the pandera schema 
 from __future__ import annotations
 
 import datetime as _dt
+import re
 import unicodedata
 
 import pandas as pd
@@ -14,6 +15,7 @@ import pandera.pandas as pa
 
 from qzlib import catalogue
 from qzlib.stats import mapping
+from qzlib.stats.sources import OFFICIAL_TIER, SOURCE_KINDS  # noqa: F401 - re-exported
 
 # canonical input column -> accepted header spellings (English codes, the shipped CSV's
 # names, the workbook's Chinese headers)
@@ -30,14 +32,14 @@ INPUT_COLUMNS: dict[str, tuple[str, ...]] = {
     "vintage": ("vintage", "published", "发布日期"),
     "caveat": ("caveat", "备注", "reason", "理由"),
     "origin": ("origin", "原始位置"),
+    "source_type": ("source_type", "来源类型"),
 }
+# The Chinese header of each column (what a message names when the file lacks the column).
+HEADER_ZH = {col: next(a for a in aliases if not a.isascii()) for col, aliases in INPUT_COLUMNS.items()}
 REQUIRED = ("region", "indicator", "year", "value", "unit", "source")
 # The workbook's header, in order (region is the sheet's name).
-WORKBOOK_HEADER = ("指标代码", "指标名称", "年份", "数值", "单位", "来源", "网址", "原文摘录", "发布日期", "备注")
-
-SOURCE_KINDS = ("plan", "official", "yearbook", "researcher", "unofficial")
-# Kinds whose figures come from an official publication or from the bureau itself.
-OFFICIAL_TIER = {"plan", "official", "yearbook", "researcher"}
+WORKBOOK_HEADER = ("指标代码", "指标名称", "年份", "数值", "单位", "来源", "网址", "原文摘录", "发布日期", "备注",
+                   "来源类型")
 
 OBS_COLUMNS = [
     "region", "indicator", "indicator_name_zh", "year", "value", "unit", "source", "url", "quote",
@@ -46,6 +48,9 @@ OBS_COLUMNS = [
 ]
 
 FIRST_YEAR = 1978
+# The first year the data-entry template offers rows for: the start of the 13th five-year
+# plan, enough history for the trend models before the plan's own period.
+TEMPLATE_FIRST_YEAR = 2015
 
 
 def last_year() -> int:
@@ -53,12 +58,37 @@ def last_year() -> int:
     return _dt.date.today().year
 
 
+def plan_period() -> tuple[int, int]:
+    """(first, last) year of the plan's period, as its title states it (2023—2027年)."""
+    title = mapping.plan_source()["title"]
+    m = re.search(r"(\d{4})\s*[—–-]+\s*(\d{4})\s*年", title)
+    if not m:
+        raise ValueError(f"the plan source title names no period (2023—2027年): {title}")
+    return int(m.group(1)), int(m.group(2))
+
+
+def template_years() -> range:
+    """Rows the template offers: from TEMPLATE_FIRST_YEAR to the plan's last year, but never
+    past :func:`last_year` (the same bound ``qz stats check`` applies)."""
+    return range(TEMPLATE_FIRST_YEAR, min(plan_period()[1], last_year()) + 1)
+
+
+def year_rule_zh() -> str:
+    """The year rule in the researcher's words (template instructions and check messages)."""
+    return f"年份须为 {FIRST_YEAR}—{last_year()} 年之间的整数（统计数据不能描述尚未开始的年份）"
+
+
+def year_rule_en() -> str:
+    return f"a year from {FIRST_YEAR} to {last_year()} (a figure cannot describe a year that has not begun)"
+
+
 def header_lookup() -> dict[str, str]:
-    """Folded header text -> canonical column."""
-    return {fold(alias): col for col, aliases in INPUT_COLUMNS.items() for alias in aliases}
+    """Normalised header text -> canonical column."""
+    return {header_key(alias): col for col, aliases in INPUT_COLUMNS.items() for alias in aliases}
 
 
-def fold(text: object) -> str:
+def header_key(text: object) -> str:
+    """A header cell as a lookup key: full-width folded (NFKC), stripped, lower case."""
     return unicodedata.normalize("NFKC", "" if text is None else str(text)).strip().lower()
 
 

@@ -1,8 +1,10 @@
 """The data-entry workbook researchers fill with the bureau's figures.
 
-One sheet per region, one row per plan indicator and year (2015–2027) with its unit
-pre-filled, drop-downs for codes and units, number checks on the value, and a sheet of
-instructions in Chinese. ``qz stats check`` reads it back with the same column names.
+One sheet per region, one row per plan indicator and year (``schema.template_years``: from
+2015 to the plan's last year, never past the current year, the bound ``qz stats check``
+applies) with its unit pre-filled, drop-downs for codes, units and the source type, number
+checks on the value, and a sheet of instructions in Chinese. ``qz stats check`` reads it
+back with the same column names.
 """
 from __future__ import annotations
 
@@ -15,12 +17,18 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from qzlib import catalogue
 from qzlib.atomic import atomic_file
 from qzlib.stats import mapping, schema
-from qzlib.stats.coverage import YEARS
 from qzlib.stats.read import INSTRUCTION_SHEET, LIST_SHEET
+from qzlib.stats.sources import DECLARED_TYPES
 
-WIDTHS = (26, 36, 7, 12, 9, 36, 30, 40, 12, 24)
+WIDTHS = (26, 36, 7, 12, 9, 36, 30, 40, 12, 24, 12)
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 ENTRY_FILL = PatternFill("solid", fgColor="FFF2CC")
+
+def _instructions_text() -> list[str]:
+    first, last = schema.template_years()[0], schema.template_years()[-1]
+    return [line.format(first=first, last=last, plan_end=schema.plan_period()[1], rule=schema.year_rule_zh(), types="、".join(DECLARED_TYPES))
+            for line in INSTRUCTIONS]
+
 
 INSTRUCTIONS = [
     "衢州市“415X”方案指标统计数据填报表",
@@ -36,8 +44,13 @@ INSTRUCTIONS = [
     "摘录写出数字所在的原句或表格位置。",
     "6. “发布日期”写数据发布（或统计部门提供）的日期，格式 2024、2024-03 或 2024-03-04；同一数据有多个版本时，较新的版本优先。",
     "7. 不要用公式；如复制了公式，请“选择性粘贴→数值”，或在 Excel/WPS 中保存后再导入（否则读不到计算结果）。",
-    "8. 需要补充其他年份时，复制一行到表尾并修改“年份”。同一地区、指标、年份、来源只能出现一次。",
+    "8. 年份：{rule}。本表列出 {first}—{last} 年（到方案期末 {plan_end} 年为止，但不超过当年）；"
+    "需要补充其他年份时，复制一行到表尾并修改“年份”。同一地区、指标、年份、来源只能出现一次。",
     "9. 比重类指标在 0—100 之间；数量、总量类指标不能为负数。",
+    "10. “来源类型”必选其一：{types}。官方发布 = 统计局、政府部门正式发布或提供的数据；非官方转载 = 新闻、网站等转载；"
+    "测试 = 试填、演示用的数据（用了测试数据的简报会在封面和每页页脚注明）。不填的数据按“未声明”导入，不视为官方发布。",
+    "11. 已导入过的数据（地区、指标、年份、数值、来源都相同）不会重复导入；要更正已导入的数值，改好后用 "
+    "`qz stats import --revise 文件名` 导入，数据日志会记下旧值和新值。",
     "",
     "口径提示：只有定义相同的数据才能填入这些指标。例如全社会 R&D 经费占 GDP 比重不是“规上制造业研发费用占营业收入比重”；"
     "高技术制造业（国家统计局分类）不是高新技术产业（浙江省口径）；专利“拥有量”（存量）不是“授权量”（流量）；"
@@ -66,7 +79,7 @@ def write_template(out: str | Path, regions: list[str] | None = None) -> Path:
         lists.append([code, names[code]])
     lists.sheet_state = "hidden"
     for region in regions:
-        _region_sheet(wb.create_sheet(region), codes, len(codes))
+        _region_sheet(wb.create_sheet(region), codes, len(codes), region)
     path = Path(out)
     with atomic_file(path, "wb") as fh:
         wb.save(fh)
@@ -75,7 +88,7 @@ def write_template(out: str | Path, regions: list[str] | None = None) -> Path:
 
 def _instructions(ws) -> None:
     ws.title = INSTRUCTION_SHEET
-    for line in INSTRUCTIONS:
+    for line in _instructions_text():
         ws.append([line])
     ws["A1"].font = Font(bold=True, size=14)
     ws.append(["指标代码", "指标名称", "单位", "可用单位", "类型", "说明"])
@@ -93,15 +106,32 @@ def _instructions(ws) -> None:
         row[0].alignment = Alignment(wrap_text=False)
 
 
-def _region_sheet(ws, codes: list[str], n_codes: int) -> None:
+def regional_name(name_zh: str, region: str) -> str:
+    """The plan's wording for another region: 占全市生产总值 on a province's sheet reads 占全省….
+
+    >>> regional_name("制造业增加值占全市生产总值比重", "浙江省"), regional_name("x占全市y", "全国")
+    ('制造业增加值占全省生产总值比重', 'x占全国y')
+    >>> regional_name("制造业增加值占全市生产总值比重", "常山县")
+    '制造业增加值占全县生产总值比重'
+    """
+    whole = "全国" if region == "全国" else "全" + region[-1] if region[-1] in "省市县区" else "本地区"
+    return name_zh.replace("全市", whole)
+
+
+def _region_sheet(ws, codes: list[str], n_codes: int, region: str) -> None:
     ws.append(list(schema.WORKBOOK_HEADER))
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = HEAD_FILL
     code_dv = DataValidation(type="list", formula1=f"'{LIST_SHEET}'!$A$2:$A${n_codes + 1}", allow_blank=True,
                              showErrorMessage=True, errorTitle="指标代码", error="请从下拉列表选择方案指标代码")
-    year_dv = DataValidation(type="whole", operator="between", formula1=str(schema.FIRST_YEAR), formula2="2035",
-                             allow_blank=True, showErrorMessage=True, errorTitle="年份", error="年份须为整数，如 2023")
+    year_dv = DataValidation(type="whole", operator="between", formula1=str(schema.FIRST_YEAR),
+                             formula2=str(schema.last_year()), allow_blank=True, showErrorMessage=True,
+                             errorTitle="年份", error=schema.year_rule_zh())
+    kinds = ",".join(DECLARED_TYPES)
+    type_dv = DataValidation(type="list", formula1=f'"{kinds}"', allow_blank=True, showErrorMessage=True,
+                             errorTitle="来源类型", error="来源类型只能是：" + "、".join(DECLARED_TYPES),
+                             promptTitle="来源类型", prompt="官方发布 / 非官方转载 / 测试", showInputMessage=True)
     value_dvs = {
         "share": DataValidation(type="decimal", operator="between", formula1="0", formula2="100",
                                 allow_blank=True, showErrorMessage=True, errorTitle="数值", error="比重须在 0—100 之间，只填数字",
@@ -118,31 +148,32 @@ def _region_sheet(ws, codes: list[str], n_codes: int) -> None:
                               promptTitle="数值", prompt="只填数字（降幅为正数）", showInputMessage=True),
     }
     unit_dvs: dict[str, DataValidation] = {}
-    for dv in [code_dv, year_dv, *value_dvs.values()]:
+    for dv in [code_dv, year_dv, type_dv, *value_dvs.values()]:
         ws.add_data_validation(dv)
     row = 2
     for code in codes:
         s = mapping.resolve(code)
         units = mapping.accepted_units(s)
-        key = ",".join(units)
-        if key not in unit_dvs:
-            unit_dvs[key] = DataValidation(type="list", formula1=f'"{key}"', allow_blank=False,
-                                           showErrorMessage=True, errorTitle="单位",
-                                           error=f"{code} 的单位只能是：{'、'.join(units)}")
-            ws.add_data_validation(unit_dvs[key])
+        name = regional_name(s.name_zh, region)
+        # one drop-down per indicator, so its message names that indicator
+        unit_dvs[code] = DataValidation(type="list", formula1=f'"{",".join(units)}"', allow_blank=False,
+                                        showErrorMessage=True, errorTitle="单位",
+                                        error=f"{name}（{code}）的单位只能是：{'、'.join(units)}")
+        ws.add_data_validation(unit_dvs[code])
         first = row
-        for year in YEARS:
-            ws.append([code, s.name_zh, year, None, s.unit, None, None, None, None, None])
+        for year in schema.template_years():
+            ws.append([code, name, year, None, s.unit, None, None, None, None, None, None])
             ws[f"D{row}"].fill = ENTRY_FILL
             row += 1
         lower, upper = catalogue.natural_bounds(s.kind)
         kind = ("share" if lower is not None else "ceiling") if upper is not None else (
             "nonneg" if lower is not None else "any")
         value_dvs[kind].add(f"D{first}:D{row - 1}")
-        unit_dvs[key].add(f"E{first}:E{row - 1}")
+        unit_dvs[code].add(f"E{first}:E{row - 1}")
     code_dv.add(f"A2:A{row - 1}")
     year_dv.add(f"C2:C{row - 1}")
-    for col, width in zip("ABCDEFGHIJ", WIDTHS):
+    type_dv.add(f"K2:K{row - 1}")
+    for col, width in zip("ABCDEFGHIJK", WIDTHS):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "D2"
-    ws.auto_filter.ref = f"A1:J{row - 1}"
+    ws.auto_filter.ref = f"A1:K{row - 1}"
