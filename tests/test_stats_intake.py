@@ -191,6 +191,10 @@ def test_a_file_mixing_new_figures_and_repeats_imports_the_new_ones_and_says_how
     first = csv_file(tmp_path, "two.csv", ["per_mu_value_added", "rd_intensity"])
     import_file(first, raw)
     three = csv_file(tmp_path, "three.csv", list(FIGURES))
+    main(["stats", "check", str(three), "--raw-dir", str(raw)])
+    out = capsys.readouterr().out
+    assert "3 figures OK — 浙江省; 2020–2020; researcher 3\n1 new, 2 already held (skipped on import), 0 revisions" in out
+    assert "注意：3 个数据没有填「来源类型」，将按“未声明”导入，不视为官方发布。" in out
     main(["stats", "import", str(three), "--raw-dir", str(raw)])
     out = capsys.readouterr().out
     assert "imported 1 figures from" in out and "skipped 2 figures already held / 跳过已导入的数据 2 个" in out

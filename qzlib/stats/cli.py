@@ -55,18 +55,27 @@ def _undeclared_note(obs, lang: str) -> str:
 
 @stats.command()
 @click.argument("file", type=click.Path(path_type=Path))
+@click.option("--raw-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="data/raw folder whose earlier imports to compare with (default: the project's).")
 @LANG
-def check(file: Path, lang: str) -> None:
-    """Check a filled workbook or CSV; print every problem (exit 2 if any)."""
-    from qzlib.stats.importer import check_file
+def check(file: Path, raw_dir: Path | None, lang: str) -> None:
+    """Check a filled workbook or CSV; print every problem (exit 2 if any), and how many of its
+    figures earlier imports already hold."""
+    from qzlib.stats.importer import check_file, held_figures, sort_figures
 
     with _messages_in(lang):
         obs, table = check_file(file)
+        new, repeats, revisions = sort_figures(obs, held_figures(Path(raw_dir or paths.RAW)))
     enc = f" (decoded as {table.encoding})" if table.encoding not in {"", "xlsx", "UTF-8"} else ""
     kinds = obs["source_kind"].value_counts().sort_index()
+    held = ""
+    if len(repeats) or len(revisions):
+        held = (f"\n{len(new)} new, {len(repeats)} already held (skipped on import), {len(revisions)} revisions of "
+                f"held figures (import with --revise) / 新数据 {len(new)} 个，已导入过 {len(repeats)} 个（导入时跳过），"
+                f"修订 {len(revisions)} 个（需 --revise）")
     click.echo(f"{file}{enc}: {len(obs)} figures OK — "
                f"{', '.join(sorted(obs['region'].unique()))}; {obs['year'].min()}–{obs['year'].max()}; "
-               + ", ".join(f"{k} {n}" for k, n in kinds.items()) + _undeclared_note(obs, lang))
+               + ", ".join(f"{k} {n}" for k, n in kinds.items()) + held + _undeclared_note(obs, lang))
 
 
 @stats.command(name="import")

@@ -10,9 +10,10 @@ from __future__ import annotations
 import pandas as pd
 
 from qzlib import catalogue
-from qzlib.stats import mapping
+from qzlib.stats import mapping, schema
 
-YEARS = tuple(range(2015, 2028))
+# The years the coverage view shows: the template's first year to the plan's last (2015–2027).
+YEARS = tuple(range(schema.TEMPLATE_FIRST_YEAR, schema.plan_period()[1] + 1))
 COVERAGE_COLUMNS = ["region", "indicator", "indicator_name_zh", "year", "status", "source_kind", "value",
                     "unit", "n_values", "related"]
 REQUEST_COLUMNS = ["region", "indicator", "indicator_name_zh", "have_years", "request_years", "request",
