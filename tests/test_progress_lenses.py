@@ -168,13 +168,13 @@ def test_approx_tolerance_falls_on_the_short_side_for_lower_is_better():
 
 
 def test_the_brief_shows_a_verdict_without_a_number_it_does_not_have():
-    from qzlib.report.brief import _lens_text
+    from qzlib.report.sections.progress import numbers, short_label
 
     verdict = P.assess(2022, 2.7, 2025, 3.0, pd.Series({2023: 2.8, 2025: 2.95}), 2026)
-    assert _lens_text(verdict, "l2") == "目标年实际值未达到目标"              # no "R=nan"
-    assert _lens_text(verdict, "l1") == "目标年实际值未达到目标（完成83%/时间100%）"
+    assert short_label(verdict, "l2") == "未达到" and numbers(verdict, "l2") == ""     # no "R=nan"
+    assert short_label(verdict, "l1") == "未达到" and numbers(verdict, "l1") == "完成83%·时间100%"
     running = P.assess(2022, 119.0, 2025, 160.0, pd.Series({2024: 110.0}), 2025)
-    assert _lens_text(running, "l3").startswith("停滞或倒退（比值") and "nan" not in _lens_text(running, "l3")
+    assert short_label(running, "l3") == "停滞或倒退" and numbers(running, "l3").startswith("比值-")
 
 
 def test_observations_after_the_target_year_are_said_to_be_set_aside_without_a_baseline_too():

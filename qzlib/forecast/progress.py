@@ -156,13 +156,9 @@ def lens_probability(history: pd.Series, target_year, target, comparator="≥", 
 
     out = dict(prob=float("nan"), forecast_method="", forecast_mean=float("nan"))
     h = pd.Series(history).dropna()
-    if len(h) < MIN_POINTS_PROBABILITY:
-        out.update(l4_label=f"观测值少于 {MIN_POINTS_PROBABILITY} 个，不做概率判断", l4_colour=GREY)
-        return out
-    if np.ptp(h.to_numpy(float)[-calibration.SCALE_WINDOW:]) == 0:
-        # interval widths follow the yearly changes of the last SCALE_WINDOW values: none, no spread
-        out.update(l4_label=f"最近 {calibration.SCALE_WINDOW} 个年度值没有变化，无法估计波动，不做概率判断",
-                   l4_colour=GREY)
+    why = no_forecast_reason(h)
+    if why:
+        out.update(l4_label=why + "，不做概率判断", l4_colour=GREY)
         return out
     fc = fit(h, horizon_to=int(target_year), upper=limit, lower=lower)
     if not fc.ok or int(target_year) not in fc.path.index:
@@ -174,6 +170,33 @@ def lens_probability(history: pd.Series, target_year, target, comparator="≥", 
     out["l4_label"], out["l4_colour"] = rules.ladder(
         p, [(P_LIKELY, "可能达成", GREEN), (P_UNLIKELY, "难以判断", AMBER)], ("不太可能", RED), rules.SHARE_DIGITS)
     return out
+
+
+def no_forecast_reason(history: pd.Series) -> str:
+    """Why a history gets no trend forecast ('' when it gets one).
+
+    The one rule for lens ④ and for every fan chart of the region's own series: at least
+    MIN_POINTS_PROBABILITY yearly values, and some change among the last SCALE_WINDOW of
+    them (interval widths follow those changes: none, no spread).
+    """
+    h = pd.Series(history).dropna()
+    if len(h) < MIN_POINTS_PROBABILITY:
+        return f"观测值少于 {MIN_POINTS_PROBABILITY} 个"
+    if np.ptp(h.to_numpy(float)[-calibration.SCALE_WINDOW:]) == 0:
+        return f"最近 {calibration.SCALE_WINDOW} 个年度值没有变化，无法估计波动"
+    return ""
+
+
+def with_baseline(observed: pd.Series, base_year: int | None, base_value: float | None,
+                  up_to: int | None = None) -> pd.Series:
+    """The region's history of one indicator: its observations plus the plan's baseline
+    figure when the observations do not hold that year (a published figure), up to ``up_to``."""
+    hist = pd.Series(observed, dtype=float).copy()
+    if base_year is not None and base_value is not None and not pd.isna(base_value) \
+            and int(base_year) not in hist.index:
+        hist.loc[int(base_year)] = float(base_value)
+    hist = hist.sort_index()
+    return hist if up_to is None else hist[hist.index <= up_to]
 
 
 def _safe_ratio(a, b):
@@ -217,13 +240,7 @@ def assess(base_year: int | None, base_value: float | None, target_year: int, ta
         return row
     # The baseline is a published figure: use it as a point of the history when the
     # observations do not already hold that year.
-    hist = obs.copy()
-    if base_year is not None and base_value is not None and not pd.isna(base_value) and base_year not in hist.index:
-        hist.loc[int(base_year)] = float(base_value)
-        hist = hist.sort_index()
-    if year is not None:
-        hist = hist[hist.index <= year]
-    hist = hist[hist.index <= target_year]
+    hist = with_baseline(obs, base_year, base_value, up_to=target_year)
     later = hist[hist.index > (base_year if base_year is not None else -10**9)]
     if base_value is None or pd.isna(base_value):
         if len(hist) and int(hist.index[-1]) == target_year:

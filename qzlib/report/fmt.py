@@ -6,46 +6,87 @@ import math
 
 import pandas as pd
 
+from qzlib import rules
+
 MISSING = "—"
 
 
-def num(value, digits: int = 2) -> str:
-    """1953.0 → '1953'; 2.70 → '2.7'; 33.3333 → '33.33'; NaN/None → '—'.
+def num(value, digits: int = rules.VALUE_DIGITS) -> str:
+    """1953.0 → '1953'; 2.70 → '2.7'; 33.3333 → '33.33'; 29.995 → '30'; NaN/None → '—'.
 
-    >>> num(1953.0), num(2.70), num(33.3333), num(float("nan"))
-    ('1953', '2.7', '33.33', '—')
+    Rounds half-up like :func:`qzlib.rules.shown`, so a printed value is the compared one.
+
+    >>> num(1953.0), num(2.70), num(33.3333), num(29.995), num(float("nan")), num(-1570.4)
+    ('1953', '2.7', '33.33', '30', '—', '-1570.4')
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+    if value is None or value is pd.NA:
         return MISSING
     try:
         v = float(value)
     except (TypeError, ValueError):
         return html.escape(str(value))
-    text = f"{v:,.{digits}f}".rstrip("0").rstrip(".")
-    return text.replace(",", "")  if abs(v) < 10000 else text
+    d = rules.shown(v, digits)
+    if d is None:
+        return MISSING
+    text = f"{d:,.{digits}f}".rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
+    return text.replace(",", "") if abs(v) < 10000 else text
 
 
 def pct(value, digits: int = 1, signed: bool = True) -> str:
-    """0.104 → '+10.4%'; NaN → '—'."""
+    """0.104 → '+10.4%'; NaN → '—'.
+
+    >>> pct(0.104), pct(float("nan")), pct(0.0357, signed=False)
+    ('+10.4%', '—', '3.6%')
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return MISSING
-    return f"{value * 100:{'+' if signed else ''}.{digits}f}%"
+    d = rules.shown(value * 100, digits)
+    return f"{d:{'+' if signed else ''}.{digits}f}%"
+
+
+def pace(points_per_year, growth, unit) -> str:
+    """A pace as the plan states it: points a year for a per-cent indicator, growth otherwise.
+
+    >>> pace(0.1, 0.0357, "%"), pace(41.0, 0.104, "万元/亩"), pace(float("nan"), float("nan"), "%")
+    ('+0.10个百分点', '+10.4%', '—')
+    """
+    if rules.uses_points(unit):
+        return MISSING if rules.shown(points_per_year, 2) is None else f"{rules.text(points_per_year, 2, signed=True)}个百分点"
+    return pct(growth)
+
+
+def clip(text, n: int) -> str:
+    """At most ``n`` characters; a cut text ends with '…'.
+
+    >>> clip("规上工业亩均增加值达136万元/亩", 8), clip("短句", 8)
+    ('规上工业亩均增…', '短句')
+    """
+    t = "" if text is None or (isinstance(text, float) and math.isnan(text)) else str(text)
+    return t if len(t) <= n else t[: n - 1] + "…"
 
 
 def table(df: pd.DataFrame, numeric: tuple[str, ...] = (), classes: str = "", row_class=None,
-          widths: dict[str, str] | None = None, cell_class=None) -> str:
+          widths: dict[str, str] | None = None, cell_class=None, html_cols: tuple[str, ...] = (),
+          nowrap: tuple[str, ...] = ()) -> str:
     """An HTML table that fits the page: escaped text, right-aligned numbers, '—' for missing.
 
     ``row_class`` maps a row to a CSS class (e.g. a RAG colour) or ''; ``cell_class(row, col)``
-    does the same for one cell; ``widths`` fixes
-    the share of the page width some columns take (the rest share what is left).
+    does the same for one cell; ``widths`` fixes the share of the page width some columns
+    take (the rest share what is left); ``html_cols`` hold markup their caller escaped;
+    ``nowrap`` columns (regions, years) never break inside a word.
     """
     cols = list(df.columns)
     colgroup = ""
     if widths:
         colgroup = "<colgroup>" + "".join(f'<col style="width:{widths[c]}">' if c in widths else "<col>"
                                           for c in cols) + "</colgroup>"
-    head = "".join(f'<th class="{"num" if c in numeric else ""}">{html.escape(str(c))}</th>' for c in cols)
+
+    def classes_of(c):
+        return " ".join(x for x in ("num" if c in numeric else "", "nowrap" if c in nowrap else "") if x)
+
+    head = "".join(f'<th class="{classes_of(c)}">{html.escape(str(c))}</th>' for c in cols)
     rows = []
     for _, row in df.iterrows():
         cls = row_class(row) if row_class else ""
@@ -53,7 +94,8 @@ def table(df: pd.DataFrame, numeric: tuple[str, ...] = (), classes: str = "", ro
         for c in cols:
             v = row[c]
             text = MISSING if (v is None or (isinstance(v, float) and math.isnan(v))) else str(v)
-            cls_cell = " ".join(x for x in ("num" if c in numeric else "", cell_class(row, c) if cell_class else "") if x)
-            cells.append(f'<td class="{cls_cell}">{html.escape(text)}</td>')
+            extra = cell_class(row, c) if cell_class else ""
+            cls_cell = " ".join(x for x in (classes_of(c), extra) if x)
+            cells.append(f'<td class="{cls_cell}">{text if c in html_cols else html.escape(text)}</td>')
         rows.append(f'<tr class="{cls}">{"".join(cells)}</tr>')
     return f'<table class="{classes}">{colgroup}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'

@@ -1,0 +1,204 @@
+"""Section 二: the region's own figures against the plan path, year by year.
+
+For every indicator with data after the baseline: the observed values over the plan's
+implied path and targets, the trend fan from the region's own series once it has enough
+points (the same rule lens ④ uses), and the scenario's path; and a table with the
+actual value, the change on the year before, the path value, the gap to the path and
+the pace still needed to reach the next target.
+"""
+from __future__ import annotations
+
+import html
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from IPython.display import HTML
+
+from qzlib import rules
+from qzlib.catalogue import natural_bounds
+from qzlib.fonts import use_cjk
+from qzlib.forecast.progress import no_forecast_reason
+from qzlib.plan.path import plan_path
+from qzlib.report import fmt
+from qzlib.report.sections import facts
+from qzlib.report.sections.context import BriefContext
+
+SOURCE_KIND_ZH = {"plan": "规划基期", "official": "官方发布", "yearbook": "统计年鉴", "unofficial": "非官方转载",
+                  "researcher": "研究人员录入", "test": "测试"}
+
+
+def _targets(ctx: BriefContext, code: str) -> pd.Series:
+    t = ctx.points[(ctx.points["code"] == code) & (ctx.points["role"] == "target") & ctx.points["value"].notna()
+                   & ctx.points["qualifier"].isin(["exact", "approx"])]
+    return t.set_index("year")["value"].astype(float).sort_index()
+
+
+def fans(ctx: BriefContext) -> dict:
+    """{code: Forecast} of the region's own series, for the indicators the lens-④ rule admits."""
+    def compute():
+        from qzlib.forecast.trend import fit
+
+        out = {}
+        last = max(ctx.target_years) if ctx.target_years else ctx.year
+        for code in facts.indicators_with_data(ctx):
+            h = facts.history(ctx, code)
+            if no_forecast_reason(h):
+                continue
+            kind = ctx.points.loc[ctx.points["code"] == code, "kind"].iloc[0]
+            lower, upper = natural_bounds(kind)
+            fc = fit(h, horizon_to=max(last, ctx.year), lower=lower, upper=upper)
+            if fc.ok:
+                out[code] = fc
+        return out
+    return ctx.once("actual_fans", compute)
+
+
+def year_table(ctx: BriefContext) -> pd.DataFrame:
+    """One row per indicator and year from the baseline to the latest figure (saved as CSV)."""
+    def compute():
+        rows = []
+        local = facts.local_observations(ctx)
+        for code in facts.indicators_with_data(ctx):
+            unit = ctx.unit(code)
+            h = facts.history(ctx, code)
+            path = plan_path(ctx.points, code)
+            targets = _targets(ctx, code)
+            kinds = local[local["code"] == code].set_index("year")["source_kind"]
+            for y, v in h.items():
+                prev = h.get(y - 1)
+                p = path.get(y, np.nan) if len(path) else np.nan
+                nxt = targets[targets.index > y]
+                need_pts, need_g = (rules.pace(v, y, nxt.iloc[0], int(nxt.index[0])) if len(nxt)
+                                    else (np.nan, np.nan))
+                rows.append({
+                    "code": code, "指标": ctx.name(code), "单位": unit, "年份": int(y), "实际值": v,
+                    "较上年": np.nan if prev is None else v - prev,
+                    "较上年增速": np.nan if prev is None else rules.cagr(prev, v, 1),
+                    "规划路径值": p, "与路径差距": v - p if not np.isnan(p) else np.nan,
+                    "下一目标年": int(nxt.index[0]) if len(nxt) else None,
+                    "下一目标": float(nxt.iloc[0]) if len(nxt) else np.nan,
+                    "仍需年均（点）": need_pts, "仍需年均增速": need_g,
+                    "来源类型": SOURCE_KIND_ZH.get(kinds.get(y, "plan"), str(kinds.get(y, ""))),
+                })
+        return pd.DataFrame(rows, columns=["code", "指标", "单位", "年份", "实际值", "较上年", "较上年增速", "规划路径值",
+                                           "与路径差距", "下一目标年", "下一目标", "仍需年均（点）", "仍需年均增速",
+                                           "来源类型"])
+    df = ctx.once("actual_table", compute)
+    ctx.save("actual_vs_plan", df)
+    return df
+
+
+def behind_path(ctx: BriefContext) -> pd.DataFrame:
+    """Latest row per indicator whose latest figure is below the plan path (printed precision)."""
+    df = year_table(ctx)
+    if df.empty:
+        return df
+    last = df.sort_values("年份").groupby("code", sort=False).tail(1)
+    below = [not rules.is_met(v, p, "≥") for v, p in zip(last["实际值"], last["规划路径值"])]
+    return last[np.array(below) & last["规划路径值"].notna().to_numpy()]
+
+
+def intro(ctx: BriefContext) -> HTML:
+    codes = facts.indicators_with_data(ctx)
+    if not codes:
+        return HTML(f"<p>截至{ctx.year}年，{html.escape(ctx.region)}的 {ctx.n_indicators} 项规划指标都还没有"
+                    f"{ctx.base_year}年基期以后的统计数据，本节暂无内容。统计部门提供数据后（见第四部分的数据需求清单），"
+                    f"这里将逐项对照实际值与规划路径。</p>")
+    f = fans(ctx)
+    latest = facts.latest_data_year(ctx)
+    fan_text = (f"其中 {len(f)} 项（{html.escape(facts.names(ctx, f))}）的本地序列已足以拟合趋势，图中阴影为校准后的 80%/95% 预测区间。"
+                if f else "目前没有一项指标的本地序列足以拟合趋势（至少 3 个年度值且近年有变化）。")
+    behind = behind_path(ctx)
+    behind_text = (f"最新数值低于规划路径的有 {len(behind)} 项：" + "；".join(
+        f"{html.escape(r['指标'])}（{r['年份']}年 {fmt.num(r['实际值'])}，路径值 {fmt.num(r['规划路径值'])}）"
+        for _, r in behind.iterrows()) + "。") if len(behind) else "各项指标的最新数值均不低于规划路径。"
+    return HTML(f"<p>{html.escape(ctx.region)}有{ctx.base_year}年以后统计数据的指标共 {len(codes)} 项（共 {ctx.n_indicators} 项），"
+                f"数据最新至 {latest} 年。{fan_text}{behind_text}</p>"
+                f"<p class='note'>图中实线圆点为{html.escape(ctx.region)}实际值（含规划基期值），虚线为规划隐含路径，菱形为目标值，"
+                f"绿色细线为“{html.escape(_scenario_name(ctx))}”情景路径。</p>")
+
+
+def _scenario_name(ctx: BriefContext) -> str:
+    from qzlib.report.sections.title import scenario_label
+
+    return scenario_label(ctx)
+
+
+def chart(ctx: BriefContext, ncols: int = 4):
+    """Small multiples, one per indicator with data: actual, plan path, targets, fan, scenario."""
+    from qzlib.report.sections.scenario import result
+
+    codes = facts.indicators_with_data(ctx)
+    if not codes:
+        return None
+    use_cjk()
+    f = fans(ctx)
+    try:
+        paths = result(ctx).paths
+    except Exception:  # the scenario section reports its own failure
+        paths = None
+    nrows = -(-len(codes) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(7.2, 1.8 * nrows), squeeze=False)
+    last = max([ctx.year, *ctx.target_years])
+    for ax, code in zip(axes.flat, codes):
+        h = facts.history(ctx, code)
+        path = plan_path(ctx.points, code)
+        if len(path):
+            ax.plot(path.index, path.values, color="#b8860b", lw=1.0, ls="--", label="规划隐含路径")
+        tg = _targets(ctx, code)
+        ax.scatter(tg.index, tg.values, color="#c0392b", marker="D", s=16, zorder=4, label="目标")
+        if code in f:
+            p = f[code].path
+            x = [h.index[-1]] + list(p.index)
+            first = float(h.iloc[-1])
+            ax.fill_between(x, [first] + list(p["lo95"]), [first] + list(p["hi95"]), color="#8fb3de", alpha=0.35,
+                            lw=0, label="趋势 95% 区间")
+            ax.fill_between(x, [first] + list(p["lo80"]), [first] + list(p["hi80"]), color="#4f86c6", alpha=0.45,
+                            lw=0, label="趋势 80% 区间")
+        if paths is not None and code in paths.index:
+            s = paths.loc[code].dropna()
+            s = s[s.index <= last]
+            if len(s):
+                ax.plot(s.index, s.values, color="#2e8b57", lw=0.9, label="情景路径")
+        ax.plot(h.index, h.values, "o-", color="#1f3b73", lw=1.5, ms=3, zorder=5, label="实际值")
+        ax.axvline(ctx.year, color="#999", lw=0.6, ls=":")
+        ax.set_title(fmt.clip(ctx.name(code), 15), fontsize=7)
+        ax.text(0.02, 0.95, ctx.unit(code), transform=ax.transAxes, fontsize=5.5, va="top", color="#555")
+        ax.tick_params(labelsize=5.5)
+        ax.set_xlim(min(h.index[0], ctx.base_year or h.index[0]) - 0.3, last + 0.3)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.grid(alpha=0.25)
+    for ax in list(axes.flat)[len(codes):]:
+        ax.axis("off")
+    handles, labels = {}, {}
+    for ax in axes.flat:
+        for hd, lb in zip(*ax.get_legend_handles_labels()):
+            handles.setdefault(lb, hd)
+    fig.legend(list(handles.values()), list(handles.keys()), loc="lower center", ncol=min(6, len(handles)),
+               fontsize=6.2, frameon=False)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return fig
+
+
+def table(ctx: BriefContext) -> HTML:
+    df = year_table(ctx)
+    if df.empty:
+        return HTML("")
+    show = pd.DataFrame({
+        "指标": [fmt.clip(n, 14) for n in df["指标"]], "年份": df["年份"].astype(int),
+        "实际值": df["实际值"].map(fmt.num),
+        "较上年": [fmt.pace(d, g, u) if not pd.isna(d) else fmt.MISSING
+                   for d, g, u in zip(df["较上年"], df["较上年增速"], df["单位"])],
+        "规划路径值": df["规划路径值"].map(fmt.num),
+        "与路径差距": [fmt.MISSING if pd.isna(g) else (f"{rules.text(g, 2, signed=True)}个百分点" if rules.uses_points(u)
+                                                   else f"{'+' if g >= 0 else ''}{fmt.num(g)}")
+                       for g, u in zip(df["与路径差距"], df["单位"])],
+        "下一目标": [fmt.MISSING if pd.isna(v) else f"{fmt.num(v)}（{int(y)}）"
+                     for v, y in zip(df["下一目标"], df["下一目标年"])],
+        "仍需年均": [fmt.pace(p, g, u) for p, g, u in zip(df["仍需年均（点）"], df["仍需年均增速"], df["单位"])],
+        "单位": df["单位"], "来源": df["来源类型"],
+    })
+    widths = {"指标": "19%", "年份": "6%", "单位": "8%", "来源": "10%"}
+    return HTML(fmt.table(show, numeric=("年份", "实际值", "较上年", "规划路径值", "与路径差距", "下一目标", "仍需年均"),
+                          classes="actual", widths=widths, nowrap=("年份", "单位", "来源")))

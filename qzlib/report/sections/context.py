@@ -1,0 +1,117 @@
+"""What every section shares: the processed tables, loaded once, and where to save."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from qzlib import paths
+from qzlib.atomic import write_csv
+from qzlib.forecast.progress import OBS_REGION
+
+PLAN_TITLE = "衢州市全面推进“415X”先进制造业集群培育工程实施方案（2023—2027年）"
+PLAN_DOC = "衢政办发〔2023〕22号"
+PLAN_ISSUED = "2023年4月29日"
+
+
+@dataclass
+class BriefContext:
+    """Everything one brief needs, loaded once from the processed tables."""
+
+    year: int
+    scenario: str
+    lang: str
+    processed_dir: Path
+    output_dir: Path
+    scenarios_dir: Path
+    compare: tuple[str, ...]
+    indicators: pd.DataFrame
+    points: pd.DataFrame
+    tasks: pd.DataFrame
+    measures: pd.DataFrame
+    targets: pd.DataFrame
+    audit: pd.DataFrame
+    responsibility: pd.DataFrame
+    observations: pd.DataFrame | None = None
+    region: str = OBS_REGION
+    saved: list[str] = field(default_factory=list)
+    cache: dict = field(default_factory=dict)  # results computed once per brief (scenarios, progress)
+
+    def save(self, name: str, df: pd.DataFrame) -> pd.DataFrame:
+        """Write a table the brief shows as ``<output_dir>/<name>.csv``."""
+        write_csv(df, self.output_dir / f"{name}.csv")
+        if f"{name}.csv" not in self.saved:
+            self.saved.append(f"{name}.csv")
+        return df
+
+    def once(self, key: str, compute):
+        """``compute()`` the first time ``key`` is asked for in this brief, the cached value after."""
+        if key not in self.cache:
+            self.cache[key] = compute()
+        return self.cache[key]
+
+    @property
+    def has_obs(self) -> bool:
+        return self.observations is not None and len(self.observations) > 0
+
+    @property
+    def base_year(self) -> int | None:
+        b = self.points[self.points["role"] == "baseline"]["year"]
+        return int(b.mode().iloc[0]) if len(b) else None
+
+    @property
+    def target_years(self) -> list[int]:
+        return sorted(int(y) for y in self.points.loc[self.points["role"] == "target", "year"].unique())
+
+    @property
+    def n_indicators(self) -> int:
+        return int(self.points["code"].nunique())
+
+    def name(self, code: str) -> str:
+        """The indicator's name as the plan writes it."""
+        return str(self.points.loc[self.points["code"] == code, "name_zh"].iloc[0])
+
+    def unit(self, code: str) -> str:
+        return str(self.points.loc[self.points["code"] == code, "unit"].iloc[0])
+
+
+def load_context(year, scenario="plan_path", lang="zh", processed_dir="", output_dir=".",
+                 scenarios_dir="", compare="") -> BriefContext:
+    """Read the processed tables (papermill hands over strings; they are normalised here)."""
+    from qzlib.plan.tables import indicator_points, load_indicators, load_table
+
+    processed = Path(processed_dir) if processed_dir else paths.PROCESSED
+    out = paths.output_path(output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    indicators = load_indicators(processed)
+    observations = None
+    if (processed / "observations.csv").is_file():
+        from qzlib.stats import load_observations
+
+        observations = load_observations(processed)
+    if isinstance(compare, str):
+        compare = tuple(s for s in compare.split(",") if s)
+    return BriefContext(
+        year=int(year), scenario=str(scenario), lang=str(lang), processed_dir=processed, output_dir=out,
+        scenarios_dir=Path(scenarios_dir) if scenarios_dir else paths.SCENARIOS, compare=tuple(compare),
+        indicators=indicators, points=indicator_points(indicators),
+        tasks=load_table("tasks", processed), measures=load_table("measures", processed),
+        targets=load_table("targets", processed), audit=load_table("audit", processed),
+        responsibility=load_table("responsibility", processed), observations=observations,
+    )
+
+
+def show(fig, dpi: int = 170) -> None:
+    """Display a figure once, as a PNG rendered here (whatever the kernel's backend), and free it."""
+    import io
+
+    from IPython.display import Image, display
+
+    if fig is None:
+        return
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    plt.close(fig)
+    display(Image(data=buf.getvalue(), format="png"))

@@ -1,0 +1,81 @@
+"""Claims several sections make, each computed in one place from the tables the brief uses.
+
+A sentence in the brief about data, counts or years calls one of these; none is fixed
+text, so none can turn false when the bureau's figures arrive.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from qzlib.forecast.progress import observed_series, with_baseline
+from qzlib.report.sections.context import BriefContext
+
+TEST_KIND = "test"   # source kind of figures marked 测试 on import: never in a real brief without a warning
+
+
+def local_observations(ctx: BriefContext) -> pd.DataFrame:
+    """The region's selected figures for plan indicators after the plan's baseline, up to the
+    brief's year (the plan's own baseline figures are not counted as data)."""
+    cols = ["code", "year", "value", "source_kind", "source"]
+    if not ctx.has_obs:
+        return pd.DataFrame(columns=cols)
+    o = ctx.observations
+    codes = set(ctx.points["code"])
+    q = o[(o["region"] == ctx.region) & o["selected"].astype(bool) & o["indicator"].isin(codes)
+          & (o["source_kind"] != "plan") & (o["year"] <= ctx.year)]
+    if ctx.base_year is not None:
+        q = q[q["year"] > ctx.base_year]
+    q = q.rename(columns={"indicator": "code"})[cols]
+    return q.sort_values(["code", "year"]).reset_index(drop=True)
+
+
+def indicators_with_data(ctx: BriefContext) -> list[str]:
+    """Codes of the indicators (not indicator-years) with data after the baseline, in plan order."""
+    have = set(local_observations(ctx)["code"])
+    order = ctx.points.drop_duplicates("code").sort_values("number")["code"]
+    return [c for c in order if c in have]
+
+
+def latest_data_year(ctx: BriefContext) -> int | None:
+    """The latest year of any plan-indicator figure for the region (None when there is none)."""
+    q = local_observations(ctx)
+    return int(q["year"].max()) if len(q) else None
+
+
+def reference_latest_year(ctx: BriefContext) -> int | None:
+    """The latest year of the reference statistics (other regions, related series)."""
+    if not ctx.has_obs:
+        return None
+    o = ctx.observations
+    o = o[(o["region"] != ctx.region) & (o["source_kind"] != "plan")]
+    return int(o["year"].max()) if len(o) else None
+
+
+def history(ctx: BriefContext, code: str) -> pd.Series:
+    """The region's series of one indicator up to the brief's year, the plan's baseline included."""
+    p = ctx.points[(ctx.points["code"] == code) & (ctx.points["role"] == "baseline")]
+    by = int(p["year"].iloc[0]) if len(p) else None
+    bv = float(p["value"].iloc[0]) if len(p) and pd.notna(p["value"].iloc[0]) else None
+    obs = observed_series(ctx.observations, code, ctx.region) if ctx.has_obs else pd.Series(dtype=float)
+    return with_baseline(obs, by, bv, up_to=ctx.year)
+
+
+def audit_discrepancies(ctx: BriefContext) -> pd.DataFrame:
+    """Audit findings that are real discrepancies (status other than 'consistent')."""
+    a = ctx.audit
+    if a is None or a.empty:
+        return pd.DataFrame(columns=[] if a is None else a.columns)
+    return a[a["status"] != "consistent"]
+
+
+def test_figures(ctx: BriefContext) -> pd.DataFrame:
+    """Figures entered as 测试 (test) data: a brief that uses any says so on every page."""
+    if not ctx.has_obs or "source_kind" not in ctx.observations:
+        return pd.DataFrame()
+    o = ctx.observations
+    return o[o["source_kind"] == TEST_KIND]
+
+
+def names(ctx: BriefContext, codes) -> str:
+    """'、'-joined plan names of ``codes``."""
+    return "、".join(ctx.name(c) for c in codes)

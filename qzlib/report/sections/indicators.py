@@ -1,0 +1,108 @@
+"""Section 一: the plan's indicators, baseline, targets, implied path and the pace each target needs."""
+from __future__ import annotations
+
+import html
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from IPython.display import HTML
+
+from qzlib.fonts import use_cjk
+from qzlib.plan.path import milestone_paces, plan_path
+from qzlib.report import fmt
+from qzlib.report.sections.context import BriefContext
+
+
+def intro(ctx: BriefContext) -> HTML:
+    years = "、".join(f"{y}年" for y in ctx.target_years)
+    return HTML(f"<p>附件1设定的 {ctx.n_indicators} 项主要目标：{ctx.base_year}年基期值、{years}目标值，以及按几何插值"
+                f"得到的“规划隐含路径”（仅为目标之间的等速路径，不是统计数据）。“年均所需”为达到下一个目标每年需要的增速；"
+                f"以百分比计量的指标用“个百分点/年”表示。</p>")
+
+
+def overview(ctx: BriefContext) -> pd.DataFrame:
+    """Baseline, targets, the plan's implied value for the brief year and the pace each target needs."""
+    rows = []
+    for code, grp in ctx.points.groupby("code", sort=False):
+        first = grp.iloc[0]
+        base = grp[grp["role"] == "baseline"].iloc[0]
+        row = {"序号": int(first["number"]), "指标": first["name_zh"], "单位": first["unit"],
+               f"{int(base['year'])}年基期": _cell(base)}
+        for y in ctx.target_years:
+            t = grp[(grp["role"] == "target") & (grp["year"] == y)]
+            row[f"{y}年目标"] = _cell(t.iloc[0]) if len(t) else fmt.MISSING
+        path = plan_path(ctx.points, code)
+        row[f"{ctx.year}年规划路径值"] = fmt.num(path.get(ctx.year)) if len(path) else fmt.MISSING
+        for seg in milestone_paces(ctx.points, code):
+            row[f"{seg['from_year']}→{seg['to_year']}年均所需"] = fmt.pace(seg["points_per_year"], seg["cagr"],
+                                                                        first["unit"])
+        rows.append(row)
+    df = pd.DataFrame(rows).sort_values("序号")
+    return ctx.save("indicators_overview", df.fillna(fmt.MISSING))
+
+
+def _cell(point) -> str:
+    q = point["qualifier"]
+    if q == "missing":
+        return fmt.MISSING
+    if q == "qualitative":
+        return str(point["raw"])
+    text = fmt.num(point["value"])
+    return f"约{text}（{point['raw']}）" if q == "approx" else text
+
+
+def table(ctx: BriefContext) -> HTML:
+    df = overview(ctx)
+    numeric = tuple(c for c in df.columns if c not in ("指标", "单位"))
+    widths = {"序号": "5%", "指标": "27%", "单位": "7%"}
+    return HTML(fmt.table(df, numeric=numeric, classes="indicators", widths=widths, nowrap=("单位",)))
+
+
+def chart_note(ctx: BriefContext) -> HTML:
+    drawn = len(_charted(ctx))
+    return HTML(f"<p>下图中虚线为规划隐含路径，圆点为基期值，菱形为目标值，竖虚线标出报告年份。共 {drawn} 项指标有至少两个数值"
+                f"（基期与目标）可作图；其余 {ctx.n_indicators - drawn} 项为定性目标或缺少基期值，不作图。</p>")
+
+
+def _charted(ctx: BriefContext) -> list[str]:
+    return [c for c, g in ctx.points.groupby("code", sort=False) if len(plan_path(ctx.points, c))]
+
+
+def chart(ctx: BriefContext, ncols: int = 4):
+    """Small multiples: baseline and targets as points, the plan's implied path as a line."""
+    use_cjk()
+    codes = _charted(ctx)
+    nrows = -(-len(codes) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(7.2, 1.75 * nrows), squeeze=False)
+    ticks = [y for y in [ctx.base_year, *ctx.target_years] if y is not None]
+    for ax, code in zip(axes.flat, codes):
+        g = ctx.points[ctx.points["code"] == code]
+        path = plan_path(ctx.points, code)
+        ax.plot(path.index, path.values, color="#0b3d6b", lw=1.2, ls="--", label="规划隐含路径")
+        known = g[g["value"].notna()]
+        base = known[known["role"] == "baseline"]
+        tgt = known[known["role"] == "target"]
+        ax.scatter(base["year"], base["value"], color="#444", s=14, zorder=3, label="基期")
+        ax.scatter(tgt["year"], tgt["value"], color="#c0392b", marker="D", s=14, zorder=3, label="目标")
+        ax.axvline(ctx.year, color="#999", lw=0.6, ls=":")
+        ax.set_title(f"{int(g.iloc[0]['number'])}. {fmt.clip(g.iloc[0]['name_zh'], 14)}", fontsize=6.5)
+        ax.tick_params(labelsize=5.5)
+        ax.set_xticks(ticks)
+        ax.text(0.02, 0.95, str(g.iloc[0]["unit"]), transform=ax.transAxes, fontsize=5.5, va="top", color="#555")
+    for ax in list(axes.flat)[len(codes):]:
+        ax.axis("off")
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=6.5, frameon=False)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    return fig
+
+
+def backloaded(ctx: BriefContext) -> list[str]:
+    """Indicators whose later segment needs a clearly faster pace (“前低后高”), with both paces."""
+    out = []
+    for code, g in ctx.points.groupby("code", sort=False):
+        segs = [s for s in milestone_paces(ctx.points, code) if not pd.isna(s["cagr"])]
+        if len(segs) == 2 and segs[1]["cagr"] > segs[0]["cagr"] * 1.2 and segs[1]["cagr"] > 0:
+            out.append(f"{html.escape(str(g.iloc[0]['name_zh']))}（{fmt.pct(segs[0]['cagr'])} → "
+                       f"{fmt.pct(segs[1]['cagr'])}）")
+    return out

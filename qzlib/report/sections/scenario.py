@@ -1,0 +1,86 @@
+"""Section 五: the scenario's assumptions (each with its source), paths and attainment."""
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+from IPython.display import HTML
+
+from qzlib.report import fmt
+from qzlib.report.sections.context import BriefContext
+
+
+def result(ctx: BriefContext, name: str | None = None):
+    """Run a scenario once per brief (cached on the context)."""
+    from qzlib.scenarios import load, run
+
+    name = name or ctx.scenario
+    return ctx.once(f"scenario:{name}", lambda: run(load(name, ctx.scenarios_dir), ctx.points, ctx.observations,
+                                                      ctx.processed_dir))
+
+
+def status_zh(status: str) -> str:
+    from qzlib.scenarios.engine import STATUS_ZH
+
+    return STATUS_ZH.get(status, status)
+
+
+def assumptions(ctx: BriefContext) -> HTML:
+    res = result(ctx)
+    df = res.assumptions_table()
+    ctx.save("scenario_assumptions", df)
+    widths = {"对象": "26%", "类别": "8%", "假设": "30%"}
+    return HTML(f"<p>{html.escape(res.scenario.description)}</p>" + fmt.table(df, classes="assumptions", widths=widths,
+                                                                               nowrap=("类别",)))
+
+
+def attainment(ctx: BriefContext) -> HTML:
+    res = result(ctx)
+    a = res.attainment
+    a = a[a["target_year"].notna()]
+    df = pd.DataFrame({
+        "指标": a["name_zh"], "单位": a["unit"], "目标年": a["target_year"].astype(int),
+        "目标": a["target"].map(fmt.num), "情景值": a["value"].map(fmt.num),
+        "结果": a["status"].map(status_zh),
+        "差距": [fmt.MISSING if pd.isna(g) else f"{g:+.1f}%" for g in a["gap_pct"]],
+        "首次达到": a["first_year_reached"].map(lambda v: fmt.MISSING if pd.isna(v) else str(int(v))),
+        "说明": a["reason"].fillna(""),
+    })
+    ctx.save("scenario_attainment", df)
+    colour = {status_zh("met"): "rag-green", status_zh("missed"): "rag-red"}
+    return HTML(fmt.table(df, numeric=("目标年", "目标", "情景值", "差距", "首次达到"), classes="attain",
+                          row_class=lambda r: colour.get(r["结果"], "rag-grey"), nowrap=("单位", "结果")))
+
+
+def chart(ctx: BriefContext):
+    from qzlib.scenarios import plot_paths
+
+    return plot_paths(result(ctx), ncols=4)
+
+
+def counts(ctx: BriefContext, name: str | None = None) -> dict:
+    """How the scenario ends: indicators meeting all their numeric targets, targets met, no path."""
+    a = result(ctx, name).attainment
+    a = a[a["target_year"].notna()]
+    per = a.groupby("code", sort=False)["status"].agg(list)
+    return {"targets": len(a), "targets_met": int((a["status"] == "met").sum()),
+            "targets_no_path": int((a["status"] == "no_path").sum()),
+            "indicators": len(per), "indicators_all_met": int(sum(all(s == "met" for s in v) for v in per)),
+            "indicators_no_path": int(sum(all(s == "no_path" for s in v) for v in per))}
+
+
+def comparison(ctx: BriefContext) -> HTML:
+    """Which targets each scenario meets (shown when several scenarios are run together)."""
+    from qzlib.scenarios import compare
+
+    names = [ctx.scenario, *[n for n in ctx.compare if n != ctx.scenario]]
+    table = compare([result(ctx, n) for n in names])
+    df = pd.DataFrame({"指标": table["name_zh"], "目标年": table["target_year"].astype(int),
+                       "目标": table["target"].map(fmt.num)})
+    for n in names:
+        df[n] = [f"{status_zh(s)}（{fmt.num(v)}）" if s in ("met", "missed") else status_zh(s)
+                 for s, v in zip(table[n], table[f"{n}_value"])]
+    ctx.save("scenario_comparison", df)
+    lead = "；".join(f"{n}：{counts(ctx, n)['targets_met']}/{len(table)} 个指标年度目标达到" for n in names)
+    return HTML(f"<h3>多情景比较：各情景能否达到目标</h3><p>{html.escape(lead)}。</p>"
+                + fmt.table(df, numeric=("目标年", "目标"), classes="compare"))
