@@ -10,8 +10,6 @@ import pandas as pd
 from qzlib.forecast.progress import observed_series, with_baseline
 from qzlib.report.sections.context import BriefContext
 
-TEST_KIND = "test"   # source kind of figures marked 测试 on import: never in a real brief without a warning
-
 
 def local_observations(ctx: BriefContext) -> pd.DataFrame:
     """The region's selected figures for plan indicators after the plan's baseline, up to the
@@ -70,10 +68,9 @@ def audit_discrepancies(ctx: BriefContext) -> pd.DataFrame:
 
 def test_figures(ctx: BriefContext) -> pd.DataFrame:
     """Figures entered as 测试 (test) data: a brief that uses any says so on every page."""
-    if not ctx.has_obs or "source_kind" not in ctx.observations:
-        return pd.DataFrame()
-    o = ctx.observations
-    return o[o["source_kind"] == TEST_KIND]
+    from qzlib.stats.sources import test_figures as marked_test
+
+    return marked_test(ctx.observations) if ctx.has_obs else pd.DataFrame()
 
 
 def names(ctx: BriefContext, codes) -> str:

@@ -99,8 +99,9 @@ def imported_figures(ctx: BriefContext) -> HTML:
     head = "<h3>研究人员录入的数据</h3>"
     if not ctx.has_obs:
         return HTML("")
-    o = ctx.observations
-    o = o[o["file"].astype(str).str.contains("imported/", regex=False)].sort_values(["region", "indicator", "year"])
+    from qzlib.stats.sources import imported_figures as imported
+
+    o = imported(ctx.observations).sort_values(["region", "indicator", "year"])
     if o.empty:
         return HTML(head + "<p>尚无通过 <code>qz stats import</code> 录入的数据。</p>")
     df = pd.DataFrame({
