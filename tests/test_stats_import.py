@@ -153,8 +153,8 @@ def test_the_same_file_is_not_imported_twice(tmp_path, raw):
     before = tree(raw)
     with pytest.raises(InputError) as err:
         import_file(book, raw)
-    assert str(err.value).startswith("浙江省数据.xlsx：填的是「2 figures」，文件中的 2 个数据都已导入过（statistics/imported/")
-    assert "figures not held yet: every figure of this file is already held by statistics/imported/" in str(err.value)
+    assert str(err.value).startswith("浙江省数据.xlsx：文件中的 2 个数据都已导入过（statistics/imported/")
+    assert "figures not held yet: all 2 figures of this file are already held by statistics/imported/" in str(err.value)
     assert tree(raw) == before
 
 

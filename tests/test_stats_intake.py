@@ -142,10 +142,10 @@ def test_a_resaved_copy_is_refused_naming_the_import_that_holds_its_figures(tmp_
     rel = f"statistics/imported/{first.target.name}"
     when = first.target.name[:16]
     when = f"{when[:4]}-{when[4:6]}-{when[6:8]} {when[9:11]}:{when[11:13]}:{when[13:15]} UTC"
-    assert err.render("zh") == (f"浙江省数据（另存）.xlsx：填的是「2 figures」，文件中的 2 个数据都已导入过（{rel}（原文件 "
+    assert err.render("zh") == (f"浙江省数据（另存）.xlsx：文件中的 2 个数据都已导入过（{rel}（原文件 "
                                 f"浙江省数据.xlsx，{when} 导入）），没有新数据可导入")
-    assert err.render("en") == (f"浙江省数据（另存）.xlsx: got '2 figures'; expected figures not held yet: every figure "
-                                f"of this file is already held by {rel} (from 浙江省数据.xlsx, imported {when}); "
+    assert err.render("en") == (f"浙江省数据（另存）.xlsx; expected figures not held yet: all 2 figures of this file "
+                                f"are already held by {rel} (from 浙江省数据.xlsx, imported {when}); "
                                 "nothing to import")
     assert tree(raw) == before
 
@@ -177,7 +177,7 @@ def test_a_revision_is_refused_without_revise_and_logged_old_to_new_with_it(tmp_
     assert list(zip(stored.indicator, stored.value)) == [("rd_intensity", "2.9")]  # the repeat is not stored again
     row = next(line for line in log_rows(raw) if done.target.name in line)
     assert f"revises 浙江省 rd_intensity 2020: 2.8 → 2.9 % (was {rel} row 3)" in row
-    assert f"1 figures already held were skipped ({rel} (from 浙江省数据.xlsx" in row
+    assert f"1 figure already held skipped ({rel} (from 浙江省数据.xlsx" in row
 
     out = tmp_path / "processed"
     build_into(out, None, raw / "statistics")
@@ -197,7 +197,7 @@ def test_a_file_mixing_new_figures_and_repeats_imports_the_new_ones_and_says_how
     assert "注意：3 个数据没有填「来源类型」，将按“未声明”导入，不视为官方发布。" in out
     main(["stats", "import", str(three), "--raw-dir", str(raw)])
     out = capsys.readouterr().out
-    assert "imported 1 figures from" in out and "skipped 2 figures already held / 跳过已导入的数据 2 个" in out
+    assert "imported 1 figure from" in out and "skipped 2 figures already held / 跳过已导入的数据 2 个" in out
     stored = sorted((raw / "statistics" / "imported").glob("*three.csv"))
     assert len(stored) == 1
     got = pd.read_csv(stored[0], dtype=str, keep_default_na=False)

@@ -61,7 +61,7 @@ def _undeclared_note(obs, lang: str) -> str:
 def check(file: Path, raw_dir: Path | None, lang: str) -> None:
     """Check a filled workbook or CSV; print every problem (exit 2 if any), and how many of its
     figures earlier imports already hold."""
-    from qzlib.stats.importer import check_file, held_figures, sort_figures
+    from qzlib.stats.importer import check_file, figures, held_figures, sort_figures
 
     with _messages_in(lang):
         obs, table = check_file(file)
@@ -73,7 +73,7 @@ def check(file: Path, raw_dir: Path | None, lang: str) -> None:
         held = (f"\n{len(new)} new, {len(repeats)} already held (skipped on import), {len(revisions)} revisions of "
                 f"held figures (import with --revise) / 新数据 {len(new)} 个，已导入过 {len(repeats)} 个（导入时跳过），"
                 f"修订 {len(revisions)} 个（需 --revise）")
-    click.echo(f"{file}{enc}: {len(obs)} figures OK — "
+    click.echo(f"{file}{enc}: {figures(len(obs))} OK — "
                f"{', '.join(sorted(obs['region'].unique()))}; {obs['year'].min()}–{obs['year'].max()}; "
                + ", ".join(f"{k} {n}" for k, n in kinds.items()) + held + _undeclared_note(obs, lang))
 
@@ -90,15 +90,15 @@ def import_(file: Path, raw_dir: Path | None, revise: bool, lang: str) -> None:
 
     Figures an earlier import already holds are skipped; a file holding nothing new is refused.
     """
-    from qzlib.stats.importer import import_file
+    from qzlib.stats.importer import figures, import_file
 
     with _messages_in(lang):
         done = import_file(file, raw_dir, revise=revise)
-    lines = [f"imported {done.imported} figures from {file} -> {done.target}"]
+    lines = [f"imported {figures(done.imported)} from {file} -> {done.target}"]
     if len(done.repeats):
-        lines.append(f"skipped {len(done.repeats)} figures already held / 跳过已导入的数据 {len(done.repeats)} 个")
+        lines.append(f"skipped {figures(len(done.repeats))} already held / 跳过已导入的数据 {len(done.repeats)} 个")
     if len(done.revisions):
-        lines.append(f"revised {len(done.revisions)} held figures (old -> new in the data log) / "
+        lines.append(f"revised {figures(len(done.revisions))} already held (old -> new in the data log) / "
                      f"修订已有数据 {len(done.revisions)} 个（数据日志记录了旧值和新值）")
     lines.append("run `qz stats build` (or `qz ingest`) to refresh data/processed/")
     click.echo("\n".join(lines))

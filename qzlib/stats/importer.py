@@ -98,6 +98,11 @@ def sort_figures(obs: pd.DataFrame, held: pd.DataFrame) -> tuple[list[int], pd.D
     return new, found[same].set_index("index"), found[~same].set_index("index")
 
 
+def figures(n: int) -> str:
+    """'1 figure', '2 figures'."""
+    return f"{n} figure{'' if n == 1 else 's'}"
+
+
 def _held_place(r) -> str:
     return f"{r['file_held']} row {r['row_held']}"
 
@@ -187,8 +192,9 @@ def _import_locked(path, raw_dir, log, obs, table, digest, now, revise) -> Impor
     if not new and not len(revisions):
         en, zh = _holders(repeats)
         raise InputError([Problem(
-            file=path.name, value=f"{len(repeats)} figures",
-            expected=f"figures not held yet: every figure of this file is already held by {en}; nothing to import",
+            file=path.name,
+            expected=f"figures not held yet: all {figures(len(repeats))} of this file are already held by {en}; "
+                     "nothing to import",
             expected_zh=f"文件中的 {len(repeats)} 个数据都已导入过（{zh}），没有新数据可导入")])
     keep = sorted(new + [int(i) for i in revisions.index])
     now = _after_earlier_imports(raw_dir, now or dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
@@ -223,7 +229,7 @@ def _log_row(rel: str, src: Path, digest: str, now: dt.datetime, obs: pd.DataFra
     kinds = ", ".join(f"{KIND_ZH[k]} {n}" for k, n in obs["source_kind"].value_counts().sort_index().items())
     held = ""
     if len(repeats):
-        held += f"; {len(repeats)} figures already held were skipped ({_holders(repeats)[0]})"
+        held += f"; {figures(len(repeats))} already held skipped ({_holders(repeats)[0]})"
     if len(revisions):
         held += "; revises " + "; ".join(
             f"{r['region']} {r['indicator']} {r['year']}: {r['value_published_held']} → {r['value_published']} "
@@ -238,7 +244,7 @@ def _log_row(rel: str, src: Path, digest: str, now: dt.datetime, obs: pd.DataFra
     cell = lambda s: str(s).replace("|", "/").replace("\n", " ")  # noqa: E731 - a table cell
     return ("| " + " | ".join(cell(c) for c in [
         f"`{rel}`",
-        f"{len(obs)} figures for {regions}, {years} ({codes}); source types: {kinds}; sources: {sources_}{held}",
+        f"{figures(len(obs))} for {regions}, {years} ({codes}); source types: {kinds}; sources: {sources_}{held}",
         f"researcher-supplied file `{src.name}`{enc}, SHA-256 `{digest}`; converted by `qz stats import`",
         f"{now.isoformat().replace('+00:00', 'Z')}",
         quality,
