@@ -18,6 +18,7 @@ COMMANDS = {
     "stats": ("qzlib.stats.cli", "stats", "Yearly statistics: template, check, import, build, coverage."),
     "trend": ("qzlib.forecast.cli", "trend", "Project an indicator's path and judge progress to target."),
     "scenario": ("qzlib.scenarios.cli", "scenario", "Run, list and check what-if scenarios."),
+    "explore": ("qzlib.scenarios.serve", "explore", "Serve the scenario explorer as a web page (Voila)."),
     "brief": ("qzlib.report.cli", "brief", "Build the annual PDF brief for one year and scenario."),
     "batch": ("qzlib.report.cli", "batch", "Build many briefs (years x scenarios) in parallel."),
 }

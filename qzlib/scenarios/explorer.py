@@ -266,10 +266,12 @@ class Explorer:
         """Codes that can carry a path (a baseline and numeric targets)."""
         return [c for c in self.prepared.codes if not self.prepared.info[c].reason]
 
-    def table_html(self) -> str:
-        """The attainment table: padded cells, a unit column, numbers as the plan writes them."""
+    def table_html(self, first: list[str] | None = None) -> str:
+        """The attainment table: padded cells, a unit column, numbers as the plan writes them;
+        the indicators in ``first`` (those on the chart) lead."""
         rows = []
-        for r in self.records():
+        order = {c: i for i, c in enumerate(first or [])}
+        for r in sorted(self.records(), key=lambda r: order.get(r["code"], len(order))):
             if r["target_year"] is None:
                 continue
             colour = {"met": "#1e7b34", "missed": "#b03a2e", "no_path": "#777"}[r["status"]]
@@ -279,7 +281,8 @@ class Explorer:
                 val = num(r["value"])
                 g = r["gap_abs"] if abs(r["gap_abs"]) > 1e-9 * max(1.0, abs(r["target"])) else 0.0
                 gap = ("+" if g > 0 else "") + num(g)
-                gap_pct = "—" if not np.isfinite(r["gap_pct"]) else f"{r['gap_pct']:+.1f}%"
+                gp = r["gap_pct"] if g else 0.0
+                gap_pct = "—" if not np.isfinite(gp) else "0.0%" if abs(gp) < 0.05 else f"{gp:+.1f}%"
                 first = f"{r['first_year_reached']}年" if r["first_year_reached"] else "2030年前未达到"
             rows.append(f"<tr><td>{html.escape(r['name_zh'])}</td><td>{html.escape(r['unit'])}</td>"
                         f"<td class='n'>{r['target_year']}</td><td class='n'>{num(r['target'])}</td>"
@@ -289,7 +292,7 @@ class Explorer:
                                                  "首次达到", "判断"])
         style = ("<style>.qz-att{border-collapse:collapse;font-size:12px;"
                  "font-family:'WenQuanYi Micro Hei','Noto Sans CJK SC','Microsoft YaHei',sans-serif}"
-                 ".qz-att th,.qz-att td{padding:3px 8px;border-bottom:1px solid #e3e3e3;white-space:nowrap}"
+                 ".qz-att th,.qz-att td{padding:3px 8px !important;line-height:1.3;border-bottom:1px solid #e3e3e3;white-space:nowrap}"
                  ".qz-att th{background:#f3f5f8;text-align:left;position:sticky;top:0}"
                  ".qz-att td.n{text-align:right;font-variant-numeric:tabular-nums}</style>")
         return f"{style}<table class='qz-att'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
@@ -355,7 +358,7 @@ class ExplorerUI:
     LEFT_WIDTH = "430px"
     HEIGHT = "700px"
 
-    def __init__(self, explorer: Explorer, codes: list[str] | None = None):
+    def __init__(self, explorer: Explorer, codes: list[str] | None = None, title: bool = False):
         import ipywidgets as w
 
         from qzlib.scenarios.plot import PathsFigure
@@ -380,7 +383,7 @@ class ExplorerUI:
             spec = self.specs[code]
             k = spec["scale"]
             s = w.FloatSlider(min=spec["min"] * k, max=spec["max"] * k, step=spec["step"] * k, readout=False,
-                              continuous_update=False, layout=w.Layout(width="230px"))
+                              continuous_update=False, layout=w.Layout(width="175px"))
             s.observe(lambda ch, c=code: self._on_indicator(c, ch), names="value")
             self.sliders[code] = s
             self.boxes[code] = self._box(lambda ch, c=code: self._typed(c, ch))
@@ -390,7 +393,7 @@ class ExplorerUI:
         lo, hi = COMPONENT_RANGE
         for name in component_names():
             s = w.FloatSlider(min=lo * 100, max=hi * 100, step=0.25, readout=False, continuous_update=False,
-                              layout=w.Layout(width="230px"))
+                              layout=w.Layout(width="175px"))
             s.observe(lambda ch, n=name: self._on_component(n, ch), names="value")
             self.comp_sliders[name] = s
             self.comp_boxes[name] = self._box(lambda ch, n=name: self._typed_component(n, ch))
@@ -398,15 +401,16 @@ class ExplorerUI:
             comp_rows.append(self._row(f"qz-comp-{name}", COMPONENT_ZH[name], "%/年", s, self.comp_boxes[name],
                                        self.comp_notes[name]))
         head = "<div style='font-weight:bold;margin:6px 0 2px'>{}</div>"
-        controls = w.VBox([w.HTML(head.format("指标年均速度（比重类为每年百分点）")), *rows,
-                           w.HTML(head.format("分项年均增速（比率指标由分项推算）")), *comp_rows],
+        heads = [w.HTML(head.format(t), layout=w.Layout(flex="0 0 auto"))
+                 for t in ("指标年均速度（比重类为每年百分点）", "分项年均增速（比率指标由分项推算）")]
+        controls = w.VBox([heads[0], *rows, heads[1], *comp_rows],
                           layout=w.Layout(flex="1 1 auto", overflow="hidden auto", width="100%", min_height="120px"))
         controls.add_class("qz-controls")
-        self.name_box = w.Text(value="", placeholder="文件名，如 va7_land_flat", layout=w.Layout(width="190px"))
+        self.name_box = w.Text(value="", placeholder="文件名，如 va7_land_flat", layout=w.Layout(width="170px"))
         self.name_box.add_class("qz-name")
-        self.title_box = w.Text(value="", placeholder="名称（可写中文）", layout=w.Layout(width="150px"))
+        self.title_box = w.Text(value="", placeholder="名称（可写中文）", layout=w.Layout(width="140px"))
         self.title_box.add_class("qz-title")
-        self.save_btn = w.Button(description="另存为情景", button_style="primary", layout=w.Layout(width="80px"))
+        self.save_btn = w.Button(description="另存为情景", button_style="primary", layout=w.Layout(width="96px"))
         self.save_btn.add_class("qz-save")
         hint = w.HTML(f"<div style='font-size:11px;color:#666;line-height:1.3'>{NAME_HINT}。"
                       f"保存到 {html.escape(_shown(explorer.scenarios_dir))}/，批处理可直接运行。</div>")
@@ -418,12 +422,17 @@ class ExplorerUI:
         self.table = w.HTML()
         self.table.add_class("qz-table")
         table_box = w.Box([self.table], layout=w.Layout(overflow="auto", flex="1 1 auto", width="100%"))
-        left = w.VBox([w.HBox([self.scenario, self.reset_btn], layout=full), self.status, controls,
+        heading = [w.HTML("<div style='font-size:15px;font-weight:bold;margin-bottom:4px'>"
+                          "衢州“415X”情景探索器：如果……，目标能否实现？</div>")] if title else []
+        left = w.VBox([*heading, w.HBox([self.scenario, self.reset_btn], layout=full), self.status, controls,
                        w.HBox([self.name_box, self.title_box, self.save_btn], layout=full), hint,
                        w.HTML("<div style='font-size:12px;margin-top:4px'>图中显示的指标（按住 Ctrl 多选）</div>"),
                        self.pick],
                       layout=w.Layout(width=self.LEFT_WIDTH, height=self.HEIGHT, flex="0 0 auto",
                                       padding="0 10px 0 0", border_right="1px solid #ddd"))
+        for child in left.children:
+            if child is not controls:  # only the sliders scroll; everything else keeps its height
+                child.layout.flex = "0 0 auto"
         left.add_class("qz-left")
         right = w.VBox([self.chart, table_box], layout=w.Layout(flex="1 1 auto", height=self.HEIGHT,
                                                                 padding="0 0 0 10px", min_width="0"))
@@ -441,15 +450,18 @@ class ExplorerUI:
 
     # -- building blocks ------------------------------------------------------------------
     def _box(self, handler):
-        b = self.w.Text(value="", continuous_update=False, layout=self.w.Layout(width="62px"))
+        b = self.w.Text(value="", continuous_update=False, layout=self.w.Layout(width="58px"))
         b.observe(handler, names="value")
         return b
 
     def _row(self, cls, label, unit, slider, box, note):
+        """One line per slider: name and unit, the slider, a box to type a number; a note below."""
         w = self.w
-        top = w.HTML(f"<span style='font-size:12px'>{html.escape(label)}</span>"
-                     f"<span style='font-size:11px;color:#666'>（{html.escape(unit)}）</span>")
-        row = w.VBox([top, w.HBox([slider, box]), note], layout=w.Layout(margin="0 0 2px 0"))
+        name = w.HTML(f"<div style='font-size:12px;line-height:1.2'>{html.escape(label)}"
+                      f"<span style='font-size:11px;color:#666'>（{html.escape(unit)}）</span></div>",
+                      layout=w.Layout(width="170px"))
+        row = w.VBox([w.HBox([name, slider, box], layout=w.Layout(align_items="center")), note],
+                     layout=w.Layout(margin="0", flex="0 0 auto"))
         row.add_class(cls)
         return row
 
@@ -588,7 +600,7 @@ class ExplorerUI:
         self.figure.update(result, title=scenario_label(self.x.base)
                            + ("，已调整" if self.x.indicator_overrides or self.x.component_overrides else ""))
         self.chart.value = self.figure.png(dpi=100)
-        self.table.value = self.x.table_html()
+        self.table.value = self.x.table_html(self.codes)
 
 
 def _note(text: str, warn: bool = False) -> str:
@@ -597,11 +609,13 @@ def _note(text: str, warn: bool = False) -> str:
     return f"<div style='font-size:11px;line-height:1.25;color:{'#a05a00' if warn else '#666'}'>{html.escape(text)}</div>"
 
 
-def open_explorer(processed_dir: str | Path | None = None, scenario: str = "plan_path") -> Explorer:
+def open_explorer(processed_dir: str | Path | None = None, scenario: str = "plan_path",
+                  scenarios_dir: str | Path | None = None) -> Explorer:
     """An explorer on the processed plan tables; statistics are read only if a scenario needs them."""
     from qzlib.scenarios.engine import plan_points
 
-    return Explorer(plan_points(processed_dir or None), None, scenario=scenario, processed_dir=processed_dir or None)
+    return Explorer(plan_points(processed_dir or None), None, scenarios_dir=scenarios_dir or None,
+                    scenario=scenario, processed_dir=processed_dir or None)
 
 
 def export_overview(x: Explorer, names: list[str], output_dir: str | Path, year: int,
