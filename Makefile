@@ -10,13 +10,13 @@ SCENARIO ?= plan_path
 FONT_DIR := $(VENV)/share/qz-fonts
 FONT   := $(FONT_DIR)/wqy-microhei.ttc
 SUDO   := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
-APT_PACKAGES := python3-venv poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 shared-mime-info
+APT_PACKAGES := python3-venv poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 shared-mime-info chromium
 
-.PHONY: setup system venv font brief ingest test bench clean-outputs lab
+.PHONY: setup system venv font brief ingest test bench clean-outputs lab explorer
 
 setup: system venv font  ## Everything the project needs; safe to run again.
 
-system:  ## Debian packages: venv support, the PDF engine's libraries and poppler (pdffonts, pdftoppm).
+system:  ## Debian packages: venv support, the PDF engine's libraries, poppler (pdffonts, pdftoppm), chromium (browser tests).
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
@@ -67,6 +67,11 @@ bench: setup  ## Accuracy and speed figures (printed)
 
 lab: setup  ## Open JupyterLab on the notebooks
 	$(VENV)/bin/jupyter lab notebooks/
+
+PORT ?= 8866
+explorer: setup  ## The scenario explorer as a web page (Voila) at http://127.0.0.1:$(PORT)/
+	@[ -f data/processed/indicators.csv ] || $(QZ) ingest
+	$(QZ) explore --port $(PORT)
 
 clean-outputs:
 	rm -rf outputs/*/
