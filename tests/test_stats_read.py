@@ -214,7 +214,8 @@ def test_wrong_number_of_fields(tmp_path):
     rows = good_rows()
     rows[2] = rows[2][:5]
     p = only(write(tmp_path, rows))
-    assert p.where == "row 3" and p.value == "5 fields"
+    assert p.where == "row 3" and p.value is None and "like the header, not 5" in p.expected
+    assert p.render("zh") == "in.csv 第3行：这一行有 5 个字段，应与表头一样有 10 个逗号分隔的字段（含逗号的文字请加引号）"
 
 
 def test_every_problem_is_reported_at_once_in_file_order(tmp_path):

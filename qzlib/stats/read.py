@@ -137,8 +137,9 @@ def _read_csv(data: bytes, label: str, required=schema.REQUIRED, allow_empty: bo
             continue
         if len(cells) != n:
             table.problems.append(Problem(
-                file=label, where=f"row {i}", row=i, value=f"{len(cells)} fields",
-                expected=f"{n} comma-separated fields like the header (quote text that contains commas)",
+                file=label, where=f"row {i}", row=i,
+                expected=f"{n} comma-separated fields like the header, not {len(cells)} (quote text that "
+                         "contains commas)",
                 expected_zh=f"这一行有 {len(cells)} 个字段，应与表头一样有 {n} 个逗号分隔的字段（含逗号的文字请加引号）"))
             continue
         fields = {col: cells[j] for j, col in columns.items()}
