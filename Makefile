@@ -50,10 +50,15 @@ font: $(FONT)
 ingest: setup  ## Plan document + statistics -> data/processed/
 	$(QZ) ingest
 
+# data/processed is not committed (it is a link to its current version): a fresh clone
+# ingests once before the tests.
+data/processed: | setup
+	$(QZ) ingest
+
 brief: ingest  ## The main job: the annual brief for YEAR and SCENARIO in outputs/
 	$(QZ) brief --year $(YEAR) --scenario $(SCENARIO)
 
-test: setup  ## The whole test suite (papermill runs included)
+test: setup data/processed  ## The whole test suite (papermill runs included)
 	$(PY) -m pytest
 
 bench: setup  ## Accuracy and speed figures (printed)

@@ -2,33 +2,156 @@
 
 The plan document gives the plan's tables (qzlib.plan); the statistics files give the
 observations (qzlib.stats), to which the plan's own baseline is added as an
-observation sourced to the plan. Everything is staged and moved into place only when
-both steps succeeded, so a failed ingest leaves data/processed byte-identical.
+observation sourced to the plan. Everything is written into a new version of the
+output folder and published in one swap (qzlib.atomic) only when both steps succeeded:
+a reader sees all old or all new tables, and a failed ingest changes nothing.
+
+Each ingest writes ``manifest.json``: the SHA-256 of every input it read (plan, statistics
+files, pins) and of every table it wrote. ``qz brief`` and ``qz batch`` compare it with
+data/raw (``ensure_fresh``) and re-ingest rather than build from stale tables.
 """
 from __future__ import annotations
 
+import json
+import time
 from pathlib import Path
+from typing import Callable
 
 import click
 
 from qzlib import paths
-from qzlib.atomic import staged_dir
+from qzlib.atomic import atomic_file, locked, staged_dir
+from qzlib.errors import InputError
+
+MANIFEST = "manifest.json"
+
+
+def _key(path: Path) -> str:
+    """How a file is named in the manifest and in messages: relative to the project root."""
+    path = Path(path).absolute()
+    try:
+        return path.relative_to(paths.ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _path(key: str) -> Path:
+    p = Path(key)
+    return p if p.is_absolute() else paths.ROOT / p
+
+
+def input_files(plan: Path, statistics_dir: Path) -> list[Path]:
+    """Every file an ingest reads: the plan, the statistics files (the reader's own list) and pins."""
+    from qzlib.stats.build import PINS, statistics_files
+
+    files = [Path(plan)] + [p for p, _ in statistics_files(Path(statistics_dir))]
+    pins = Path(statistics_dir) / PINS
+    return files + ([pins] if pins.is_file() else [])
+
+
+def _hashes(files: list[Path]) -> dict[str, str]:
+    from qzlib.report.provenance import sha256
+
+    return {_key(p): sha256(p) for p in files}
+
+
+def _table_hashes(folder: Path) -> dict[str, str]:
+    from qzlib.report.provenance import sha256
+
+    return {p.name: sha256(p) for p in sorted(Path(folder).glob("*.csv"))}
 
 
 def run_ingest(plan: Path | None = None, out: Path | None = None, statistics: Path | None = None,
-               quiet: bool = False) -> str:
+               quiet: bool = False, on_wait: Callable[[str], None] | None = None) -> str:
     from qzlib.plan.ingest import ingest as ingest_plan
     from qzlib.stats.build import build_into
 
     plan = Path(plan) if plan else paths.PLAN_FILE
+    statistics = Path(statistics) if statistics else paths.STATISTICS_DIR
     out = Path(out) if out else paths.PROCESSED
-    with staged_dir(out) as stage:
+    inputs = _hashes(input_files(plan, statistics))  # before reading: a change meanwhile shows as stale
+    with staged_dir(out, versioned=True, on_wait=on_wait) as stage:
         result = ingest_plan(plan, stage)
-        stats_summary = build_into(stage, result.indicators, Path(statistics) if statistics else None)
+        stats_summary = build_into(stage, result.indicators, statistics)
+        manifest = {"written": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                    "plan": _key(plan), "statistics": _key(statistics),
+                    "inputs": inputs, "tables": _table_hashes(stage)}
+        with atomic_file(stage / MANIFEST) as fh:
+            json.dump(manifest, fh, ensure_ascii=False, indent=1)
     text = (result.summary() + "\n" + stats_summary).replace(str(stage), str(out))
     if not quiet:
         click.echo(text)
     return text
+
+
+def read_manifest(processed_dir: Path) -> dict | None:
+    path = Path(processed_dir) / MANIFEST
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def stale_reasons(processed_dir: Path, manifest: dict) -> list[str]:
+    """What differs between the manifest and the inputs and tables now ([] = up to date)."""
+    plan, statistics = _path(manifest["plan"]), _path(manifest["statistics"])
+    if not plan.is_file():
+        return [f"{manifest['plan']} is gone"]
+    if not statistics.is_dir():
+        return [f"{manifest['statistics']} is gone"]
+    then, now = manifest.get("inputs", {}), _hashes(input_files(plan, statistics))
+    reasons = [f"{k} changed" for k in now if k in then and then[k] != now[k]]
+    reasons += [f"{k} is new" for k in now if k not in then]
+    reasons += [f"{k} was removed" for k in then if k not in now]
+    tables_then, tables_now = manifest.get("tables", {}), _table_hashes(processed_dir)
+    edited = sorted(k for k in tables_then if tables_now.get(k) != tables_then[k])
+    if edited:
+        reasons.append(f"{', '.join(edited)} in {processed_dir.name} rewritten outside `qz ingest`")
+    return reasons
+
+
+def ensure_fresh(processed_dir: Path | None = None, echo: Callable[[str], None] = print) -> bool:
+    """Re-ingest when the tables are older than data/raw (or were never ingested); say so.
+
+    True when an ingest ran. A folder given by the user that ``qz ingest`` did not write
+    (no manifest) cannot be checked: ``echo`` says so and it is used as it is.
+    """
+    default = processed_dir is None or Path(processed_dir).absolute() == paths.PROCESSED.absolute()
+    processed = Path(processed_dir) if processed_dir else paths.PROCESSED
+    manifest = read_manifest(processed)
+    if manifest is None and not default:
+        echo(f"note: {processed} has no {MANIFEST} (not written by `qz ingest`), so it cannot be "
+             f"checked against data/raw; using it as it is")
+        return False
+    if manifest is not None and not stale_reasons(processed, manifest):
+        return False
+    with locked(processed, on_wait=echo):  # one re-ingest even if several runs notice at once
+        manifest = read_manifest(processed)
+        if manifest is None:
+            plan, statistics = paths.PLAN_FILE, paths.STATISTICS_DIR
+            if processed.exists():
+                echo(f"{processed} 无导入清单 (no {MANIFEST}: written by an older `qz ingest` or by hand), "
+                     f"so it may not match data/raw: re-ingesting …")
+            else:
+                echo(f"{processed} 尚不存在 (does not exist yet): ingesting data/raw first …")
+        else:
+            reasons = stale_reasons(processed, manifest)
+            if not reasons:
+                return False  # another run re-ingested while this one waited
+            plan, statistics = _path(manifest["plan"]), _path(manifest["statistics"])
+            if not plan.is_file() or not statistics.is_dir():
+                raise InputError.one(file=processed / MANIFEST, field="plan/statistics",
+                                     value=f"{manifest['plan']}, {manifest['statistics']}",
+                                     expected=f"the inputs {processed} was built from ({'; '.join(reasons)}); "
+                                              f"run `qz ingest` with the inputs you want")
+            echo(f"原始数据已变化：data/raw changed since the last ingest ({'; '.join(reasons)}): "
+                 f"re-ingesting {processed} …")
+        start = time.perf_counter()
+        run_ingest(plan, processed, statistics, quiet=True)
+        echo(f"ingested in {time.perf_counter() - start:.1f} s")
+    return True
 
 
 @click.command(help="""Read the plan document and the statistics into data/processed/.
@@ -36,8 +159,9 @@ def run_ingest(plan: Path | None = None, out: Path | None = None, statistics: Pa
 Parses the plan's annex tables and body text into indicators.csv, tasks.csv,
 measures.csv, targets.csv, audit.csv and responsibility.csv, then validates every
 statistics file in data/raw/statistics/ into observations.csv (with conflicts,
-coverage and the data request list). Prints a summary of the audit findings.
-Nothing in the output folder is replaced unless every step succeeds.
+coverage and the data request list), and records the inputs' SHA-256 in manifest.json.
+Prints a summary of the audit findings. The output folder is replaced in one step
+only when every step succeeded (it is a link to the current version).
 
 \b
 Examples:
@@ -51,4 +175,4 @@ Examples:
 @click.option("--statistics", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="Folder of statistics files [default: data/raw/statistics].")
 def ingest(plan, out, statistics):
-    run_ingest(plan, out, statistics)
+    run_ingest(plan, out, statistics, on_wait=lambda m: click.echo(m, err=True))

@@ -85,8 +85,9 @@ def test_failing_brief_leaves_others_complete_and_previous_pdf_untouched(tmp_pat
     assert sorted(p.name for p in old.iterdir()) == ["brief.pdf"]
     text = summary(results)
     assert "1 of 2 briefs built" in text and "FAIL  2026/a" in text
-    # no staging folders left behind
-    assert not [p for p in (proj["outputs_dir"] / "2026").iterdir() if p.name.startswith(".")]
+    # no staging folders left behind: beside the brief only its versions folder, holding the lock
+    assert [p.name for p in (proj["outputs_dir"] / "2026").iterdir() if p.name.startswith(".")] == [".versions"]
+    assert sorted(p.name for p in (proj["outputs_dir"] / "2026" / ".versions" / "a").iterdir()) == [".lock"]
 
 
 def test_brief_accepts_a_scenario_file_anywhere(tmp_path, monkeypatch):
@@ -110,3 +111,23 @@ def test_published_brief_folder_is_readable_by_others(tmp_path):
         os.umask(old)
     assert result.ok
     assert stat.S_IMODE(result.pdf.parent.stat().st_mode) == 0o755
+
+
+def test_scenario_listing_takes_yml_and_yaml_in_one_place(tmp_path):
+    from qzlib.report.runner import available_scenarios
+    from qzlib.scenarios.schema import list_files
+
+    for name in ("b.yaml", "a.yml", "notes.txt", "c.YML.bak"):
+        (tmp_path / name).write_text("name: x\n", encoding="utf-8")
+    (tmp_path / "d.yml").mkdir()  # a folder is not a scenario file
+    assert [p.name for p in list_files(tmp_path)] == ["a.yml", "b.yaml"]
+    assert available_scenarios(tmp_path) == ["a", "b"]
+    assert list_files(tmp_path / "missing") == []
+
+
+def test_a_yaml_scenario_passes_the_brief_check(tmp_path):
+    proj = _toy_project(tmp_path)
+    (proj["scenarios_dir"] / "c.yaml").write_text("name: c\n", encoding="utf-8")
+    validate(BriefRequest(year=2025, scenario="c", **proj))  # raised "one of … a, b" before
+    with pytest.raises(InputError, match=r"a, b, c"):
+        validate(BriefRequest(year=2025, scenario="d", **proj))

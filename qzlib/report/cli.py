@@ -10,10 +10,16 @@ from qzlib import paths
 from qzlib.report.runner import BriefRequest, parse_years
 
 
+def _say(message: str) -> None:
+    click.echo(message, err=True)
+
+
 def _scenario_place(value: str) -> tuple[str, Path]:
     """A scenario is a name in scenarios/ or a path to any .yml file."""
+    from qzlib.scenarios.schema import SUFFIXES
+
     p = Path(value)
-    if p.suffix in (".yml", ".yaml") and p.is_file():
+    if p.suffix in SUFFIXES and p.is_file():
         return p.stem, p.resolve().parent
     return value, paths.SCENARIOS
 
@@ -22,7 +28,10 @@ def _scenario_place(value: str) -> tuple[str, Path]:
 
 Executes notebooks/01_brief.ipynb with papermill and exports it (no code shown) to
 outputs/YEAR/SCENARIO/brief.pdf and brief.html, beside the executed notebook and the
-data files it wrote. The previous brief is replaced only when the new one is complete.
+data files it wrote. The previous brief is replaced only when the new one is complete
+(in one step: the folder is a link to the current version). If data/raw changed since
+the last `qz ingest`, it re-ingests first and says so; a second run for the same year
+and scenario waits for the first.
 
 \b
 Example:
@@ -40,6 +49,7 @@ Example:
 @click.option("--out", "outputs_dir", type=click.Path(path_type=Path), default=None,
               help="Root folder for briefs [default: outputs].")
 def brief(year, scenario, compare, lang, processed_dir, outputs_dir):
+    from qzlib.pipeline import ensure_fresh
     from qzlib.report.runner import run_brief, validate
 
     scenario, scenarios_dir = _scenario_place(scenario)
@@ -47,9 +57,10 @@ def brief(year, scenario, compare, lang, processed_dir, outputs_dir):
                        compare=tuple(s for s in compare.split(",") if s and s != scenario),
                        processed_dir=processed_dir or paths.PROCESSED,
                        outputs_dir=outputs_dir or paths.OUTPUTS)
+    ensure_fresh(processed_dir, echo=_say)
     validate(req)
     click.echo(f"building the {year} brief (scenario {scenario}) …", err=True)
-    result = run_brief(req)
+    result = run_brief(req, on_wait=_say)
     if not result.ok:
         click.secho(f"brief {req.label} failed at {result.failed_cell}", fg="red", err=True)
         click.echo(f"the previous brief in {req.destination} (if any) is untouched", err=True)
@@ -60,7 +71,8 @@ def brief(year, scenario, compare, lang, processed_dir, outputs_dir):
 @click.command(help="""Build many briefs (years × scenarios) in parallel processes.
 
 One failing brief does not stop the others; the summary names each failure with the
-notebook cell that failed, and the exit status is 1 if any failed.
+notebook cell that failed, lists results in the order asked for, and the exit status is 1
+if any failed. If data/raw changed since the last `qz ingest`, it re-ingests first.
 
 \b
 Example:
@@ -73,8 +85,10 @@ Example:
 @click.option("--out", "outputs_dir", type=click.Path(path_type=Path), default=None)
 @click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
 def batch(years, scenarios, jobs, processed_dir, outputs_dir, no_progress):
+    from qzlib.pipeline import ensure_fresh
     from qzlib.report.batch import expand, run_batch, summary
 
+    ensure_fresh(processed_dir, echo=_say)
     names = [s.strip() for s in scenarios.split(",") if s.strip()]
     requests = expand(parse_years(years), names,
                       processed_dir=processed_dir or paths.PROCESSED,
@@ -82,7 +96,7 @@ def batch(years, scenarios, jobs, processed_dir, outputs_dir, no_progress):
     if len(names) > 1:  # each brief gets the comparison page of the whole set
         from dataclasses import replace
         requests = [replace(r, compare=tuple(n for n in names if n != r.scenario)) for r in requests]
-    results = run_batch(requests, jobs=jobs, progress=not no_progress)
+    results = run_batch(requests, jobs=jobs, progress=not no_progress, on_wait=_say)
     click.echo(summary(results))
     if not all(r.ok for r in results):
         sys.exit(1)

@@ -1,9 +1,14 @@
 """Run the brief: validate parameters, execute notebooks with papermill, export, publish.
 
 One process per brief: papermill is called in-process (its CLI costs ~2 s more per
-notebook). Everything is written into a staging folder beside the destination and
-swapped in only when the PDF exists, so a failed or killed run never leaves a
-half-written brief over a good one.
+notebook). A brief is built into a new version of its folder while holding the
+destination's lock, reading one pinned version of data/processed, and published by an
+atomic symlink swap only when the PDF exists (qzlib.atomic), so a failed or killed run
+never leaves a half-written brief over a good one.
+
+Building (``build_brief``, any process) and publishing (``publish_brief``, the process
+that holds the lock) are separate steps, so a batch can build in workers and publish
+from the client.
 """
 from __future__ import annotations
 
@@ -12,11 +17,12 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import nbformat
 
 from qzlib import paths
-from qzlib.atomic import replace_dir, umask
+from qzlib.atomic import discard, locked, new_stage, publish, reading
 from qzlib.errors import InputError, Problem
 
 BRIEF_NOTEBOOK = "01_brief.ipynb"
@@ -57,8 +63,10 @@ class BriefResult:
 
 
 def available_scenarios(scenarios_dir: Path | None = None) -> list[str]:
-    d = Path(scenarios_dir or paths.SCENARIOS)
-    return sorted(p.stem for p in d.glob("*.yml"))
+    """Scenario names in a folder, by the one listing rule (qzlib.scenarios.schema.list_files)."""
+    from qzlib.scenarios.schema import list_files
+
+    return sorted({p.stem for p in list_files(Path(scenarios_dir or paths.SCENARIOS))})
 
 
 def parse_years(text: str) -> list[int]:
@@ -145,52 +153,80 @@ def _kernel_manager_class():
     return IPCKernelManager
 
 
-def notebook_parameters(req: BriefRequest, output_dir: Path) -> dict:
+def notebook_parameters(req: BriefRequest, output_dir: Path, processed_dir: Path | None = None) -> dict:
     return {
         "year": req.year,
         "scenario": req.scenario,
         "lang": req.lang,
-        "processed_dir": str(Path(req.processed_dir).resolve()),
+        "processed_dir": str(Path(processed_dir or req.processed_dir).resolve()),
         "scenarios_dir": str(Path(req.scenarios_dir).resolve()),
         "output_dir": str(output_dir.resolve()),
         "compare": ",".join(req.compare),
     }
 
 
-def run_brief(req: BriefRequest) -> BriefResult:
-    """Execute the brief notebook and export it; publish only if everything worked."""
+def build_brief(req: BriefRequest, stage: Path) -> BriefResult:
+    """Execute the brief notebook and export it into ``stage``; never publishes.
+
+    data/processed is read from one pinned version (a new ingest meanwhile does not mix
+    its tables into this brief). Failures are returned, not raised.
+    """
     import papermill as pm
 
     from qzlib.report.export import html_to_pdf, notebook_to_html
 
-    validate(req)
     start = time.perf_counter()
-    dest = req.destination
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{req.scenario}.staging.", dir=dest.parent))
-    stage.chmod(0o777 & ~umask())  # mkdtemp makes 0700; the published folder gets ordinary permissions
     executed = stage / BRIEF_NOTEBOOK
     try:
-        pm.execute_notebook(
-            str(Path(req.notebooks_dir) / BRIEF_NOTEBOOK),
-            str(executed),
-            parameters=notebook_parameters(req, stage),
-            kernel_name="python3",
-            progress_bar=False,
-            cwd=str(stage),
-            kernel_manager_class=_kernel_manager_class(),
-        )
+        with reading(req.processed_dir) as processed:
+            pm.execute_notebook(
+                str(Path(req.notebooks_dir) / BRIEF_NOTEBOOK),
+                str(executed),
+                parameters=notebook_parameters(req, stage, processed),
+                kernel_name="python3",
+                progress_bar=False,
+                cwd=str(stage),
+                kernel_manager_class=_kernel_manager_class(),
+            )
         nb = nbformat.read(executed, as_version=4)
         title = f"衢州市“415X”先进制造业集群培育工程监测简报 · {req.year}年"
         html = notebook_to_html(nb, title=title)
         (stage / "brief.html").write_text(html, encoding="utf-8")
         html_to_pdf(html, stage / "brief.pdf", base_url=str(stage))
     except Exception as exc:
-        import shutil
-
         failed = _failed_cell(exc, executed, Path(req.notebooks_dir) / BRIEF_NOTEBOOK)
-        shutil.rmtree(stage, ignore_errors=True)
         return BriefResult(req, ok=False, seconds=time.perf_counter() - start, error=str(exc)[:2000],
                            failed_cell=failed)
-    replace_dir(stage, dest)
-    return BriefResult(req, ok=True, seconds=time.perf_counter() - start, pdf=dest / "brief.pdf")
+    return BriefResult(req, ok=True, seconds=time.perf_counter() - start)
+
+
+def publish_brief(result: BriefResult, stage: Path) -> BriefResult:
+    """Swap a built brief into place, or drop the stage of a failed one (the previous brief
+    stays as it was). Call with ``locked(result.request.destination)`` held."""
+    dest = result.request.destination
+    if not result.ok:
+        discard(stage)
+        return result
+    try:
+        publish(stage, dest)
+    except Exception as exc:
+        discard(stage)
+        return BriefResult(result.request, ok=False, seconds=result.seconds, error=str(exc),
+                           failed_cell=f"publishing to {dest}: {exc}")
+    return BriefResult(result.request, ok=True, seconds=result.seconds, pdf=dest / "brief.pdf")
+
+
+def run_brief(req: BriefRequest, on_wait: Callable[[str], None] | None = None) -> BriefResult:
+    """Build one brief and publish it only if everything worked.
+
+    A second run for the same year and scenario waits for the first (``on_wait`` is told).
+    """
+    validate(req)
+    with locked(req.destination, on_wait=on_wait):
+        stage = new_stage(req.destination)
+        try:
+            result = build_brief(req, stage)
+        except BaseException:
+            discard(stage)
+            raise
+        return publish_brief(result, stage)
