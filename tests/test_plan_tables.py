@@ -144,3 +144,14 @@ def test_split_owners_keeps_bracketed_and_quoted_names_whole():
     # 、 inside （…) of mixed width or inside “…” belongs to the name (qzlib.text is the one rule)
     assert split_owners("市经信局、各县（市、区)政府")[0] == ["市经信局", "各县（市、区）政府"]
     assert split_owners("市经信局、“链长制、链主制”工作专班")[0] == ["市经信局", "“链长制、链主制”工作专班"]
+
+
+def test_responsibility_links_keep_a_bracketed_department_whole():
+    from qzlib.plan.responsibility import build as links_of
+
+    cell = "市经信局、各县（市、区）政府"
+    owners = "、".join(split_owners(cell)[0])
+    ind = pd.DataFrame([{"number": 1, "name_zh": "指标甲", "owners": owners}])
+    none = pd.DataFrame(columns=["number", "heading", "owners"])
+    links = links_of(ind, none, none)
+    assert links["department"].tolist() == ["市经信局", "各县（市、区）政府"]

@@ -76,7 +76,8 @@ def build(indicators: pd.DataFrame, tasks: pd.DataFrame, measures: pd.DataFrame)
                                  ("measure", measures, "heading")):
         for rec in df.itertuples(index=False):
             rec = rec._asdict()
-            for dept in filter(None, str(rec["owners"]).split("、")):
+            # owners were joined with 、 by split_owners; a name may hold one inside brackets
+            for dept in split_outside_brackets(str(rec["owners"]), "、"):
                 rows.append({"department": dept, "item_type": item_type,
                              "item_number": int(rec["number"]), "item_label": rec[label]})
     return pd.DataFrame(rows, columns=["department", "item_type", "item_number", "item_label"])
