@@ -30,6 +30,51 @@ def test_notebook_runs_under_papermill(name, processed_dir, tmp_path):
     errors = [o for c in executed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert errors == []
     assert out.is_dir() and any(out.iterdir()), "the notebook wrote no result files"
+    committed = nbformat.read(ROOT / "notebooks" / name, as_version=4)
+    assert all(not c.get("outputs") for c in committed.cells if c.cell_type == "code"), "commit without outputs"
+    assert sum("parameters" in c.metadata.get("tags", []) for c in committed.cells) == 1
+    READERS.get(name, lambda *_: None)(executed, out)
+
+
+def _outputs(nb, mime):
+    """Every output of type ``mime`` in cell order (text joined)."""
+    found = []
+    for c in nb.cells:
+        for o in c.get("outputs", []):
+            data = o.get("data", {})
+            if mime in data:
+                v = data[mime]
+                found.append("".join(v) if isinstance(v, list) else v)
+    return found
+
+
+def _read_02(nb, out):
+    html = "\n".join(_outputs(nb, "text/html"))
+    assert "119 万元/亩" in html and "1190000" not in html  # the plan's units, not the register's base units
+    for english in (">raw_2022<", ">number<", ">detail<", "body states"):
+        assert english not in html, english
+    assert "其余 11 个单位" in html  # 21 departments: ten shown, the rest summed, the full table in a file
+    assert (out / "responsibility_counts.csv").read_text(encoding="utf-8").count("\n") == 22
+
+
+def _read_03(nb, out):
+    kinds = [("png" if "image/png" in o.get("data", {}) else "table") for c in nb.cells for o in c.get("outputs", [])
+             if "image/png" in o.get("data", {}) or "<table" in "".join(o.get("data", {}).get("text/html", ""))]
+    assert kinds[0] == "png"  # the coverage chart comes before any table
+    html = "\n".join(_outputs(nb, "text/html"))
+    assert ">missing<" not in html and ">present<" not in html and "…" not in html
+    assert "官方来源优先于非官方" in html and "85620" in html
+    assert len((out / "coverage.csv").read_text(encoding="utf-8").splitlines()) == 1 + 16 * 13
+
+
+def _read_04(nb, out):
+    assert len(_outputs(nb, "image/png")) == 1  # one fan chart (R&D/GDP, related), shown once
+    html = "\n".join(_outputs(nb, "text/html") + _outputs(nb, "text/markdown"))
+    assert "浙江省：R&D经费投入强度（与GDP之比）（%），相关口径" in html
+    assert "浙江省 rd_gdp_pct" not in html and "rd_gdp_pct" not in "".join(_outputs(nb, "text/html"))  # names, not codes
+
+
+READERS = {"02_plan.ipynb": _read_02, "03_statistics.ipynb": _read_03, "04_trends.ipynb": _read_04}
 
 
 @pytest.fixture(scope="module")

@@ -1,20 +1,34 @@
-"""Questions researchers ask of the plan's tables, as small pure functions.
+"""Questions researchers ask of the plan's tables, and the tables they read, as small pure functions.
 
-The plan notebook (02_plan.ipynb) calls these; keeping them here keeps the notebook
-free of logic and the answers under test.
+The plan notebook (02_plan.ipynb) calls these; keeping them here keeps the notebook free of
+logic and the answers under test. Tables come with Chinese headers (English with
+``lang="en"``) and numbers in the units the plan writes (119 万元/亩, not 1190000 元/亩).
 """
 from __future__ import annotations
+
+import math
 
 import pandas as pd
 
 PERIOD_ZH = {"per_year": "每年", "by_2025": "到2025年", "by_2027": "到2027年", "cumulative": "累计",
              "plan_period": "规划期内", "baseline_2022": "2022年基期"}
+PERIOD_EN = {"per_year": "per year", "by_2025": "by 2025", "by_2027": "by 2027", "cumulative": "cumulative",
+             "plan_period": "plan period", "baseline_2022": "2022 baseline"}
+AUDIT_KIND_ZH = {"wording_differs": "表述不同", "cumulative_vs_rate": "累计数与年均数", "unit_differs": "单位不同",
+                 "number_differs": "数值不同"}
+AUDIT_STATUS_ZH = {"differs": "不一致", "ambiguous": "有歧义", "consistent": "一致"}
+COMPARATOR_ZH = {"≥": "不低于", ">": "超过", "≈": "左右", "≤": "不高于", "=": "达到", "": ""}
 
 
-def find_targets(targets: pd.DataFrame, keyword: str = "", department: str = "") -> pd.DataFrame:
-    """Targets whose subject contains ``keyword`` and whose owners include ``department``.
+def _h(lang: str, zh: str, en: str) -> str:
+    return en if lang == "en" else zh
+
+
+def search_targets(targets: pd.DataFrame, keyword: str = "", department: str = "") -> pd.DataFrame:
+    """Register rows whose subject contains ``keyword`` and whose owners include ``department``.
 
     The subject, not the sentence, is searched: one sentence often states several targets.
+    (Not to be confused with :func:`qzlib.plan.targets.find_targets`, which reads targets out of text.)
     """
     t = targets
     if keyword:
@@ -24,12 +38,74 @@ def find_targets(targets: pd.DataFrame, keyword: str = "", department: str = "")
     return t.reset_index(drop=True)
 
 
-def targets_overview(targets: pd.DataFrame) -> pd.DataFrame:
-    """How many targets the register holds, by where they stand and by period (Chinese labels)."""
+def as_written(value: float, unit: str) -> str:
+    """A register value in the unit the plan writes: money and counts of 10 000 and more go back to 万.
+
+    >>> as_written(1190000.0, "元/亩"), as_written(15000.0, "亩"), as_written(5000.0, "亿元"), as_written(3.4, "%")
+    ('119 万元/亩', '1.5 万亩', '5000 亿元', '3.4%')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    v, u = float(value), str(unit or "")
+    if abs(v) >= 1e4 and not u.startswith(("万", "亿")) and "%" not in u:
+        v, u = v / 1e4, "万" + u
+    text = f"{v:.4f}".rstrip("0").rstrip(".")
+    return f"{text}%" if u == "%" else f"{text} {u}".strip()
+
+
+def indicators_table(indicators: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """Annex 1's 16 indicators as the annex prints them (cells as written: 1/3左右, “/”, 完成省下达任务)."""
+    cols = {"number": _h(lang, "序号", "No."), "category": _h(lang, "类别", "group"),
+            "name_zh": _h(lang, "指标", "indicator"), "unit": _h(lang, "单位", "unit"),
+            "raw_2022": _h(lang, "2022年（基期）", "2022 (baseline)"), "raw_2025": _h(lang, "2025年目标", "2025 target"),
+            "raw_2027": _h(lang, "2027年目标", "2027 target"), "owners": _h(lang, "责任单位", "owners")}
+    out = indicators[list(cols)].rename(columns=cols)
+    if lang == "en" and "name_en" in indicators:
+        out.insert(3, "indicator (English)", indicators["name_en"])
+    return out.fillna("")
+
+
+def targets_table(found: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """Register rows for reading: the target as the plan writes it, period and place in Chinese."""
+    period = PERIOD_EN if lang == "en" else PERIOD_ZH
+    return pd.DataFrame({
+        _h(lang, "编号", "id"): found["target_id"],
+        _h(lang, "对象", "subject"): found["subject"],
+        _h(lang, "目标", "target"): [
+            (f"{'' if p == 'baseline_2022' else COMPARATOR_ZH.get(c, c) if lang != 'en' else c} {as_written(v, u)}").strip()
+            for v, u, c, p in zip(found["value"], found["unit"], found["comparator"].fillna(""), found["period"])],
+        _h(lang, "原文", "as written"): found["raw"],
+        _h(lang, "期限", "period"): found["period"].map(period).fillna(found["period"]),
+        _h(lang, "位置", "where"): found["location"],
+        _h(lang, "责任单位", "owners"): found["owners"].fillna(""),
+    })
+
+
+def targets_overview(targets: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """How many targets the register holds, by where they stand and by period."""
+    period = PERIOD_EN if lang == "en" else PERIOD_ZH
     where = targets["location"].astype(str).str.extract(r"^(正文|附件\d)")[0].fillna("其他")
-    df = pd.crosstab(where.rename("位置"), targets["period"].map(PERIOD_ZH).fillna(targets["period"]).rename("期限"),
-                     margins=True, margins_name="合计")
+    total = _h(lang, "合计", "total")
+    df = pd.crosstab(where.rename(_h(lang, "位置", "where")),
+                     targets["period"].map(period).fillna(targets["period"]).rename(_h(lang, "期限", "period")),
+                     margins=True, margins_name=total)
+    df.columns.name = None
     return df.reset_index()
+
+
+def department_summary(counts: pd.DataFrame, top: int = 10, lang: str = "zh") -> pd.DataFrame:
+    """The ``top`` departments by items owned, plus one row adding up the others (the full
+    table goes to a file)."""
+    cols = {"department": _h(lang, "责任单位", "department"), "indicators": _h(lang, "指标", "indicators"),
+            "tasks": _h(lang, "任务", "tasks"), "measures": _h(lang, "政策措施", "measures"),
+            "total": _h(lang, "合计", "total")}
+    head = counts.head(top)
+    rest = counts.iloc[top:]
+    if len(rest):
+        other = {"department": _h(lang, f"其余 {len(rest)} 个单位", f"{len(rest)} others"),
+                 **{k: int(rest[k].sum()) for k in ("indicators", "tasks", "measures", "total")}}
+        head = pd.concat([head, pd.DataFrame([other])], ignore_index=True)
+    return head.rename(columns=cols)
 
 
 def department_items(responsibility: pd.DataFrame, tasks: pd.DataFrame, measures: pd.DataFrame,
@@ -43,3 +119,26 @@ def department_items(responsibility: pd.DataFrame, tasks: pd.DataFrame, measures
     out = pd.DataFrame({"类型": r["item_type"].map(kind_zh), "序号": r["item_number"].astype(int),
                         "事项": r["item_label"], "内容": r["内容"]})
     return out.reset_index(drop=True)
+
+
+def audit_table(audit: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """The body-vs-annex findings with Chinese kinds, statuses and explanations."""
+    kind = (lambda s: s) if lang == "en" else (lambda s: AUDIT_KIND_ZH.get(s, s))
+    status = (lambda s: s) if lang == "en" else (lambda s: AUDIT_STATUS_ZH.get(s, s))
+    detail = audit["detail"] if lang == "en" or "detail_zh" not in audit else audit["detail_zh"].fillna(audit["detail"])
+    return pd.DataFrame({
+        _h(lang, "编号", "id"): audit["finding_id"], _h(lang, "类型", "kind"): audit["kind"].map(kind),
+        _h(lang, "结论", "status"): audit["status"].map(status), _h(lang, "对象", "subject"): audit["subject"],
+        _h(lang, "正文位置", "body"): audit["body_location"].fillna(""),
+        _h(lang, "附件位置", "annex"): audit["annex_location"].fillna(""),
+        _h(lang, "说明", "detail"): detail,
+    })
+
+
+def audit_summary(audit: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """Findings counted by kind and status (the full list follows it and goes to a file)."""
+    t = audit_table(audit, lang)
+    k, s = _h(lang, "类型", "kind"), _h(lang, "结论", "status")
+    df = pd.crosstab(t[k], t[s], margins=True, margins_name=_h(lang, "合计", "total"))
+    df.columns.name = None
+    return df.reset_index()
