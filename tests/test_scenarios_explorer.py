@@ -224,3 +224,16 @@ def test_export_overview_refuses_a_year_outside_the_paths(x, tmp_path):
     with pytest.raises(InputError, match="parameter year.*2035"):
         export_overview(x, ["plan_path"], tmp_path / "nb", 2035)
     assert not (tmp_path / "nb").exists()
+
+
+def test_comparison_view_names_scenarios_in_chinese_and_says_met_or_missed(x, tmp_path):
+    from qzlib.scenarios.explorer import comparison_view, export_overview, values_view
+
+    out = export_overview(x, ["stress"], tmp_path / "nb", 2025, ["per_mu_value_added"])
+    view = comparison_view(out["comparison"], x)
+    assert list(view.columns) == ["指标", "单位", "目标年", "目标值", "规划路径情景", "压力情景"]
+    row = view[(view["指标"] == "规上工业亩均增加值") & (view["目标年"] == 2025)].iloc[0]
+    # stress: 119·(1.05/1.01)³ = 133.71, 16.4 % short of 160
+    assert row["规划路径情景"] == "达成：160（0.0%）" and row["压力情景"] == "未达成：133.71（-16.4%）"
+    values = values_view(out["values"], x).set_index("指标")
+    assert values.loc["高技术制造业增加值占规上工业增加值比重", "压力情景"] == "—"

@@ -655,3 +655,29 @@ def export_overview(x: Explorer, names: list[str], output_dir: str | Path, year:
         written[n] = out / n
     return {"comparison": table, "values": at_year, "results": {r.name: r for r in results},
             "charts": {r.name: out / f"scenario_{r.name}_paths.png" for r in results}, "files": written}
+
+
+def comparison_view(table: pd.DataFrame, x: Explorer) -> pd.DataFrame:
+    """The scenario comparison for reading: one column per scenario (by its Chinese name) saying
+    达成/未达成 with the gap to the target, numbers as the plan writes them."""
+    names = [c for c in table.columns if f"{c}_value" in table.columns]
+    out = pd.DataFrame({"指标": table["name_zh"], "单位": table["unit"], "目标年": table["target_year"],
+                        "目标值": [num(v) for v in table["target"]]})
+    for n in names:
+        cells = []
+        for st, v, gp in zip(table[n], table[f"{n}_value"], table[f"{n}_gap_pct"]):
+            if st == "no_path" or not np.isfinite(v):
+                cells.append(STATUS_ZH.get(st, st))
+            else:
+                cells.append(f"{STATUS_ZH.get(st, st)}：{num(v)}（{'0.0' if abs(gp) < 0.05 else f'{gp:+.1f}'}%）")
+        out[x.titles.get(n, n)] = cells
+    return out
+
+
+def values_view(values: pd.DataFrame, x: Explorer) -> pd.DataFrame:
+    """Every indicator's value in one year under each scenario (— where a scenario has no path)."""
+    names = [c for c in values.columns if c not in ("code", "name_zh", "unit")]
+    out = pd.DataFrame({"指标": values["name_zh"], "单位": values["unit"]})
+    for n in names:
+        out[x.titles.get(n, n)] = [num(v) for v in values[n]]
+    return out
