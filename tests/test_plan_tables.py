@@ -7,7 +7,7 @@ import pytest
 from qzlib import paths
 from qzlib.plan.ingest import build, ingest
 from qzlib.plan.responsibility import counts, split_owners
-from qzlib.plan.tables import indicator_points, load_indicators, load_table
+from qzlib.plan.tables import indicator_points, load_indicators, load_plan_meta, load_table
 
 NOTE = "以下各项工作均需各县（市、区）政府落实，不再列出"
 NAN = float("nan")
@@ -109,7 +109,10 @@ def test_measures_23_rows_nine_groups_broken_cells_joined(result):
 
 def test_written_files_load_back_with_types(written):
     assert sorted(p.name for p in written.iterdir()) == sorted(
-        f"{n}.csv" for n in ("indicators", "tasks", "measures", "targets", "audit", "responsibility"))
+        f"{n}.csv" for n in ("plan", "indicators", "tasks", "measures", "targets", "audit", "responsibility"))
+    meta = load_plan_meta(written)   # read from the plan's own header, not from code
+    assert (meta.region, meta.doc_number, meta.issued) == ("衢州市", "衢政办发〔2023〕22号", "2023年4月29日")
+    assert (meta.period_start, meta.period_end) == (2023, 2027) and meta.title.endswith("实施方案（2023—2027年）")
     ind = load_indicators(written)
     assert ind["value_2025"].dtype == float and ind.loc[2, "code"] == "firms_output_over_10bn"
     assert ind.loc[9, "raw_2022"] == "/" and math.isnan(ind.loc[9, "value_2022"])

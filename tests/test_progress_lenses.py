@@ -47,7 +47,7 @@ def test_rd_intensity_back_loads_the_effort(points):
 
 def test_four_lenses_on_per_mu_value_added(points):
     obs = _obs("per_mu_value_added", {2023: 130.0, 2024: 140.0})
-    t = P.progress_table(points, obs, 2024).set_index(["code", "target_year"])
+    t = P.progress_table(points, obs, 2024, "衢州市").set_index(["code", "target_year"])
     r = t.loc[("per_mu_value_added", 2025)]
     # lens 1: completion (140-119)/(160-119) = 0.512 vs time (2024-2022)/3 = 0.667 → behind
     assert r["completion"] == pytest.approx(21 / 41) and r["time_progress"] == pytest.approx(2 / 3)
@@ -67,7 +67,7 @@ def test_four_lenses_on_per_mu_value_added(points):
 
 
 def test_only_a_baseline_reports_required_pace_and_no_trend(points):
-    t = P.progress_table(points, _obs("rd_intensity", {2022: 2.7}), 2025).set_index(["code", "target_year"])
+    t = P.progress_table(points, _obs("rd_intensity", {2022: 2.7}), 2025, "衢州市").set_index(["code", "target_year"])
     r = t.loc[("rd_intensity", 2025)]
     assert "只有基期值" in r["l1_label"] and np.isnan(r["prob"]) and r["l4_colour"] == "grey"
     assert r["required_pts_per_year"] == pytest.approx(0.10)
@@ -76,7 +76,8 @@ def test_only_a_baseline_reports_required_pace_and_no_trend(points):
 
 
 def test_qualitative_and_missing_targets_are_not_assessed(points):
-    t = P.progress_table(points, pd.DataFrame(columns=["region", "indicator", "year", "value", "selected"]), 2025)
+    t = P.progress_table(points, pd.DataFrame(columns=["region", "indicator", "year", "value", "selected"]), 2025,
+                         "衢州市")
     t = t.set_index(["code", "target_year"])
     e = t.loc[("energy_intensity_decline", 2025)]
     assert "定性目标" in e["l1_label"] and e["headline_colour"] == "grey"
@@ -87,7 +88,7 @@ def test_qualitative_and_missing_targets_are_not_assessed(points):
 
 def test_approx_target_counts_within_tolerance(points):
     # mfg share 2027 target is "1/3左右": within 2 % of 33.33 (≥ 32.67) counts as met
-    t = P.progress_table(points, _obs("mfg_va_share_gdp", {2024: 32.8}), 2024).set_index(["code", "target_year"])
+    t = P.progress_table(points, _obs("mfg_va_share_gdp", {2024: 32.8}), 2024, "衢州市").set_index(["code", "target_year"])
     r = t.loc[("mfg_va_share_gdp", 2027)]
     assert r["comparator"] == "≈" and r["l1_label"] == "已完成" and r["l2_label"] == "已达成"
     assert rules.threshold(100 / 3, "≈") == pytest.approx(100 / 3 * (1 - rules.APPROX_TOLERANCE))
@@ -219,5 +220,5 @@ def test_method_notes_carry_every_threshold():
 
 def test_fan_charts_only_where_a_trend_exists(points):
     obs = _obs("rd_intensity", {2019: 2.2, 2020: 2.35, 2021: 2.5, 2023: 2.8, 2024: 2.95})
-    figs = P.fan_charts(points, obs, codes=["rd_intensity", "per_mu_value_added"])
+    figs = P.fan_charts(points, obs, "衢州市", codes=["rd_intensity", "per_mu_value_added"])
     assert list(figs) == ["rd_intensity"]

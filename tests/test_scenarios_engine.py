@@ -156,7 +156,7 @@ def test_base_year_other_than_the_plan_baseline_is_refused(points):
 
 
 def test_shipped_scenarios_run_and_compare(points, obs):
-    e = Engine(points, obs)
+    e = Engine(points, obs, region="衢州市")
     results = [e.run(n) for n in ["plan_path", "recent_pace", "stress"]]
     table = compare(results)
     assert {"plan_path", "recent_pace", "stress", "stress_value", "stress_gap_pct"} <= set(table.columns)
@@ -216,7 +216,7 @@ def test_trend_assumption_uses_the_forecast_contract(points, monkeypatch):
     monkeypatch.setattr(forecast, "fit", lambda *a, **k: SimpleNamespace(status="insufficient", path=None,
                                                                          reason="数据不足：仅有 1 个"),
                         raising=False)
-    r2 = run(scen("assumptions:\n  rd_intensity: {follow: trend, rationale: r}\n"), points, obs)
+    r2 = run(scen("assumptions:\n  rd_intensity: {follow: trend, rationale: r}\n"), points, obs, region="衢州市")
     assert r2.paths.loc["rd_intensity"].isna().all()
     assert "insufficient" in r2.reasons["rd_intensity"] and "仅有 1 个" in r2.reasons["rd_intensity"]
 
@@ -227,7 +227,7 @@ def test_trend_with_the_real_model_on_a_synthetic_quzhou_series(points):
     obs = pd.DataFrame({"indicator": ["rd_intensity"] * 6, "region": ["衢州市"] * 6,
                         "year": list(range(2019, 2025)), "value": [2.2, 2.35, 2.5, 2.7, 2.8, 2.95],
                         "selected": True})
-    r = run(scen("assumptions:\n  rd_intensity: {follow: trend, method: linear, rationale: r}\n"), points, obs)
+    r = run(scen("assumptions:\n  rd_intensity: {follow: trend, method: linear, rationale: r}\n"), points, obs, region="衢州市")
     row = r.paths.loc["rd_intensity"]
     assert row[2022] == 2.7 and row[2023] == 2.8 and row[2024] == 2.95  # observed years kept as observed
     assert row.loc[2025:2030].notna().all() and row[2030] > row[2025] > 2.95
@@ -239,6 +239,6 @@ def test_trend_with_the_real_model_on_a_synthetic_quzhou_series(points):
 
 def test_trend_on_the_shipped_statistics_says_why_there_is_no_path(points, obs):
     pytest.importorskip("qzlib.forecast.trend")
-    r = run(scen("assumptions:\n  per_mu_value_added: {follow: trend, rationale: r}\n"), points, obs)
+    r = run(scen("assumptions:\n  per_mu_value_added: {follow: trend, rationale: r}\n"), points, obs, region="衢州市")
     assert r.paths.loc["per_mu_value_added"].isna().all()
     assert "数据不足" in r.reasons["per_mu_value_added"]

@@ -30,7 +30,7 @@ def _obs(processed_dir, extra: list[tuple[str, int, float]]) -> pd.DataFrame:
 def test_own_pace_through_the_observed_figures(points, processed_dir):
     obs = _obs(processed_dir, [("mfg_va_share_gdp", 2023, 27.5), ("mfg_va_share_gdp", 2024, 28.3),
                                ("mfg_labour_productivity", 2023, 33.0), ("mfg_labour_productivity", 2024, 33.9)])
-    e = Engine(points, obs)
+    e = Engine(points, obs, region="衢州市")
     res = e.run(load("recent_pace"))
     share = res.paths.loc["mfg_va_share_gdp"]
     # through 26.7 (plan baseline), 27.5, 28.3, then +0.8 points a year (26.7 → 28.3 over 2 years)
@@ -47,7 +47,7 @@ def test_own_pace_through_the_observed_figures(points, processed_dir):
 
 def test_reference_pace_when_the_region_has_too_few_figures(points, processed_dir):
     obs = _obs(processed_dir, [("per_mu_tax", 2023, 19.6)])
-    res = Engine(points, obs).run(load("recent_pace"))
+    res = Engine(points, obs, region="衢州市").run(load("recent_pace"))
     tax = res.paths.loc["per_mu_tax"]
     # 浙江省 2023 亩均税收增速 9.4 % carried on from the one local figure
     assert tax[2023] == 19.6 and tax[2025] == pytest.approx(19.6 * 1.094 ** 2)
@@ -56,7 +56,7 @@ def test_reference_pace_when_the_region_has_too_few_figures(points, processed_di
 
 
 def test_no_figures_and_no_reference_gives_no_path_with_the_reason(points, processed_dir):
-    res = run(load("recent_pace"), points, _obs(processed_dir, []))
+    res = run(load("recent_pace"), points, _obs(processed_dir, []), processed_dir)
     row = res.attainment.set_index(["code", "target_year"]).loc[("firms_output_over_10bn", 2025)]
     assert row["status"] == "no_path" and "没有观测值，也未给参照序列" in row["reason"]
     assert np.isnan(res.paths.loc["firms_output_over_10bn"]).all()

@@ -42,10 +42,11 @@ def progress_cmd(year: int, out: Path | None, processed_dir: Path | None) -> Non
     """Progress of every plan indicator to its targets through the four lenses."""
     from qzlib.atomic import write_csv
     from qzlib.forecast.progress import progress_table
-    from qzlib.plan.tables import indicator_points, load_indicators
+    from qzlib.plan.tables import indicator_points, load_indicators, load_plan_meta
     from qzlib.stats import load_observations
 
-    t = progress_table(indicator_points(load_indicators(processed_dir)), load_observations(processed_dir), year)
+    t = progress_table(indicator_points(load_indicators(processed_dir)), load_observations(processed_dir), year,
+                       load_plan_meta(processed_dir).region)
     cols = ["code", "target_year", "target_value", "latest_year", "latest_value", "l1_label", "l2_label",
             "l3_label", "l4_label", "headline_colour"]
     click.echo(t[cols].to_string(index=False))

@@ -30,7 +30,6 @@ from qzlib.plan.path import milestone_paces
 from qzlib.plan.path import plan_path as _plan_path
 
 # ---- comparators and limits -------------------------------------------------------
-OBS_REGION = "衢州市"
 
 # ---- lens 1: completion vs time -----------------------------------------------------
 # On schedule when completion >= time progress (no slack, as in 时间过半、任务过半);
@@ -316,8 +315,9 @@ def segment_paces(points: pd.DataFrame, code: str) -> pd.DataFrame:
                                        "pts_per_year", "cagr"])
 
 
-def observed_series(observations: pd.DataFrame, code: str, region: str = OBS_REGION) -> pd.Series:
-    """Selected observed values of one indicator for one region, by year."""
+def observed_series(observations: pd.DataFrame, code: str, region: str) -> pd.Series:
+    """Selected observed values of one indicator for one region (the plan's, see
+    qzlib.plan.meta), by year."""
     if observations is None or observations.empty:
         return pd.Series(dtype=float)
     o = observations
@@ -330,12 +330,12 @@ def observed_series(observations: pd.DataFrame, code: str, region: str = OBS_REG
     return s
 
 
-def progress_table(points: pd.DataFrame, observations: pd.DataFrame, year: int) -> pd.DataFrame:
+def progress_table(points: pd.DataFrame, observations: pd.DataFrame, year: int, region: str) -> pd.DataFrame:
     """One row per indicator x target year with every lens, the paces and the plan path.
 
     ``points``: the long plan table (code, number, name_zh, name_en, unit, kind, year, role,
     value, raw, qualifier, comparator); ``observations``: region, indicator, year, value,
-    selected. Only observations up to ``year`` count.
+    selected. Only observations of ``region`` (the plan's own place) up to ``year`` count.
     """
     rows = []
     for code, p in points.groupby("code", sort=False):
@@ -344,7 +344,7 @@ def progress_table(points: pd.DataFrame, observations: pd.DataFrame, year: int) 
         base = p[p["role"] == "baseline"]
         by = int(base["year"].iloc[0]) if len(base) else None
         bv = float(base["value"].iloc[0]) if len(base) and pd.notna(base["value"].iloc[0]) else None
-        obs = observed_series(observations, code)
+        obs = observed_series(observations, code, region)
         path = plan_path(points, code)
         segs = segment_paces(points, code).set_index("to_year") if bv is not None or len(p) > 1 else None
         for _, t in p[p["role"] == "target"].iterrows():
@@ -392,8 +392,8 @@ def _headline(r: dict) -> tuple[str, str, str]:
     return "", r.get("l1_label", ""), GREY
 
 
-def fan_charts(points: pd.DataFrame, observations: pd.DataFrame, codes=None, horizon_to: int = 2027,
-               region: str = OBS_REGION) -> dict:
+def fan_charts(points: pd.DataFrame, observations: pd.DataFrame, region: str, codes=None,
+               horizon_to: int | None = None) -> dict:
     """Fan chart per indicator where a trend can be fitted: {code: Figure}.
 
     The history is the region's selected observations plus the plan's baseline figure;
@@ -409,14 +409,13 @@ def fan_charts(points: pd.DataFrame, observations: pd.DataFrame, codes=None, hor
         if p.empty:
             continue
         info = p.iloc[0]
-        hist = observed_series(observations, code, region)
         base = p[(p["role"] == "baseline") & p["value"].notna()]
-        if len(base) and int(base["year"].iloc[0]) not in hist.index:
-            hist.loc[int(base["year"].iloc[0])] = float(base["value"].iloc[0])
-            hist = hist.sort_index()
-        kind = info["kind"]
-        lower, upper = natural_bounds(kind)
-        fc = fit(hist, horizon_to=horizon_to, upper=upper, lower=lower)
+        hist = with_baseline(observed_series(observations, code, region),
+                             int(base["year"].iloc[0]) if len(base) else None,
+                             float(base["value"].iloc[0]) if len(base) else None)
+        lower, upper = natural_bounds(info["kind"])
+        last = horizon_to or int(p["year"].max())
+        fc = fit(hist, horizon_to=last, upper=upper, lower=lower)
         if not fc.ok:
             continue
         tg = p[(p["role"] == "target") & p["value"].notna()].set_index("year")["value"]

@@ -13,14 +13,16 @@ import pandas as pd
 from qzlib import paths
 from qzlib.atomic import staged_dir, write_csv
 from qzlib.plan import annexes, audit, responsibility, targets
+from qzlib.plan import meta as plan_meta
 from qzlib.plan.document import read_plan
 
-FILES = ("indicators", "tasks", "measures", "targets", "audit", "responsibility")
+FILES = ("plan", "indicators", "tasks", "measures", "targets", "audit", "responsibility")
 
 
 @dataclass
 class IngestResult:
     plan_path: Path
+    plan: pd.DataFrame  # one row: region, title, doc_number, issued, period_start, period_end
     out_dir: Path
     indicators: pd.DataFrame
     tasks: pd.DataFrame
@@ -36,8 +38,10 @@ class IngestResult:
     def summary(self) -> str:
         """A few lines for the terminal: counts, warnings, the audit's findings."""
         by_period = self.targets["period"].value_counts()
+        m = self.plan.iloc[0]
         lines = [
             f"plan: {self.plan_path}",
+            f"  {m['region']} · {m['doc_number']} · {m['issued']} · {m['period_start']}–{m['period_end']}",
             f"wrote {len(FILES)} files to {self.out_dir}:",
             f"  indicators.csv      {len(self.indicators)} indicators "
             f"({(self.indicators['code'] != '').sum()} with a catalogue code)",
@@ -57,6 +61,7 @@ class IngestResult:
 def build(plan_path: str | Path) -> IngestResult:
     """Parse the plan into tables without writing anything."""
     doc = read_plan(plan_path)
+    meta = plan_meta.parse("\n".join(doc.lines), file=plan_path)
     indicators, warnings = annexes.indicators(doc)
     tasks = annexes.tasks(doc)
     measures = annexes.measures(doc)
@@ -65,7 +70,8 @@ def build(plan_path: str | Path) -> IngestResult:
     register = targets.register(doc.paragraphs, indicators, rows, labels["indicators"])
     findings = audit.audit(register, indicators, doc.paragraphs, rows, labels["indicators"])
     links = responsibility.build(indicators, tasks, measures)
-    return IngestResult(Path(plan_path), Path(), indicators, tasks, measures, register, findings, links, warnings)
+    return IngestResult(Path(plan_path), pd.DataFrame([meta.as_dict()]), Path(), indicators, tasks, measures,
+                        register, findings, links, warnings)
 
 
 def ingest(plan_path: str | Path | None = None, out_dir: str | Path | None = None) -> IngestResult:

@@ -13,8 +13,8 @@ import pandas as pd
 from qzlib import paths
 from qzlib.errors import InputError
 
-NAMES = ("indicators", "tasks", "measures", "targets", "audit", "responsibility")
-_NUMERIC = re.compile(r"^(value|value_\d{4}|number|baseline_year|item_number|line)$")
+NAMES = ("plan", "indicators", "tasks", "measures", "targets", "audit", "responsibility")
+_NUMERIC = re.compile(r"^(value|value_\d{4}|number|baseline_year|item_number|line|period_start|period_end)$")
 
 POINT_COLUMNS = ["code", "number", "name_zh", "name_en", "unit", "kind", "year", "role", "value", "raw",
                  "qualifier", "comparator"]
@@ -31,7 +31,7 @@ def load_table(name: str, processed_dir: str | Path | None = None) -> pd.DataFra
     for col in df.columns:
         if _NUMERIC.match(col):
             df[col] = pd.to_numeric(df[col].replace("", float("nan")))
-    for col in ("number", "baseline_year", "item_number", "line"):
+    for col in ("number", "baseline_year", "item_number", "line", "period_start", "period_end"):
         if col in df.columns and df[col].notna().all():
             df[col] = df[col].astype(int)
     return df
@@ -60,3 +60,12 @@ def indicator_points(indicators_df: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=POINT_COLUMNS)
     out["value"] = pd.to_numeric(out["value"])
     return out
+
+
+def load_plan_meta(processed_dir: str | Path | None = None):
+    """The plan's place, title, document number, date and period (plan.csv, one row)."""
+    from qzlib.plan.meta import PlanMeta
+
+    row = load_table("plan", processed_dir).iloc[0]
+    return PlanMeta(region=row["region"], title=row["title"], doc_number=row["doc_number"], issued=row["issued"],
+                    period_start=int(row["period_start"]), period_end=int(row["period_end"]))

@@ -296,14 +296,25 @@ class Engine:
     """Runs scenarios against one set of plan points (and observations), caching fits."""
 
     def __init__(self, points: pd.DataFrame | Prepared, observations: pd.DataFrame | None = None,
-                 processed_dir: str | Path | None = None):
+                 processed_dir: str | Path | None = None, region: str | None = None):
         self.prepared = points if isinstance(points, Prepared) else Prepared(points)
         self._obs = observations
         self._processed_dir = processed_dir
+        self._region = region
         self._rates: dict = {}
         self._trends: dict = {}
         self._observed: dict[str, tuple[str, str]] = {}   # code -> (what was assumed, which rows)
         self.t = YEARS.astype(float)
+
+    @property
+    def region(self) -> str:
+        """The plan's own place (whose figures `follow: observed` and trends read): given, or
+        the processed plan's (qzlib.plan.meta)."""
+        if self._region is None:
+            from qzlib.plan.tables import load_plan_meta
+
+            self._region = load_plan_meta(self._processed_dir).region
+        return self._region
 
     @property
     def observations(self) -> pd.DataFrame:
@@ -324,7 +335,7 @@ class Engine:
         """The trend model's forecast of the series named in ``spec`` (cached per series)."""
         series_spec = spec.get("series") or {}
         indicator = series_spec.get("indicator", code)
-        region = series_spec.get("region", "衢州市")
+        region = series_spec.get("region") or self.region
         method = spec.get("method", "auto")
         key = (code, indicator, region, method)
         if key not in self._trends:
@@ -410,11 +421,12 @@ class Engine:
         ``reference`` pace carried on from the latest figure; otherwise the pace of its
         single figure after the baseline. What was used is kept for the assumptions table.
         """
-        from qzlib.forecast.progress import OBS_REGION, observed_series
+        from qzlib.forecast.progress import observed_series
 
+        region = self.region
         info = self.prepared.info[code]
         b, points = info.base, rules.uses_points(info.unit)
-        s = observed_series(self.observations, code, OBS_REGION)
+        s = observed_series(self.observations, code, region)
         after = s[(s.index > base_year) & (s.index <= YEARS[-1])]
         rows = "、".join(f"{y}年 {_fmt(float(x))}" for y, x in after.items())
         ref = spec.get("reference")
@@ -423,20 +435,20 @@ class Engine:
             pts, g = rules.pace(b, base_year, v1, y1)
             rate, measure = (pts, "points") if points or not np.isfinite(g) else (g, "cagr")
             few = "" if len(after) >= MIN_LOCAL_POINTS else f"（基期后仅 {len(after)} 个观测值，且无参照序列）"
-            said = (f"{OBS_REGION}自身速度：{base_year}年基期 {_fmt(b)} 至 {y1}年 {_fmt(v1)}，"
+            said = (f"{region}自身速度：{base_year}年基期 {_fmt(b)} 至 {y1}年 {_fmt(v1)}，"
                     + (f"每年 {rate:+.3f} 个百分点" if measure == "points" else f"年均增长 {rate * 100:.2f}%") + few)
-            source = f"{OBS_REGION}统计数据：{rows}"
+            source = f"{region}统计数据：{rows}"
             anchor_y, anchor_v = y1, v1
         elif ref:
             rate = self.rate(ref, file, f"assumptions.{code}.reference")
             measure = "points" if ref.get("measure") == "points" else "cagr"
             anchor_y, anchor_v = (int(after.index[-1]), float(after.iloc[-1])) if len(after) else (base_year, b)
-            said = (f"{OBS_REGION}基期后观测值不足 {MIN_LOCAL_POINTS} 个（{rows or '无'}），借用参照速度："
+            said = (f"{region}基期后观测值不足 {MIN_LOCAL_POINTS} 个（{rows or '无'}），借用参照速度："
                     + self._say({"follow": "reference", "reference": ref}, info.unit, f"assumptions.{code}.reference",
                                 file) + f"，自 {anchor_y} 年的 {_fmt(anchor_v)} 起算")
             source = _source(spec)
         else:
-            return None, f"{OBS_REGION}在{base_year}年基期后没有观测值，也未给参照序列，无从计算速度"
+            return None, f"{region}在{base_year}年基期后没有观测值，也未给参照序列，无从计算速度"
         t = self.t - anchor_y
         v = anchor_v + rate * t if measure == "points" else anchor_v * (1 + rate) ** t
         v = np.where(self.t < anchor_y, np.nan, v)
@@ -530,7 +542,7 @@ class Engine:
             return f"{code or ''}按本地统计数据的自身速度（基期后不足 {MIN_LOCAL_POINTS} 个观测值时借用参照速度）".lstrip()
         if follow == "trend":
             s = spec.get("series") or {}
-            return (f"趋势模型外推（{s.get('region', '衢州市')} {s.get('indicator', code)}，"
+            return (f"趋势模型外推（{s.get('region') or self.region} {s.get('indicator', code)}，"
                     f"方法 {spec.get('method', 'auto')}）")
         return str(spec)
 
@@ -585,13 +597,14 @@ def _source(spec: dict) -> str:
 
 # --------------------------------------------------------------------------- public helpers
 def run(scenario: Scenario | str | Path, points: pd.DataFrame | Prepared,
-        observations: pd.DataFrame | None = None, processed_dir: str | Path | None = None) -> ScenarioResult:
+        observations: pd.DataFrame | None = None, processed_dir: str | Path | None = None,
+        region: str | None = None) -> ScenarioResult:
     """Run one scenario (object, name or file) against the plan's points.
 
     ``observations`` (from qzlib.stats.load_observations) is read from ``processed_dir``
     only if the scenario refers to the statistics (follow: reference or trend).
     """
-    return Engine(points, observations, processed_dir).run(scenario)
+    return Engine(points, observations, processed_dir, region).run(scenario)
 
 
 def compare(results: list[ScenarioResult]) -> pd.DataFrame:

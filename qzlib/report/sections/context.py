@@ -9,11 +9,7 @@ import pandas as pd
 
 from qzlib import paths
 from qzlib.atomic import write_csv
-from qzlib.forecast.progress import OBS_REGION
-
-PLAN_TITLE = "衢州市全面推进“415X”先进制造业集群培育工程实施方案（2023—2027年）"
-PLAN_DOC = "衢政办发〔2023〕22号"
-PLAN_ISSUED = "2023年4月29日"
+from qzlib.plan.meta import PlanMeta
 
 
 @dataclass
@@ -34,8 +30,8 @@ class BriefContext:
     targets: pd.DataFrame
     audit: pd.DataFrame
     responsibility: pd.DataFrame
+    meta: PlanMeta          # the plan's place, title, number, date, period (from the plan's header)
     observations: pd.DataFrame | None = None
-    region: str = OBS_REGION
     saved: list[str] = field(default_factory=list)
     cache: dict = field(default_factory=dict)  # results computed once per brief (scenarios, progress)
 
@@ -51,6 +47,11 @@ class BriefContext:
         if key not in self.cache:
             self.cache[key] = compute()
         return self.cache[key]
+
+    @property
+    def region(self) -> str:
+        """The place whose figures the plan's indicators are (衢州市 for the shipped plan)."""
+        return self.meta.region
 
     @property
     def has_obs(self) -> bool:
@@ -80,7 +81,7 @@ class BriefContext:
 def load_context(year, scenario="plan_path", lang="zh", processed_dir="", output_dir=".",
                  scenarios_dir="", compare="") -> BriefContext:
     """Read the processed tables (papermill hands over strings; they are normalised here)."""
-    from qzlib.plan.tables import indicator_points, load_indicators, load_table
+    from qzlib.plan.tables import indicator_points, load_indicators, load_plan_meta, load_table
 
     processed = Path(processed_dir) if processed_dir else paths.PROCESSED
     out = paths.output_path(output_dir)
@@ -99,7 +100,8 @@ def load_context(year, scenario="plan_path", lang="zh", processed_dir="", output
         indicators=indicators, points=indicator_points(indicators),
         tasks=load_table("tasks", processed), measures=load_table("measures", processed),
         targets=load_table("targets", processed), audit=load_table("audit", processed),
-        responsibility=load_table("responsibility", processed), observations=observations,
+        responsibility=load_table("responsibility", processed), meta=load_plan_meta(processed),
+        observations=observations,
     )
 
 

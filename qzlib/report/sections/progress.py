@@ -28,7 +28,7 @@ def table(ctx: BriefContext) -> pd.DataFrame:
     def compute():
         obs = ctx.observations if ctx.has_obs else pd.DataFrame(
             columns=["region", "indicator", "year", "value", "selected"])
-        t = P.progress_table(ctx.points, obs, ctx.year)
+        t = P.progress_table(ctx.points, obs, ctx.year, ctx.region)
         ctx.save("progress", t)
         return t
     return ctx.once("progress", compute)

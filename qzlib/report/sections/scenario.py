@@ -16,7 +16,7 @@ def result(ctx: BriefContext, name: str | None = None):
 
     name = name or ctx.scenario
     return ctx.once(f"scenario:{name}", lambda: run(load(name, ctx.scenarios_dir), ctx.points, ctx.observations,
-                                                      ctx.processed_dir))
+                                                      ctx.processed_dir, region=ctx.region))
 
 
 def status_zh(status: str) -> str:

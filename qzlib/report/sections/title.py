@@ -7,7 +7,7 @@ import html
 from IPython.display import HTML
 
 from qzlib.report.sections import facts
-from qzlib.report.sections.context import PLAN_DOC, PLAN_ISSUED, PLAN_TITLE, BriefContext
+from qzlib.report.sections.context import BriefContext
 
 TEST_WARNING = "本简报使用了标为“测试”的数据，不是正式统计，不得引用"
 FOOTER_WARNING = "含测试数据，不得引用"
@@ -16,7 +16,7 @@ FOOTER_WARNING = "含测试数据，不得引用"
 def data_date(ctx: BriefContext) -> str:
     """What the brief's numbers are as of: the plan's issue date, the latest plan-indicator
     figure of the region, and the latest reference statistic."""
-    parts = [f"规划文本 {PLAN_ISSUED}"]
+    parts = [f"规划文本 {ctx.meta.issued}"]
     latest = facts.latest_data_year(ctx)
     if latest is not None:
         parts.append(f"{ctx.region}规划指标数据最新至 {latest} 年")
@@ -47,7 +47,7 @@ def page(ctx: BriefContext) -> HTML:
     flag = f'<div class="test-flag" data-footer="{FOOTER_WARNING}">{html.escape(warn)}</div>' if warn else ""
     return HTML(f"""
 <div class="title-page">
-  <div class="plan">{html.escape(PLAN_TITLE)}（{PLAN_DOC}）</div>
+  <div class="plan">{html.escape(ctx.meta.title)}（{html.escape(ctx.meta.doc_number)}）</div>
   <h1>“415X”先进制造业集群培育工程<br>{ctx.year}年度监测简报</h1>
   {flag}
   <dl>
