@@ -6,6 +6,7 @@ its code by key words, so other cities' plans ingest with no code change.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -106,3 +107,41 @@ def match_code(name_zh: str) -> str | None:
     # The most specific description wins (most characters of key words).
     hits.sort(key=lambda i: -sum(len(k) for k in i.match))
     return hits[0].code
+
+
+COUNT_UNITS = ("家", "个", "项", "件", "座", "所", "条")
+GENERATED_PREFIX = "x_"
+
+
+def infer(name_zh: str, unit: str) -> tuple[str, str, str]:
+    """(code, kind, note) for an indicator the catalogue does not know.
+
+    The code is stable (it depends only on the Chinese name); the kind is read from the
+    unit and the wording, and the note says so, so a reader knows it was inferred.
+
+    >>> infer("工业技改投资占比", "%")[1:], infer("新增专精特新企业", "家")[1], infer("单位能耗下降", "%")[1]
+    (('share', '未列入指标目录：类别由单位“%”与“占比”推断为 share'), 'count', 'decline')
+    >>> infer("规上工业亩均研发投入", "万元/亩")[1], infer("工业投资", "亿元")[1], infer("工业投资", "亿元")[0]
+    ('ratio', 'level', 'x_b3c8eaba')
+    """
+    bare = _PARENS.sub("", name_zh.strip())
+    u = (unit or "").strip()
+    if any(w in bare for w in ("降幅", "下降", "降低")):
+        kind, why = "decline", "措辞“降幅/下降”"
+    elif u == "%" and any(w in bare for w in ("比重", "占比")):
+        kind, why = "share", f"单位“%”与“{'比重' if '比重' in bare else '占比'}”"
+    elif u in COUNT_UNITS or (u and u[-1] in COUNT_UNITS and "/" not in u):
+        kind, why = "count", f"单位“{u}”"
+    elif "/" in u:
+        kind, why = "ratio", f"单位“{u}”"
+    elif u == "%":
+        kind, why = "share", "单位“%”"
+    else:
+        kind, why = "level", f"单位“{u or '（无）'}”（金额或数量）"
+    code = GENERATED_PREFIX + hashlib.sha1(bare.encode("utf-8")).hexdigest()[:8]
+    return code, kind, f"未列入指标目录：类别由{why}推断为 {kind}"
+
+
+def is_generated(code: str) -> bool:
+    """True for a code :func:`infer` made (an indicator outside the catalogue)."""
+    return str(code).startswith(GENERATED_PREFIX)

@@ -48,7 +48,13 @@ def test_changed_copy_with_other_numbers_and_an_added_indicator(tmp_path):
     assert list(ind.loc[6, ["value_2022", "value_2025", "value_2027"]]) == [18.1, 29.5, 33.0]
     assert ind.loc[17, "category"] == "绿色发展"  # carried down from row 15
     assert ind.loc[17, "value_2027"] == 50 and ind.loc[17, "comparator_2027"] == "≈"
-    assert ind.loc[17, "code"] == "" and any("规上工业新产品产值率" in w for w in res.warnings)
+    # outside the catalogue: a stable generated code and a kind inferred from its unit and wording
+    from qzlib.catalogue import infer
+
+    assert ind.loc[17, "code"] == infer("规上工业新产品产值率", "%")[0] and ind.loc[17, "code"].startswith("x_")
+    assert ind.loc[17, "kind"] == "share" and "推断为 share" in ind.loc[17, "kind_note"]
+    assert ind.loc[17, "name_en"] == "Plan indicator 17 (outside the catalogue)"
+    assert any("规上工业新产品产值率" in w and "not in the catalogue" in w for w in res.warnings)
     assert "warning:" in res.summary()
     reg = res.targets
     land = reg[(reg.location == "正文 二（一）1") & (reg.subject == "低效工业用地改造开发")]

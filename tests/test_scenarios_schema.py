@@ -46,9 +46,16 @@ def test_growth_of_700_percent_is_refused_with_key_path(tmp_path):
     assert "between -0.5 and 1.0" in msg
 
 
-def test_missing_base_year(tmp_path):
-    msg = _error(tmp_path, GOOD.replace("base_year: 2022\n", ""))
-    assert "x.yml" in msg and "base_year" in msg and "missing" in msg
+def test_base_year_is_optional_and_defaults_to_the_plans_baseline(tmp_path, processed_dir):
+    from qzlib.plan.tables import indicator_points, load_indicators
+    from qzlib.scenarios import run
+
+    path = tmp_path / "x.yml"
+    path.write_text(GOOD.replace("base_year: 2022\n", ""), encoding="utf-8")
+    s = load(path)
+    assert s.base_year is None and "base_year" not in s.to_dict()
+    r = run(s, indicator_points(load_indicators(processed_dir)), region="衢州市")
+    assert r.scenario.base_year == 2022 and r.paths.loc["rd_intensity", 2022] == 2.7
 
 
 def test_bad_yaml_syntax_names_file_and_line(tmp_path):
@@ -99,7 +106,7 @@ def test_reference_window_must_be_complete(tmp_path):
 
 
 def test_all_problems_are_reported_at_once(tmp_path):
-    text = GOOD.replace("base_year: 2022\n", "").replace("rd_intensity:", "rd_intensty:")
+    text = GOOD.replace("base_year: 2022\n", "base_year: 1800\n").replace("rd_intensity:", "rd_intensty:")
     err = None
     path = tmp_path / "x.yml"
     path.write_text(text, encoding="utf-8")

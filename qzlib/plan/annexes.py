@@ -11,7 +11,7 @@ import re
 
 import pandas as pd
 
-from qzlib.catalogue import by_code, match_code
+from qzlib.catalogue import by_code, infer, match_code
 from qzlib.errors import InputError, Problem
 from qzlib.numbers import NumberError, parse_number
 from qzlib.plan.document import SECTION_ROW, Annex, PlanDocument
@@ -102,16 +102,19 @@ def indicators(doc: PlanDocument) -> tuple[pd.DataFrame, list[str]]:
         number = int(r.cells[c_num].text)
         name, unit = split_name_unit(r.cells[c_name].text)
         code = match_code(name) or ""
-        if not code:
-            warnings.append(f"{annex.label} 序号 {number} (line {r.line}): indicator '{name}' matches no "
-                            "catalogue code (qzlib/resources/indicators.yml); code left empty")
+        kind = catalogue[code].kind if code else ""
+        name_en, kind_note = (catalogue[code].name_en, "") if code else ("", "")
+        if not code:   # an indicator of this plan outside the catalogue: a stable code, an inferred kind
+            code, kind, kind_note = infer(name, unit)
+            name_en = f"Plan indicator {number} (outside the catalogue)"
+            warnings.append(f"{annex.label} 序号 {number} (line {r.line}): indicator '{name}' is not in the "
+                            f"catalogue (qzlib/resources/indicators.yml): code {code}, {kind_note}")
         direction = "decline_is_good" if any(w in name for w in _DECLINE) else "higher_is_better"
         owners, note = split_owners(r.cells[c_owner].text)
         if note and note not in notes:
             notes.append(note)
         rec = {"number": number, "category": cat, "name_zh": name, "unit": unit, "code": code,
-               "name_en": catalogue[code].name_en if code else "",
-               "kind": catalogue[code].kind if code else "", "direction": direction,
+               "name_en": name_en, "kind": kind, "kind_note": kind_note, "direction": direction,
                "owners": "、".join(owners), "baseline_year": baseline, "line": r.line}
         for col, year in years:
             cell = r.cells[col]

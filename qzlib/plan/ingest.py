@@ -44,7 +44,8 @@ class IngestResult:
             f"  {m['region']} · {m['doc_number']} · {m['issued']} · {m['period_start']}–{m['period_end']}",
             f"wrote {len(FILES)} files to {self.out_dir}:",
             f"  indicators.csv      {len(self.indicators)} indicators "
-            f"({(self.indicators['code'] != '').sum()} with a catalogue code)",
+            f"({(self.indicators['kind_note'] == '').sum()} from the catalogue, "
+            f"{(self.indicators['kind_note'] != '').sum()} outside it with an inferred kind)",
             f"  tasks.csv           {len(self.tasks)} tasks in {self.tasks['action'].nunique()} actions",
             f"  measures.csv        {len(self.measures)} measures in {self.measures['group'].nunique()} groups",
             f"  targets.csv         {len(self.targets)} quantitative targets ("

@@ -32,7 +32,9 @@ def check_cmd(file: Path) -> None:
     from qzlib.scenarios.schema import load
 
     s = load(file)
-    click.echo(f"ok: {file} ({s.name}: {len(s.assumptions)} indicator and {len(s.components)} component assumptions)")
+    others = "; one for every other indicator of the plan" if s.others else ""
+    click.echo(f"ok: {file} ({s.name}: {len(s.assumptions)} indicator and {len(s.components)} component "
+               f"assumptions{others})")
 
 
 @scenario.command("run")

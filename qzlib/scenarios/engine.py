@@ -17,7 +17,7 @@ Rules that keep the numbers honest:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -82,25 +82,25 @@ class Prepared:
         if missing:
             raise InputError.one(where="indicator points", field=", ".join(sorted(missing)),
                                  expected="columns code, year, role, value, qualifier (from indicator_points)")
-        self.codes = [i.code for i in catalogue.indicators()]
-        self.info: dict[str, PlanIndicator] = {}
-        groups = {c: g for c, g in points.groupby("code", sort=False)}
-        for ind in catalogue.indicators():
-            g = groups.get(ind.code)
-            self.info[ind.code] = self._one(ind, g)
+        # The plan's own indicators, in its order: catalogued ones and any it adds (inferred kind)
+        groups = {c: g for c, g in points.groupby("code", sort=False) if c}
+        self.codes = list(groups)
+        self.info: dict[str, PlanIndicator] = {c: self._one(c, g) for c, g in groups.items()}
         self.index = {c: i for i, c in enumerate(self.codes)}
+        years = [i.base_year for i in self.info.values() if i.base_year is not None]
+        self.base_year = max(set(years), key=years.count) if years else None   # the plan's baseline year
         self.base = np.array([self.info[c].base for c in self.codes])
         self.plan = np.vstack([self.info[c].plan for c in self.codes])
 
     @staticmethod
-    def _one(ind: catalogue.Indicator, g: pd.DataFrame | None) -> PlanIndicator:
+    def _one(code: str, g: pd.DataFrame) -> PlanIndicator:
         empty = np.full(len(YEARS), np.nan)
-        if g is None or g.empty:
-            return PlanIndicator(ind.code, ind.code, ind.unit, ind.kind, None, np.nan, [],
-                                 "规划表中没有该指标", empty)
         first = g.iloc[0]
-        name = str(first.get("name_zh", ind.code)) if "name_zh" in g else ind.code
-        unit = str(first.get("unit", ind.unit)) if "unit" in g else ind.unit
+        known = catalogue.by_code().get(code)
+        name = str(first.get("name_zh", code)) if "name_zh" in g else code
+        unit = str(first.get("unit", "")) if "unit" in g else (known.unit if known else "")
+        kind = str(first.get("kind", "") or "") if "kind" in g else ""
+        kind = kind or (known.kind if known else "level")
         b = g[g["role"] == "baseline"]
         base_year, base, reason = None, np.nan, None
         if len(b):
@@ -127,8 +127,8 @@ class Prepared:
                 else "规划表中没有数值目标"
         plan = empty
         if reason is None:
-            plan = plan_path(g, ind.code).reindex(YEARS).to_numpy(dtype=float)
-        return PlanIndicator(ind.code, name, unit, ind.kind, base_year, base, targets, reason, plan)
+            plan = plan_path(g, code).reindex(YEARS).to_numpy(dtype=float)
+        return PlanIndicator(code, name, unit, kind, base_year, base, targets, reason, plan)
 
 
 # --------------------------------------------------------------------------- inputs
@@ -345,8 +345,8 @@ class Engine:
                 from qzlib.forecast.trend import fit
 
             s = reference_series(self.observations, indicator, region)
-            ind = catalogue.get(code)
-            self._trends[key] = fit(s, int(YEARS[-1]), method, lower=ind.lower_limit, upper=ind.upper_limit)
+            lower, upper = catalogue.natural_bounds(self.prepared.info[code].kind)
+            self._trends[key] = fit(s, int(YEARS[-1]), method, lower=lower, upper=upper)
         return self._trends[key]
 
     def component_index(self, name: str, spec: dict, base_year: int, file=None) -> np.ndarray:
@@ -459,7 +459,15 @@ class Engine:
         return v, None
 
     # -- whole scenario -------------------------------------------------------------------
+    def resolved(self, scenario: Scenario) -> Scenario:
+        """The scenario with its base year set: a file that leaves it out starts from the
+        baseline year of the plan it runs on."""
+        if scenario.base_year is not None or self.prepared.base_year is None:
+            return scenario
+        return replace(scenario, base_year=self.prepared.base_year)
+
     def compute(self, scenario: Scenario) -> ScenarioResult:
+        scenario = self.resolved(scenario)
         p = self.prepared
         n = len(p.codes)
         values = np.full((n, len(YEARS)), np.nan)
@@ -478,8 +486,7 @@ class Engine:
                 raise InputError.one(file=file, where="base_year", value=by,
                                      expected=f"the plan's baseline year {info.base_year} "
                                               f"(paths start from the plan's own baseline)")
-            ind = catalogue.get(code)
-            comps = ind.components
+            comps = components(code)
             if comps and any(c in comp_idx for c in comps.values()):
                 ones = np.ones(len(YEARS))
                 num = comp_idx.get(comps["numerator"], ones)
@@ -487,15 +494,15 @@ class Engine:
                 v = info.base * num / den
                 method[code] = "components"
                 bnd = None
-            elif code in scenario.assumptions:
-                v, bnd, method[code], reason = self.indicator_path(code, scenario.assumptions[code], by, file)
+            elif scenario.assumption(code) is not None:
+                v, bnd, method[code], reason = self.indicator_path(code, scenario.assumption(code), by, file)
                 if reason:
                     reasons[code] = reason
                     continue
             else:
                 reasons[code] = "场景未设定该指标的假设"
                 continue
-            lower, upper = ind.lower_limit, ind.upper_limit
+            lower, upper = catalogue.natural_bounds(info.kind)
             values[i] = np.clip(v, -np.inf if lower is None else lower, np.inf if upper is None else upper)
             if bnd is not None:
                 for k in BANDS:
@@ -507,6 +514,7 @@ class Engine:
         """Compute a scenario and describe its assumptions (Chinese, with sources)."""
         if not isinstance(scenario, Scenario):
             scenario = load(scenario)
+        scenario = self.resolved(scenario)
         res = self.compute(scenario)
         res.described = self.describe(scenario, res)
         return res
@@ -539,7 +547,7 @@ class Engine:
             window = f"{ref['from']}年" if single else f"{ref['from']}—{ref['to']}年"
             return f"参照 {ref['region']} {ref['indicator']} {window}：{what}"
         if follow == "observed":
-            return f"{code or ''}按本地统计数据的自身速度（基期后不足 {MIN_LOCAL_POINTS} 个观测值时借用参照速度）".lstrip()
+            return f"按本地统计数据的自身速度（基期后不足 {MIN_LOCAL_POINTS} 个观测值时借用参照速度）"
         if follow == "trend":
             s = spec.get("series") or {}
             return (f"趋势模型外推（{s.get('region') or self.region} {s.get('indicator', code)}，"
@@ -550,13 +558,13 @@ class Engine:
         rows = []
         p = self.prepared
         for name, spec in scenario.components.items():
-            deps = "、".join(p.info[c].name_zh for c in _deps(name))
+            deps = "、".join(p.info[c].name_zh for c in _deps(name) if c in p.info) or "本规划无相关指标"
             rows.append({"对象": f"{COMPONENT_ZH.get(name, name)}（影响：{deps}）", "类别": "分项指数",
                          "假设": self._say(spec, "指数", f"components.{name}.reference", scenario.file),
                          "来源或理由": _source(spec)})
         used = set()
         for code in p.codes:
-            comps = catalogue.get(code).components
+            comps = components(code)
             if res.method.get(code) == "components":
                 for c in comps.values():
                     if c not in scenario.components and c not in used:
@@ -564,19 +572,23 @@ class Engine:
                         rows.append({"对象": COMPONENT_ZH.get(c, c), "类别": "分项指数",
                                      "假设": "按基年水平不变（未设定）",
                                      "来源或理由": "场景未设定该分项；按基年水平计"})
+        for code in scenario.assumptions:
+            if code not in p.info:   # the scenario was written for a plan that has this indicator
+                rows.append({"对象": code, "类别": "指标", "假设": "未使用：本规划没有该指标",
+                             "来源或理由": "情景文件中的该项假设对本规划不适用，已跳过"})
         for code in p.codes:
             info = p.info[code]
             name = f"{info.name_zh}（{info.unit}）"
-            if code in scenario.assumptions and code in self._observed:
+            spec = scenario.assumption(code)
+            if spec is not None and res.method.get(code) != "components" and code in self._observed:
                 said, source = self._observed[code]
                 rows.append({"对象": name, "类别": "指标", "假设": said, "来源或理由": source})
-            elif code in scenario.assumptions and code not in res.reasons:
-                spec = scenario.assumptions[code]
+            elif spec is not None and res.method.get(code) != "components" and code not in res.reasons:
                 rows.append({"对象": name, "类别": "指标",
                              "假设": self._say(spec, info.unit, f"assumptions.{code}.reference", scenario.file, code),
                              "来源或理由": _source(spec)})
             elif res.method.get(code) == "components":
-                c = catalogue.get(code).components
+                c = components(code)
                 rows.append({"对象": name, "类别": "指标",
                              "假设": f"由分项推算：基期值 × {COMPONENT_ZH[c['numerator']]}指数 ÷ "
                                    f"{COMPONENT_ZH[c['denominator']]}指数", "来源或理由": "基期值取自规划附件1"})
@@ -584,6 +596,13 @@ class Engine:
                 rows.append({"对象": name, "类别": "指标", "假设": "无路径",
                              "来源或理由": res.reasons.get(code, "")})
         return rows
+
+
+def components(code: str) -> dict:
+    """numerator/denominator of a catalogued ratio indicator ({} for others and for
+    indicators outside the catalogue)."""
+    known = catalogue.by_code().get(code)
+    return dict(known.components) if known else {}
 
 
 def _deps(component: str) -> list[str]:

@@ -12,7 +12,7 @@ File format (every assumption carries a ``source`` or a ``rationale``)::
     name: my_case                  # lower-case, = file name
     description: 中文说明
     author: 某某
-    base_year: 2022                # the plan's baseline year: paths start from its baseline
+    base_year: 2022                # optional: the plan's baseline year (the default), where paths start
     assumptions:                   # per indicator code (qzlib.catalogue), exactly one of:
       digital_core_va: {growth: 0.15, rationale: …}          # yearly growth (fraction)
       high_new_tech_share: {points_per_year: 2.5, source: …} # yearly change in the unit
@@ -142,8 +142,8 @@ _COMPONENT = {
 SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "type": "object",
-    "description": "a scenario: name, description, author, base_year, assumptions",
-    "required": ["name", "description", "author", "base_year", "assumptions"],
+    "description": "a scenario: name, description, author, assumptions (base_year optional)",
+    "required": ["name", "description", "author", "assumptions"],
     "additionalProperties": False,
     "properties": {
         "name": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$",
@@ -151,11 +151,14 @@ SCHEMA = {
         "description": {"type": "string", "minLength": 1, "description": "a description in Chinese"},
         "author": {"type": "string", "minLength": 1, "description": "who wrote the scenario"},
         "base_year": {"type": "integer", "minimum": 2000, "maximum": 2100,
-                      "description": "the year the assumptions start from (the plan baseline, 2022)"},
+                      "description": "the year the assumptions start from (optional: the plan's own baseline "
+                                     "year when left out)"},
         "assumptions": {"type": "object", "additionalProperties": _ASSUMPTION,
                         "description": "a mapping indicator code: assumption"},
         "components": {"type": "object", "additionalProperties": _COMPONENT,
                        "description": "a mapping component name: assumption"},
+        "others": {**_ASSUMPTION, "description": "one assumption for every indicator of the plan that "
+                                                 "'assumptions' does not name (and no component moves)"},
     },
 }
 
@@ -169,16 +172,25 @@ class Scenario:
     name: str
     description: str
     author: str
-    base_year: int
+    base_year: int | None = None   # None: the baseline year of the plan it runs on
     assumptions: dict[str, dict] = field(default_factory=dict)
     components: dict[str, dict] = field(default_factory=dict)
     file: Path | None = None
+    others: dict | None = None    # the assumption for every plan indicator not named above
+
+    def assumption(self, code: str) -> dict | None:
+        """The assumption that sets ``code``'s path: its own, else ``others`` (None if neither)."""
+        return self.assumptions.get(code) or self.others
 
     def to_dict(self) -> dict:
-        out = {"name": self.name, "description": self.description, "author": self.author,
-               "base_year": self.base_year, "assumptions": self.assumptions}
+        out = {"name": self.name, "description": self.description, "author": self.author}
+        if self.base_year is not None:
+            out["base_year"] = self.base_year
+        out["assumptions"] = self.assumptions
         if self.components:
             out["components"] = self.components
+        if self.others:
+            out["others"] = self.others
         return out
 
     def to_yaml(self) -> str:
@@ -186,7 +198,8 @@ class Scenario:
 
     def ratio_driver(self, code: str) -> str:
         """'components' when the ratio ``code`` is moved by declared components, else 'indicator'."""
-        comps = catalogue.get(code).components.values()
+        known = catalogue.by_code().get(code)
+        comps = known.components.values() if known else ()
         return "components" if any(c in self.components for c in comps) else "indicator"
 
 
@@ -234,6 +247,7 @@ def _semantic_problems(data: dict, file: str) -> list[Problem]:
     comps = component_names()
     assumptions = data.get("assumptions") if isinstance(data.get("assumptions"), dict) else {}
     components = data.get("components") if isinstance(data.get("components"), dict) else {}
+    others = {"others": data["others"]} if isinstance(data.get("others"), dict) else {}
 
     def unknown(kind, key, known, where):
         near = difflib.get_close_matches(str(key), known, n=1)
@@ -244,10 +258,11 @@ def _semantic_problems(data: dict, file: str) -> list[Problem]:
     for section, items, known, modes, kind in [
         ("assumptions", assumptions, codes, MODES, "indicator code"),
         ("components", components, comps, COMPONENT_MODES, "component name"),
+        ("", others, ["others"], MODES, "key"),
     ]:
         for key, spec in items.items():
-            where = f"{section}.{key}"
-            if key not in known:
+            where = f"{section}.{key}" if section else key
+            if key not in known and not (section == "assumptions" and catalogue.is_generated(key)):
                 unknown(kind, key, known, where)
                 continue
             if not isinstance(spec, dict):
@@ -317,7 +332,7 @@ def parse(text: str, file: str | Path | None = None) -> Scenario:
                              expected=f"valid YAML ({problem})") from None
     if not isinstance(data, dict):
         raise InputError.one(file=shown, where="(top level)", value=type(data).__name__,
-                             expected="a mapping with name, description, author, base_year, assumptions")
+                             expected="a mapping with name, description, author, assumptions (and base_year)")
     problems = _semantic_problems(data, shown) + _schema_problems(data, shown)
     if problems:
         # The same key can be named twice (unknown code and a schema detail): keep the first.
@@ -328,7 +343,8 @@ def parse(text: str, file: str | Path | None = None) -> Scenario:
                 unique.append(p)
         raise InputError(unique)
     return Scenario(name=data["name"], description=data["description"], author=data["author"],
-                    base_year=data["base_year"], assumptions=dict(data["assumptions"] or {}),
+                    base_year=data.get("base_year"), assumptions=dict(data["assumptions"] or {}),
+                    others=data.get("others"),
                     components=dict(data.get("components") or {}), file=Path(file) if file else None)
 
 
