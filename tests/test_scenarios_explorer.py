@@ -27,7 +27,7 @@ def x(folder):
     from qzlib.stats.build import collect
 
     obs = collect(None)[0]
-    return Explorer(plan_points(), obs, scenarios_dir=folder)
+    return Explorer(plan_points(), obs, scenarios_dir=folder, region="衢州市")
 
 
 def _status(x, code, year):
@@ -117,7 +117,7 @@ def test_save_as_writes_a_scenario_that_loads_back_to_the_same_result(x, folder)
     saved = load(path)
     assert saved.components["value_added"]["growth"] == 0.07
     assert "per_mu_value_added" not in saved.assumptions  # components win, no contradiction
-    again = run(saved, x.prepared, x.engine.observations)
+    again = run(saved, x.prepared, x.engine.observations, region=x.engine.region)
     np.testing.assert_array_equal(again.values, x.result.values)
     assert "va7_land_flat" in x.names
     with pytest.raises(InputError, match="exists"):

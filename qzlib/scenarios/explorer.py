@@ -22,13 +22,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from qzlib import catalogue, paths
+from qzlib import paths
 from qzlib.atomic import atomic_file
 from qzlib.errors import InputError
 from qzlib.paths import SCENARIOS
 from qzlib.report.fmt import num
 from qzlib.scenarios.engine import (COMPONENT_ZH, STATUS_ZH, YEARS, Engine, ScenarioResult,
-                                    attainment_records)
+                                    attainment_records, components)
 from qzlib.scenarios.schema import Scenario, component_names, dependants, list_files, load, parse
 
 DEFAULT_CODES = ["per_mu_value_added", "per_mu_tax", "mfg_labour_productivity", "rd_intensity",
@@ -54,8 +54,8 @@ class Explorer:
 
     def __init__(self, points: pd.DataFrame, observations: pd.DataFrame | None = None,
                  scenarios_dir: str | Path | None = None, scenario: str = "plan_path",
-                 processed_dir: str | Path | None = None):
-        self.engine = Engine(points, observations, processed_dir)
+                 processed_dir: str | Path | None = None, region: str | None = None):
+        self.engine = Engine(points, observations, processed_dir, region)
         self.prepared = self.engine.prepared
         self.scenarios_dir = Path(scenarios_dir) if scenarios_dir else SCENARIOS
         self.indicator_overrides: dict[str, dict] = {}
@@ -81,7 +81,7 @@ class Explorer:
     # -- state changes the widgets call --------------------------------------------------
     def select_scenario(self, name: str) -> ScenarioResult:
         """Switch to a shipped (or saved) scenario; clears every slider override."""
-        self.base = load(name, self.scenarios_dir)
+        self.base = self.engine.resolved(load(name, self.scenarios_dir))   # base year: the plan's if unset
         self.indicator_overrides.clear()
         self.component_overrides.clear()
         self.note = f"已切换到情景“{scenario_title(self.base)}”，滑块回到该情景的设定。"
@@ -89,7 +89,7 @@ class Explorer:
 
     def slider_kind(self, code: str) -> str:
         """'points_per_year' for shares and declines (in points), else 'growth'."""
-        return "points_per_year" if catalogue.get(code).kind in {"share", "decline"} else "growth"
+        return "points_per_year" if self.prepared.info[code].kind in {"share", "decline"} else "growth"
 
     def set_indicator(self, code: str, value: float) -> ScenarioResult:
         """Override one indicator with a yearly growth (fraction) or points per year."""
@@ -98,7 +98,7 @@ class Explorer:
             raise InputError.one(where=f"assumptions.{code}",
                                  expected=f"“{info.name_zh}”没有路径，不能设定（{info.reason}）")
         if self.driver(code) == "components":
-            comps = "、".join(COMPONENT_ZH[c] for c in catalogue.get(code).components.values())
+            comps = "、".join(COMPONENT_ZH[c] for c in components(code).values())
             raise InputError.one(where=f"assumptions.{code}", value=value,
                                  expected=f"“{info.name_zh}”由分项推算（components），请调整分项：{comps}")
         kind = self.slider_kind(code)
@@ -126,7 +126,7 @@ class Explorer:
                 if code in done or self.prepared.info[code].reason:
                     continue
                 done.add(code)
-                if any(c in was for c in catalogue.get(code).components.values()):
+                if any(c in was for c in components(code).values()):
                     continue  # already computed from components before this change
                 said += self._keep_path(code, before, declared, queue)
         self.note = "".join(said)
@@ -135,7 +135,7 @@ class Explorer:
     def _keep_path(self, code: str, before: np.ndarray, declared: set, queue: list) -> list[str]:
         """Index the undeclared components of ``code`` so that it stays on ``before``'s path."""
         info = self.prepared.info[code]
-        comps = catalogue.get(code).components
+        comps = components(code)
         num_name, den_name = comps["numerator"], comps["denominator"]
         said = []
         dropped = self.indicator_overrides.pop(code, None)
@@ -199,10 +199,10 @@ class Explorer:
                 assumptions.pop(code, None)
         return Scenario(name=self.base.name, description=self.base.description, author=self.base.author,
                         base_year=self.base.base_year, assumptions=assumptions, components=components,
-                        file=self.base.file)
+                        file=self.base.file, others=self.base.others)
 
     def driver(self, code: str) -> str:
-        comps = catalogue.get(code).components.values()
+        comps = components(code).values()
         return "components" if any(c in self.declared() for c in comps) else "indicator"
 
     def recompute(self) -> ScenarioResult:
@@ -318,7 +318,7 @@ class Explorer:
         text_desc = description or (f"{lead}：基于情景“{scenario_title(self.base)}”（{self.base.name}），在交互式探索器中调整："
                                     + ("；".join(changes) if changes else "未作调整"))
         out = Scenario(name=name, description=text_desc, author=author, base_year=merged.base_year,
-                       assumptions=merged.assumptions, components=merged.components)
+                       assumptions=merged.assumptions, components=merged.components, others=merged.others)
         text = out.to_yaml()
         parse(text, path)  # refuse to write a file the batch could not run
         with atomic_file(path) as fh:
@@ -573,7 +573,7 @@ class ExplorerUI:
                     if not spec["min"] <= value <= spec["max"]:
                         note = f"当前 {value * k:.2f}，超出滑块范围（{num(s.min)}—{num(s.max)}），滑块停在端点"
                 if by_components:
-                    comps = "、".join(COMPONENT_ZH[c] for c in catalogue.get(code).components.values())
+                    comps = "、".join(COMPONENT_ZH[c] for c in components(code).values())
                     note = f"由分项推算，不能直接拖动：请调整下方分项（{comps}）"
                 self.notes[code].value = _note(note, warn=by_components)
             for name, s in self.comp_sliders.items():
