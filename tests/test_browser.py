@@ -187,6 +187,7 @@ def test_dragging_an_indicator_slider_redraws_chart_and_table(ui):
     row = _row(ui.wait_change(ui.table, table), "数字经济核心产业增加值", 2027)
     assert "未达成" in row  # 81.6 → 500 needs 43.7 %/年
     assert float(row.split()[4]) == pytest.approx(81.6 * (1 + after / 100) ** 5, rel=0.002)
+    ui.page.locator(".qz-table tr", has_text="数字经济核心产业增加值").last.scroll_into_view_if_needed()
     _shot(ui.page, "explorer_1366x768_after_drag.png")
 
 

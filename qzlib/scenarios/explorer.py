@@ -283,7 +283,7 @@ class Explorer:
                 gap = ("+" if g > 0 else "") + num(g)
                 gp = r["gap_pct"] if g else 0.0
                 gap_pct = "—" if not np.isfinite(gp) else "0.0%" if abs(gp) < 0.05 else f"{gp:+.1f}%"
-                first = f"{r['first_year_reached']}年" if r["first_year_reached"] else "2030年前未达到"
+                first = f"{r['first_year_reached']}年" if r["first_year_reached"] else "至2030年仍未达到"
             rows.append(f"<tr><td>{html.escape(r['name_zh'])}</td><td>{html.escape(r['unit'])}</td>"
                         f"<td class='n'>{r['target_year']}</td><td class='n'>{num(r['target'])}</td>"
                         f"<td class='n'>{val}</td><td class='n'>{gap}</td><td class='n'>{gap_pct}</td>"
