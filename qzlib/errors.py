@@ -84,11 +84,10 @@ class InputError(QzError):
     """Bad input: one or more problems, all reported at once."""
 
     problems: list[Problem] = field(default_factory=list)
+    lang: str = "zh+en"  # how str() renders problems that have Chinese text (see Problem.render)
 
     def __post_init__(self) -> None:
         super().__init__(str(self))
-
-    lang: str = "zh+en"  # how str() renders problems that have Chinese text (see Problem.render)
 
     def __str__(self) -> str:
         return self.render(self.lang)
@@ -100,7 +99,7 @@ class InputError(QzError):
         zh = any(p.expected_zh for p in self.problems)
         lines = [head["en"] if lang == "en" or not zh else
                  head["zh"] if lang == "zh" else f"{head['zh']} / {head['en']}"]
-        lines += ["  - " + p.render(lang).replace("\n", "\n  ") for p in self.problems]
+        lines += ["  - " + (p.render(lang).replace("\n", "\n  ") if p.expected_zh else str(p)) for p in self.problems]
         return "\n".join(lines)
 
     @classmethod
