@@ -24,6 +24,7 @@ from qzlib.atomic import atomic_file, locked, staged_dir
 from qzlib.errors import InputError
 
 MANIFEST = "manifest.json"
+REWRITTEN = "rewritten outside `qz ingest`"
 
 
 def _key(path: Path) -> str:
@@ -108,7 +109,7 @@ def stale_reasons(processed_dir: Path, manifest: dict) -> list[str]:
     tables_then, tables_now = manifest.get("tables", {}), _table_hashes(processed_dir)
     edited = sorted(k for k in tables_then if tables_now.get(k) != tables_then[k])
     if edited:
-        reasons.append(f"{', '.join(edited)} in {processed_dir.name} rewritten outside `qz ingest`")
+        reasons.append(f"{', '.join(edited)} in {processed_dir.name} {REWRITTEN}")
     return reasons
 
 
@@ -132,10 +133,10 @@ def ensure_fresh(processed_dir: Path | None = None, echo: Callable[[str], None] 
         if manifest is None:
             plan, statistics = paths.PLAN_FILE, paths.STATISTICS_DIR
             if processed.exists():
-                echo(f"{processed} 无导入清单 (no {MANIFEST}: written by an older `qz ingest` or by hand), "
+                echo(f"{_key(processed)} 无导入清单 (no {MANIFEST}: written by an older `qz ingest` or by hand), "
                      f"so it may not match data/raw: re-ingesting …")
             else:
-                echo(f"{processed} 尚不存在 (does not exist yet): ingesting data/raw first …")
+                echo(f"{_key(processed)} 尚不存在 (does not exist yet): ingesting data/raw first …")
         else:
             reasons = stale_reasons(processed, manifest)
             if not reasons:
@@ -146,8 +147,10 @@ def ensure_fresh(processed_dir: Path | None = None, echo: Callable[[str], None] 
                                      value=f"{manifest['plan']}, {manifest['statistics']}",
                                      expected=f"the inputs {processed} was built from ({'; '.join(reasons)}); "
                                               f"run `qz ingest` with the inputs you want")
-            echo(f"原始数据已变化：data/raw changed since the last ingest ({'; '.join(reasons)}): "
-                 f"re-ingesting {processed} …")
+            raw_changed = any(not r.endswith(REWRITTEN) for r in reasons)
+            lead = ("原始数据已变化：data/raw changed since the last ingest" if raw_changed else
+                    f"处理后数据被改动：{_key(processed)} changed since the last ingest")
+            echo(f"{lead} ({'; '.join(reasons)}): re-ingesting {_key(processed)} …")
         start = time.perf_counter()
         run_ingest(plan, processed, statistics, quiet=True)
         echo(f"ingested in {time.perf_counter() - start:.1f} s")

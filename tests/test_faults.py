@@ -185,6 +185,35 @@ def test_a_plain_folder_from_before_is_replaced_in_one_step_and_kept_files_carry
     assert len(_versions(target)) == 1 and _leftovers(target) == []
 
 
+def test_without_an_atomic_exchange_a_plain_folder_is_put_back_if_the_swap_fails(tmp_path, monkeypatch):
+    """Kernels without renameat2: rename the plain folder away, link in; on failure, rename it back."""
+    from qzlib import atomic
+
+    target = tmp_path / "a"
+    target.mkdir()
+    (target / "brief.pdf").write_text("old")
+    monkeypatch.setattr(atomic, "_exchange", lambda a, b: False)
+    real_replace = os.replace
+
+    def failing_replace(src, dst):
+        if Path(dst) == target:
+            raise OSError("disk trouble")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(atomic.os, "replace", failing_replace)
+    with locked(target):
+        stage = new_stage(target)
+        (stage / "brief.pdf").write_text("new")
+        with pytest.raises(OSError, match="disk trouble"):
+            publish(stage, target)
+    assert not target.is_symlink() and (target / "brief.pdf").read_text() == "old"
+    assert _versions(target) == [] and _leftovers(target) == []
+    monkeypatch.setattr(atomic.os, "replace", real_replace)
+    with staged_dir(target, versioned=True) as stage:
+        (stage / "brief.pdf").write_text("new")
+    assert target.is_symlink() and (target / "brief.pdf").read_text() == "new" and len(_versions(target)) == 1
+
+
 def _snapshot_of(files: dict[str, str], tmp_path: Path) -> dict[str, str]:
     d = tmp_path / "expected"
     d.mkdir(exist_ok=True)
@@ -263,6 +292,7 @@ def test_a_publish_killed_at_the_swap_leaves_one_complete_folder(tmp_path, step,
 
 
 # --------------------------------------------------------------------------- data/processed
+@pytest.mark.slow
 @pytest.mark.parametrize("step", ["before-swap", "after-swap"])
 def test_an_ingest_killed_mid_publish_leaves_processed_all_old_or_all_new(tmp_path, step):
     raw = _raw_copy(tmp_path)
@@ -304,11 +334,17 @@ def test_stale_processed_tables_are_re_ingested_and_the_user_is_told(tmp_path):
     changed = [r for r in obs if r["file"] == "statistics/reference_statistics.csv" and r["row"] == "2"]
     assert [float(r["value_published"]) for r in changed] == [float(value)]  # the new figure is in
     assert ensure_fresh(processed, echo=said.append) is False and len(said) == 2  # fresh again, quiet
-    # a new file and a hand-edited table are noticed too
+    # a hand-edited table is noticed, and so are a new file and a table rewritten together
+    (processed / "coverage.csv").write_text("edited\n")
+    said.clear()
+    assert ensure_fresh(processed, echo=said.append) is True
+    assert said[0].startswith(f"处理后数据被改动：{processed} changed since the last ingest (coverage.csv in "
+                              "processed rewritten outside `qz ingest`): re-ingesting")
     shutil.copy(stats / "reference_statistics.csv", stats / "second.csv")
     (processed / "coverage.csv").write_text("edited\n")
     said.clear()
     assert ensure_fresh(processed, echo=said.append) is True
+    assert said[0].startswith("原始数据已变化：data/raw changed since the last ingest")
     assert f"{stats / 'second.csv'} is new" in said[0]
     assert "coverage.csv in processed rewritten outside `qz ingest`" in said[0]
 
