@@ -358,6 +358,7 @@ def test_a_folder_not_written_by_ingest_is_used_with_a_note(tmp_path):
                     "checked against data/raw; using it as it is"]
 
 
+@pytest.mark.slow
 def test_qz_brief_says_it_re_ingests_before_it_builds(tmp_path, capsys):
     """The CLI wiring: the stale check runs before the brief (a bad year stops it before any kernel)."""
     from qzlib.cli import main
