@@ -6,7 +6,9 @@ CSV export), is read into these columns; ``OBSERVATIONS`` is the pandera schema 
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
+import functools
 import re
 import unicodedata
 
@@ -14,6 +16,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from qzlib import catalogue
+from qzlib.errors import InputError
 from qzlib.stats import mapping
 from qzlib.stats.sources import OFFICIAL_TIER, SOURCE_KINDS  # noqa: F401 - re-exported
 
@@ -58,8 +61,19 @@ def last_year() -> int:
     return _dt.date.today().year
 
 
+@functools.lru_cache(maxsize=1)
 def plan_period() -> tuple[int, int]:
-    """(first, last) year of the plan's period, as its title states it (2023—2027年)."""
+    """(first, last) year of the plan's period: from the plan's own header when the plan file
+    is there (:mod:`qzlib.plan.meta`), else from the title the statistics mapping cites
+    (…实施方案（2023—2027年）)."""
+    from qzlib import paths
+
+    if paths.PLAN_FILE.is_file():
+        from qzlib.plan import meta
+
+        with contextlib.suppress(InputError):
+            m = meta.read(paths.PLAN_FILE)
+            return m.period_start, m.period_end
     title = mapping.plan_source()["title"]
     m = re.search(r"(\d{4})\s*[—–-]+\s*(\d{4})\s*年", title)
     if not m:
