@@ -46,3 +46,18 @@ def test_an_indicator_outside_the_catalogue_flows_like_a_catalogued_one(county):
     assert path[2023] == 40 and path[2026] == 45 and path[2028] == 50        # through its own targets
     a = run(load("plan_path"), pts, region="龙游县").attainment.set_index(["code", "target_year"])
     assert a.loc[(code, 2028), "status"] == "met" and a.loc[("per_mu_tax", 2026), "target"] == 24
+
+
+def test_plans_side_by_side_for_the_indicators_they_share(county, processed_dir):
+    from qzlib.plan.tables import load_indicators
+    from qzlib.report.sections.plans import side_by_side
+
+    t = side_by_side({"衢州市": indicator_points(load_indicators(processed_dir)),
+                      "龙游县": indicator_points(county.indicators)}).set_index("code")
+    assert len(t) == 16 and infer(county_plan.EXTRA_NAME, "%")[0] not in t.index     # only the shared ones
+    tax = t.loc["per_mu_tax"]
+    assert (tax["衢州市 基期"], tax["衢州市 目标"]) == ("2022年 17.6", "2025年 28；2027年 32")
+    assert (tax["龙游县 基期"], tax["龙游县 目标"]) == ("2023年 15.2", "2026年 24；2028年 30")
+    assert tax["龙游县 年均所需"] == f"+{((24 / 15.2) ** (1 / 3) - 1) * 100:.1f}%；+{((30 / 24) ** 0.5 - 1) * 100:.1f}%"
+    assert t.loc["rd_intensity", "衢州市 年均所需"] == "+0.10个百分点；+0.20个百分点"
+    assert t.loc["energy_intensity_decline", "龙游县 目标"] == "2026年 完成省下达任务；2028年 完成省下达任务"

@@ -74,7 +74,15 @@ def _read_04(nb, out):
     assert "浙江省 rd_gdp_pct" not in html and "rd_gdp_pct" not in "".join(_outputs(nb, "text/html"))  # names, not codes
 
 
-READERS = {"02_plan.ipynb": _read_02, "03_statistics.ipynb": _read_03, "04_trends.ipynb": _read_04}
+def _read_06(nb, out):
+    table = (out / "plans_side_by_side.csv").read_text(encoding="utf-8")
+    assert len(table.splitlines()) == 1 + 16 and "2022年 17.6" in table    # one plan: its 16 indicators
+    assert "1 份规划（衢州市），共有指标 16 项" in "".join(_outputs(nb, "text/plain")) or \
+        any("1 份规划（衢州市），共有指标 16 项" in "".join(o.get("text", "")) for c in nb.cells for o in c.get("outputs", []))
+
+
+READERS = {"02_plan.ipynb": _read_02, "03_statistics.ipynb": _read_03, "04_trends.ipynb": _read_04,
+           "06_plans.ipynb": _read_06}
 
 
 @pytest.fixture(scope="module")

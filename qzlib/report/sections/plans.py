@@ -1,0 +1,69 @@
+"""Several plans of the family side by side: each plan's baseline, targets and the pace
+each target needs, for the indicators they share (the brief's comparison page and
+notebook 06). Indicators are matched by code; a generated code (an indicator outside the
+catalogue) is shared only by plans that word the indicator identically."""
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import HTML
+
+from qzlib.plan.path import milestone_paces
+from qzlib.report import fmt
+
+
+def load(processed_dirs) -> dict[str, pd.DataFrame]:
+    """{plan's place: indicator points} for each processed folder (in the order given)."""
+    from qzlib.plan.tables import indicator_points, load_indicators, load_plan_meta
+
+    out = {}
+    for d in processed_dirs:
+        label = load_plan_meta(Path(d)).region
+        out[label if label not in out else f"{label}（{Path(d).name}）"] = indicator_points(load_indicators(Path(d)))
+    return out
+
+
+def side_by_side(plans: dict[str, pd.DataFrame], shared_only: bool = True) -> pd.DataFrame:
+    """One row per indicator; per plan: baseline, targets and the pace each needs, each with its year.
+
+    >>> pts = lambda b, t1, t2, y: pd.DataFrame({"code": ["x"] * 3, "name_zh": ["亩均增加值"] * 3,
+    ...     "unit": ["万元/亩"] * 3, "year": [y, y + 3, y + 5], "role": ["baseline", "target", "target"],
+    ...     "value": [b, t1, t2], "raw": ["", "", ""], "qualifier": ["exact"] * 3})
+    >>> t = side_by_side({"甲市": pts(119, 160, 195, 2022), "乙县": pts(90, 110, 130, 2023)})
+    >>> t.loc[0, "甲市 基期"], t.loc[0, "乙县 目标"], t.loc[0, "甲市 年均所需"]
+    ('2022年 119', '2026年 110；2028年 130', '+10.4%；+10.4%')
+    """
+    codes = {label: list(p["code"].drop_duplicates()) for label, p in plans.items()}
+    order = next(iter(codes.values()), [])
+    every = order + [c for cs in codes.values() for c in cs if c not in order]
+    chosen = [c for c in every if all(c in cs for cs in codes.values())] if shared_only else every
+    rows = []
+    for code in chosen:
+        first = next(p[p["code"] == code].iloc[0] for p in plans.values() if (p["code"] == code).any())
+        row = {"code": code, "指标": first["name_zh"], "单位": first["unit"]}
+        for label, p in plans.items():
+            g = p[p["code"] == code]
+            base = g[g["role"] == "baseline"]
+            tg = g[g["role"] == "target"].sort_values("year")
+            row[f"{label} 基期"] = "；".join(f"{int(y)}年 {fmt.num(v)}" for y, v in zip(base["year"], base["value"])) \
+                or fmt.MISSING
+            row[f"{label} 目标"] = "；".join(
+                f"{int(y)}年 {fmt.num(v) if q in ('exact', 'approx') else raw}"
+                for y, v, q, raw in zip(tg["year"], tg["value"], tg["qualifier"], tg["raw"])) or fmt.MISSING
+            row[f"{label} 年均所需"] = "；".join(fmt.pace(s["points_per_year"], s["cagr"], first["unit"])
+                                            for s in milestone_paces(g, code)) or fmt.MISSING
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def page(ctx, processed_dirs) -> HTML:
+    """The comparison page: this brief's plan and the others, for the indicators they share."""
+    plans = {ctx.region: ctx.points} | {k: v for k, v in load(processed_dirs).items() if k != ctx.region}
+    df = side_by_side(plans)
+    ctx.save("plans_side_by_side", df)
+    names = "、".join(plans)
+    lead = (f"<p>{html.escape(names)} 共 {len(plans)} 份规划共有的 {len(df)} 项指标：各自的基期、目标与达到各目标所需的"
+            f"年均增速（百分比指标为每年百分点）。各规划的基期与目标年可能不同，已逐格注明年份。</p>")
+    return HTML(lead + fmt.table(df.drop(columns="code"), classes="plans"))
