@@ -25,7 +25,7 @@ from qzlib.report.sections import facts
 from qzlib.report.sections.context import BriefContext
 
 SOURCE_KIND_ZH = {"plan": "规划基期", "official": "官方发布", "yearbook": "统计年鉴", "unofficial": "非官方转载",
-                  "researcher": "研究人员录入", "test": "测试"}
+                  "researcher": "研究人员录入（未声明来源类型）", "test": "测试数据"}
 
 
 def _targets(ctx: BriefContext, code: str) -> pd.Series:

@@ -12,7 +12,7 @@ from qzlib.report.sections.actual import SOURCE_KIND_ZH
 from qzlib.report.sections.context import BriefContext
 
 COMPARABILITY_ZH = {"comparable": "可比", "related": "相关但不可比"}
-RULE_ZH = {"pin": "研究人员指定", "official over unofficial": "官方优先于非官方", "later vintage": "较新版本优先",
+RULE_ZH = {"pin": "研究人员指定", "real over test": "真实数据优先于测试数据", "official over unofficial": "官方优先于非官方", "later vintage": "较新版本优先",
            "more precise": "精度较高者优先", "source kind": "按来源类型", "file order": "按文件顺序"}
 CONFLICT_STATUS_ZH = {"conflict": "数值不同", "rounding": "仅舍入不同", "same": "相同"}
 # The shipped statistics state their caveats in English; the brief says the gist in Chinese.
