@@ -113,13 +113,16 @@ def stale_reasons(processed_dir: Path, manifest: dict) -> list[str]:
     return reasons
 
 
-def ensure_fresh(processed_dir: Path | None = None, echo: Callable[[str], None] = print) -> bool:
+def ensure_fresh(processed_dir: Path | None = None, echo: Callable[[str], None] = print,
+                 plan: Path | None = None, statistics: Path | None = None) -> bool:
     """Re-ingest when the tables are older than data/raw (or were never ingested); say so.
 
     True when an ingest ran. A folder given by the user that ``qz ingest`` did not write
-    (no manifest) cannot be checked: ``echo`` says so and it is used as it is.
+    (no manifest) cannot be checked: ``echo`` says so and it is used as it is. ``plan`` and
+    ``statistics`` (a plan workspace's inputs) say what to ingest into a folder never ingested.
     """
-    default = processed_dir is None or Path(processed_dir).absolute() == paths.PROCESSED.absolute()
+    default = (processed_dir is None or Path(processed_dir).absolute() == paths.PROCESSED.absolute()
+               or plan is not None)
     processed = Path(processed_dir) if processed_dir else paths.PROCESSED
     manifest = read_manifest(processed)
     if manifest is None and not default:
@@ -131,12 +134,12 @@ def ensure_fresh(processed_dir: Path | None = None, echo: Callable[[str], None] 
     with locked(processed, on_wait=echo):  # one re-ingest even if several runs notice at once
         manifest = read_manifest(processed)
         if manifest is None:
-            plan, statistics = paths.PLAN_FILE, paths.STATISTICS_DIR
+            plan, statistics = plan or paths.PLAN_FILE, statistics or paths.STATISTICS_DIR
             if processed.exists():
                 echo(f"{_key(processed)} 无导入清单 (no {MANIFEST}: written by an older `qz ingest` or by hand), "
                      f"so it may not match data/raw: re-ingesting …")
             else:
-                echo(f"{_key(processed)} 尚不存在 (does not exist yet): ingesting data/raw first …")
+                echo(f"{_key(processed)} 尚不存在 (does not exist yet): ingesting {_key(Path(plan).parent.parent)} first …")
         else:
             reasons = stale_reasons(processed, manifest)
             if not reasons:
@@ -171,11 +174,15 @@ Examples:
   qz ingest
   qz ingest --plan other-county-415x-plan.txt --out /tmp/other
 """)
-@click.option("--plan", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="Plan text file [default: data/raw/plan/quzhou-415x-plan-2023.txt].")
+@click.option("--plan", default=None,
+              help="A plan workspace's name (plans/NAME, or 'default') or a plan text file "
+                   "[default: data/raw/plan/quzhou-415x-plan-2023.txt].")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output folder [default: data/processed].")
+              help="Output folder [default: the plan's data/processed].")
 @click.option("--statistics", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
-              help="Folder of statistics files [default: data/raw/statistics].")
+              help="Folder of statistics files [default: the plan's data/raw/statistics].")
 def ingest(plan, out, statistics):
-    run_ingest(plan, out, statistics, on_wait=lambda m: click.echo(m, err=True))
+    if plan and not Path(plan).is_file():  # a workspace name
+        ws = paths.workspace(plan)
+        plan, out, statistics = ws.plan_file, out or ws.processed, statistics or ws.statistics
+    run_ingest(Path(plan) if plan else None, out, statistics, on_wait=lambda m: click.echo(m, err=True))

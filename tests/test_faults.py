@@ -398,7 +398,8 @@ def test_two_briefs_for_one_destination_both_finish_one_after_the_other(tmp_path
     assert out1.strip() == "OK" and out2.strip() == "OK"
     assert waited.startswith("WAIT") and f"{dest} is being written by another run" in waited
     assert "WAIT" not in err1
-    assert sorted(p.name for p in dest.iterdir()) == ["01_brief.ipynb", "brief.html", "brief.pdf", "data.csv"]
+    assert sorted(p.name for p in dest.iterdir()) == ["01_brief.ipynb", "brief.html", "brief.pdf", "data.csv",
+                                                     "inputs.json"]
     assert (dest / "brief.pdf").read_bytes().startswith(b"%PDF")
     assert _leftovers(dest) == [] and len(_versions(dest)) == 1
 
@@ -409,7 +410,7 @@ def test_a_brief_killed_during_publish_leaves_the_previous_brief_intact(tmp_path
     dest = proj["outputs_dir"] / "2025" / "a"
     assert _python(_brief_script(proj)).returncode == 0
     before = _snapshot(dest)
-    assert set(before) == {"01_brief.ipynb", "brief.html", "brief.pdf", "data.csv"}
+    assert set(before) == {"01_brief.ipynb", "brief.html", "brief.pdf", "data.csv", "inputs.json"}
     killed = _python(_brief_script(proj), env={"QZ_FAULT": "before-swap"})
     assert killed.returncode == -signal.SIGKILL
     assert _snapshot(dest) == before

@@ -44,20 +44,26 @@ Example:
               help="Scenario: a name in scenarios/ (without .yml) or the path of a scenario .yml file.")
 @click.option("--compare", default="", help="Other scenarios for the comparison page, comma-separated.")
 @click.option("--lang", default="zh", show_default=True, help="Language of the brief (zh).")
+@click.option("--plan", default="default", show_default=True,
+              help="Plan workspace: 'default' (the project's own plan) or a name under plans/.")
 @click.option("--processed", "processed_dir", type=click.Path(path_type=Path), default=None,
-              help="Folder with the ingested tables [default: data/processed].")
+              help="Folder with the ingested tables [default: the plan's data/processed].")
 @click.option("--out", "outputs_dir", type=click.Path(path_type=Path), default=None,
-              help="Root folder for briefs [default: outputs].")
-def brief(year, scenario, compare, lang, processed_dir, outputs_dir):
+              help="Root folder for briefs [default: the plan's outputs].")
+def brief(year, scenario, compare, lang, plan, processed_dir, outputs_dir):
     from qzlib.pipeline import ensure_fresh
     from qzlib.report.runner import run_brief, validate
 
+    ws = paths.workspace(plan)
     scenario, scenarios_dir = _scenario_place(scenario)
     req = BriefRequest(year=year, scenario=scenario, lang=lang, scenarios_dir=scenarios_dir,
                        compare=tuple(s for s in compare.split(",") if s and s != scenario),
-                       processed_dir=processed_dir or paths.PROCESSED,
-                       outputs_dir=outputs_dir or paths.OUTPUTS)
-    ensure_fresh(processed_dir, echo=_say)
+                       processed_dir=processed_dir or ws.processed,
+                       outputs_dir=outputs_dir or ws.outputs, plan="" if ws.is_default else ws.name)
+    if processed_dir or ws.is_default:
+        ensure_fresh(processed_dir, echo=_say)
+    else:
+        ensure_fresh(ws.processed, echo=_say, plan=ws.plan_file, statistics=ws.statistics)
     validate(req)
     click.echo(f"building the {year} brief (scenario {scenario}) …", err=True)
     result = run_brief(req, on_wait=_say)
@@ -68,35 +74,62 @@ def brief(year, scenario, compare, lang, processed_dir, outputs_dir):
     click.echo(f"brief written in {result.seconds:.1f} s: {result.pdf}")
 
 
-@click.command(help="""Build many briefs (years × scenarios) in parallel processes.
+@click.command(help="""Build many briefs (plans × years × scenarios) on Dask distributed.
 
-One failing brief does not stop the others; the summary names each failure with the
-notebook cell that failed, lists results in the order asked for, and the exit status is 1
-if any failed. If data/raw changed since the last `qz ingest`, it re-ingests first.
+By default the briefs run on a local cluster of -j worker processes (one thread each);
+--scheduler tcp://HOST:8786 sends them to a running Dask cluster instead (its workers must
+read the same data/processed, notebooks/ and scenarios/ paths). Workers build; this process
+publishes each brief under the outputs folder in one step. -j 1 builds here, one by one.
+
+A brief whose inputs (processed tables, scenario files, notebook, qzlib) have not changed
+since it was built is skipped as up to date (--force rebuilds it). One failing brief does not
+stop the others; the summary says how many were built, skipped and failed, names each
+failure with the notebook cell that failed, lists results in the order asked for, and the
+exit status is 1 if any failed. If a plan's data/raw changed since its last ingest, it
+re-ingests first.
 
 \b
 Example:
   qz batch --years 2023-2027 --scenarios plan_path,stress -j 2
+  qz batch --plans default,longyou --years 2026 --scenarios plan_path,recent_pace
+  qz batch --years 2025 --scheduler tcp://10.0.0.5:8786
 """)
 @click.option("--years", required=True, help="Years: 2025, 2023-2027 or 2023,2025.")
 @click.option("--scenarios", default="plan_path", show_default=True, help="Scenario names, comma-separated.")
-@click.option("-j", "--jobs", type=click.IntRange(1, 16), default=2, show_default=True, help="Parallel worker processes.")
-@click.option("--processed", "processed_dir", type=click.Path(path_type=Path), default=None)
-@click.option("--out", "outputs_dir", type=click.Path(path_type=Path), default=None)
+@click.option("--plans", default="", help="Plan workspaces, comma-separated: 'default' (the project's own plan) "
+                                          "and names under plans/ [default: default].")
+@click.option("-j", "--jobs", type=click.IntRange(1, 16), default=2, show_default=True,
+              help="Worker processes of the local cluster (1: build here, no cluster).")
+@click.option("--scheduler", default=None, help="Address of a running Dask scheduler (tcp://HOST:8786) "
+                                               "instead of a local cluster.")
+@click.option("--force", is_flag=True, help="Rebuild briefs that are up to date.")
+@click.option("--processed", "processed_dir", type=click.Path(path_type=Path), default=None,
+              help="Folder with the ingested tables (one plan only) [default: the plan's data/processed].")
+@click.option("--out", "outputs_dir", type=click.Path(path_type=Path), default=None,
+              help="Root folder for briefs (one plan only) [default: the plan's outputs].")
 @click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
-def batch(years, scenarios, jobs, processed_dir, outputs_dir, no_progress):
+def batch(years, scenarios, plans, jobs, scheduler, force, processed_dir, outputs_dir, no_progress):
+    from dataclasses import replace
+
     from qzlib.pipeline import ensure_fresh
     from qzlib.report.batch import expand, run_batch, summary
 
-    ensure_fresh(processed_dir, echo=_say)
     names = [s.strip() for s in scenarios.split(",") if s.strip()]
-    requests = expand(parse_years(years), names,
-                      processed_dir=processed_dir or paths.PROCESSED,
-                      outputs_dir=outputs_dir or paths.OUTPUTS)
+    spaces = [paths.workspace(p) for p in dict.fromkeys(p.strip() for p in (plans or "default").split(",")) if p]
+    if len(spaces) > 1 and (processed_dir or outputs_dir):
+        raise click.UsageError("--processed and --out name one plan's folders; with several --plans each plan "
+                               "uses its own workspace")
+    requests = []
+    for ws in spaces:
+        processed = processed_dir or ws.processed
+        ensure_fresh(processed, echo=_say, plan=None if processed_dir else ws.plan_file,
+                     statistics=None if processed_dir else ws.statistics)
+        requests += expand(parse_years(years), names, processed_dir=processed, outputs_dir=outputs_dir or ws.outputs,
+                           plan="" if ws.is_default and len(spaces) == 1 else ws.name)
     if len(names) > 1:  # each brief gets the comparison page of the whole set
-        from dataclasses import replace
         requests = [replace(r, compare=tuple(n for n in names if n != r.scenario)) for r in requests]
-    results = run_batch(requests, jobs=jobs, progress=not no_progress, on_wait=_say)
+    results = run_batch(requests, jobs=jobs, progress=not no_progress, on_wait=_say, scheduler=scheduler,
+                        force=force)
     click.echo(summary(results))
     if not all(r.ok for r in results):
         sys.exit(1)

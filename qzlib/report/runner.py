@@ -42,6 +42,7 @@ class BriefRequest:
     notebooks_dir: Path = field(default_factory=lambda: paths.NOTEBOOKS)
     scenarios_dir: Path = field(default_factory=lambda: paths.SCENARIOS)
     compare: tuple[str, ...] = ()  # other scenarios shown on the comparison page
+    plan: str = ""  # the plan workspace's name ("" = the project's own plan), for labels
 
     @property
     def destination(self) -> Path:
@@ -49,7 +50,7 @@ class BriefRequest:
 
     @property
     def label(self) -> str:
-        return f"{self.year}/{self.scenario}"
+        return f"{self.plan + '/' if self.plan else ''}{self.year}/{self.scenario}"
 
 
 @dataclass
@@ -60,6 +61,7 @@ class BriefResult:
     pdf: Path | None = None
     error: str = ""
     failed_cell: str = ""
+    skipped: bool = False  # up to date: its inputs had not changed, nothing was built
 
 
 def available_scenarios(scenarios_dir: Path | None = None) -> list[str]:
@@ -200,14 +202,19 @@ def build_brief(req: BriefRequest, stage: Path) -> BriefResult:
     return BriefResult(req, ok=True, seconds=time.perf_counter() - start)
 
 
-def publish_brief(result: BriefResult, stage: Path) -> BriefResult:
+def publish_brief(result: BriefResult, stage: Path, inputs: dict | None = None) -> BriefResult:
     """Swap a built brief into place, or drop the stage of a failed one (the previous brief
-    stays as it was). Call with ``locked(result.request.destination)`` held."""
+    stays as it was). ``inputs`` (qzlib.report.inputs) is recorded beside the brief.
+    Call with ``locked(result.request.destination)`` held."""
+    from qzlib.report import inputs as brief_inputs
+
     dest = result.request.destination
     if not result.ok:
         discard(stage)
         return result
     try:
+        if inputs is not None:
+            brief_inputs.write(stage, inputs)
         publish(stage, dest)
     except Exception as exc:
         discard(stage)
@@ -221,12 +228,15 @@ def run_brief(req: BriefRequest, on_wait: Callable[[str], None] | None = None) -
 
     A second run for the same year and scenario waits for the first (``on_wait`` is told).
     """
+    from qzlib.report.inputs import brief_inputs
+
     validate(req)
     with locked(req.destination, on_wait=on_wait):
+        inputs = brief_inputs(req)
         stage = new_stage(req.destination)
         try:
             result = build_brief(req, stage)
         except BaseException:
             discard(stage)
             raise
-        return publish_brief(result, stage)
+        return publish_brief(result, stage, inputs)
