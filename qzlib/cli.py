@@ -15,12 +15,13 @@ from qzlib.errors import QzError
 # name -> (module, attribute, one-line help shown by `qz --help`)
 COMMANDS = {
     "ingest": ("qzlib.pipeline", "ingest", "Read the plan document and statistics into data/processed/."),
+    "plan": ("qzlib.pipeline", "plan", "Plan workspaces: add a plan of another city or county, list them."),
     "stats": ("qzlib.stats.cli", "stats", "Yearly statistics: template, check, import, build, coverage."),
     "trend": ("qzlib.forecast.cli", "trend", "Project an indicator's path and judge progress to target."),
     "scenario": ("qzlib.scenarios.cli", "scenario", "Run, list and check what-if scenarios."),
     "explore": ("qzlib.scenarios.serve", "explore", "Serve the scenario explorer as a web page (Voila)."),
     "brief": ("qzlib.report.cli", "brief", "Build the annual PDF brief for one year and scenario."),
-    "batch": ("qzlib.report.cli", "batch", "Build many briefs (years x scenarios) in parallel."),
+    "batch": ("qzlib.report.cli", "batch", "Build many briefs (plans x years x scenarios) on Dask."),
 }
 
 

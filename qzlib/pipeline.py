@@ -13,6 +13,7 @@ data/raw (``ensure_fresh``) and re-ingest rather than build from stale tables.
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 from typing import Callable
@@ -186,3 +187,60 @@ def ingest(plan, out, statistics):
         ws = paths.workspace(plan)
         plan, out, statistics = ws.plan_file, out or ws.processed, statistics or ws.statistics
     run_ingest(Path(plan) if plan else None, out, statistics, on_wait=lambda m: click.echo(m, err=True))
+
+
+def add_plan(name: str, plan_text: Path) -> "paths.Workspace":
+    """Create the workspace ``plans/NAME`` from a plan text: its data/raw/plan holds a copy of
+    the text; its data/raw/statistics links the project's reference_statistics.csv (relative
+    link: a change to the shared file makes this plan's tables stale too) until the plan gets
+    its own statistics files."""
+    import re
+    import shutil
+
+    plan_text = Path(plan_text)
+    problems = []
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name) or name == paths.DEFAULT_PLAN:
+        problems.append(("NAME", name, f"letters, digits, '_', '-' or '.' (not '{paths.DEFAULT_PLAN}')"))
+    elif (paths.PLANS / name).exists():
+        problems.append(("NAME", name, f"a new plan name ({_key(paths.PLANS / name)} exists already)"))
+    if not plan_text.is_file() or plan_text.suffix != ".txt":
+        problems.append(("FILE", str(plan_text), "a plan text file (.txt)"))
+    if problems:
+        from qzlib.errors import Problem
+
+        raise InputError([Problem(where="qz plan add", field=f, value=v, expected=e) for f, v, e in problems])
+    root = paths.PLANS / name
+    (root / "data" / "raw" / "plan").mkdir(parents=True)
+    shutil.copyfile(plan_text, root / "data" / "raw" / "plan" / plan_text.name)
+    stats = root / "data" / "raw" / "statistics"
+    stats.mkdir()
+    shared = paths.STATISTICS_DIR / "reference_statistics.csv"
+    if shared.is_file():
+        (stats / shared.name).symlink_to(os.path.relpath(shared, stats))
+    (root / "outputs").mkdir()
+    return paths.workspace(name)
+
+
+@click.group(help="""Plan workspaces: the project's own plan ('default': data/, outputs/) and others
+under plans/NAME/ (data/raw/plan/*.txt, data/raw/statistics/, data/processed/, outputs/).""")
+def plan():
+    pass
+
+
+@plan.command("add", help="""Create plans/NAME from a plan text FILE (copied) and link the project's
+reference statistics into it; then `qz ingest --plan NAME` and `qz brief --plan NAME --year …`.""")
+@click.argument("name")
+@click.argument("file", type=click.Path(path_type=Path))
+def plan_add(name, file):
+    ws = add_plan(name, file)
+    click.echo(f"规划工作区已创建 (plan workspace created): {_key(ws.root)}\n"
+               f"  plan text:  {_key(ws.plan_file)}\n  statistics: {_key(ws.statistics)}\n"
+               f"next: qz ingest --plan {name}")
+
+
+@plan.command("list", help="The plan workspaces of this project.")
+def plan_list():
+    for name in paths.plan_names():
+        ws = paths.workspace(name)
+        state = "ingested" if (ws.processed / MANIFEST).is_file() else "not ingested"
+        click.echo(f"{name:<16} {_key(ws.root) or '.'}  ({state})")
