@@ -175,6 +175,7 @@ def build_brief(req: BriefRequest, stage: Path) -> BriefResult:
     """
     import papermill as pm
 
+    from qzlib.plan.tables import load_plan_meta
     from qzlib.report.export import html_to_pdf, notebook_to_html
 
     start = time.perf_counter()
@@ -190,8 +191,9 @@ def build_brief(req: BriefRequest, stage: Path) -> BriefResult:
                 cwd=str(stage),
                 kernel_manager_class=_kernel_manager_class(),
             )
+            place = load_plan_meta(processed).region      # the plan's own place, from its header
         nb = nbformat.read(executed, as_version=4)
-        title = f"衢州市“415X”先进制造业集群培育工程监测简报 · {req.year}年"
+        title = f"{place}“415X”先进制造业集群培育工程监测简报 · {req.year}年"
         html = notebook_to_html(nb, title=title)
         (stage / "brief.html").write_text(html, encoding="utf-8")
         html_to_pdf(html, stage / "brief.pdf", base_url=str(stage))
