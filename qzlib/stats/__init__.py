@@ -10,6 +10,11 @@ Public API::
     test_figures(obs) -> DataFrame                      # rows whose source kind is 'test' (imported as 测试)
     imported_figures(obs) -> DataFrame                  # rows brought in with `qz stats import`
 
+Every function follows one plan of the 415X family (:mod:`qzlib.stats.plan`): its region is a
+valid region and the default one, its indicators (a generated ``x_…`` code too) are the series
+the template, coverage and data requests list, and its baseline figures are observations
+sourced to the plan document. Observations carry their plan in ``attrs['plan']``.
+
 Source kinds (``source_kind``): plan, official, yearbook, unofficial, researcher (imported,
 no source type declared), test (imported as 测试). See :mod:`qzlib.stats.sources`.
 """

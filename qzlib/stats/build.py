@@ -15,7 +15,7 @@ import pandas as pd
 from qzlib import paths
 from qzlib.atomic import staged_dir, write_csv
 from qzlib.errors import InputError, Problem
-from qzlib.stats import conflicts, coverage, mapping, read, schema, sources
+from qzlib.stats import conflicts, coverage, mapping, plan, read, schema, sources
 
 OUTPUTS = ("observations.csv", "conflicts.csv", "coverage.csv", "data_requests.csv")
 PINS = "pins.csv"
@@ -48,7 +48,9 @@ def _rel(path: Path, statistics_dir: Path) -> str:
 
 
 def plan_observations(indicators: pd.DataFrame | None) -> pd.DataFrame:
-    """The plan's baseline figures (附件1, usually 2022) as observations of 衢州市.
+    """The plan's baseline figures (附件1, its baseline year) as observations of the plan's
+    region, sourced to the plan document (:func:`qzlib.stats.plan.active`: call inside
+    ``plan.use`` for the plan whose ``indicators`` these are).
 
     Only numbers become observations: a baseline written '/' stays missing. ``row`` is the
     line of the plan text where the indicator's row starts (its 序号 if no line is given).
@@ -56,19 +58,22 @@ def plan_observations(indicators: pd.DataFrame | None) -> pd.DataFrame:
     if indicators is None or len(indicators) == 0:
         return pd.DataFrame(columns=schema.OBS_COLUMNS)
     src = mapping.plan_source()
+    codes = plan.active().codes()
     rows, problems = [], []
     for k, ind in indicators.reset_index(drop=True).iterrows():
         code = str(ind.get("code", "") or "")
         s = mapping.resolve(code)
         base = ind.get("baseline_year")
-        base = 2022 if base is None or (isinstance(base, float) and math.isnan(base)) else int(base)
+        if base is None or (isinstance(base, float) and math.isnan(base)):
+            continue  # no baseline column: nothing to record
+        base = int(base)
         value = ind.get(f"value_{base}")
         if value is None or pd.isna(value):
             continue
         where = f"indicator {ind.get('number', k + 1)}"
         if s is None or s.comparability != "comparable" or s.code != code:
             problems.append(Problem(file="indicators", where=where, field="code", value=code,
-                                    expected="one of the 16 plan indicator codes"))
+                                    expected="one of the plan's indicator codes (" + ", ".join(codes) + ")"))
             continue
         unit = mapping.clean_unit(ind.get("unit")) or s.unit
         if unit not in mapping.accepted_units(s):
@@ -99,11 +104,19 @@ def plan_observations(indicators: pd.DataFrame | None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=schema.OBS_COLUMNS)
 
 
-def collect(indicators: pd.DataFrame | None, statistics_dir: Path | None = None
+def collect(indicators: pd.DataFrame | None, statistics_dir: Path | None = None, the_plan: plan.Plan | None = None
             ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """All observations (selected flag set) and the conflict table. Every bad row of every
-    file is reported together."""
+    """All observations (selected flag set) and the conflict table, read against ``the_plan``
+    (default: the active plan; ``obs.attrs['plan']`` names it). Every bad row of every file is
+    reported together."""
     statistics_dir = Path(statistics_dir or paths.STATISTICS_DIR)
+    with plan.use(the_plan) as p:
+        obs, groups = _collect(indicators, statistics_dir)
+    obs.attrs["plan"] = p
+    return obs, groups
+
+
+def _collect(indicators: pd.DataFrame | None, statistics_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     frames, problems = [plan_observations(indicators)], []
     for path, kind in statistics_files(statistics_dir):
         rel = _rel(path, statistics_dir)
@@ -126,38 +139,59 @@ def collect(indicators: pd.DataFrame | None, statistics_dir: Path | None = None
     return obs[schema.OBS_COLUMNS], groups
 
 
-def build_into(out_dir: Path, indicators: pd.DataFrame | None, statistics_dir: Path | None = None) -> str:
+def plan_for(out_dir: Path, indicators: pd.DataFrame | None, statistics_dir: Path | None = None,
+             plan_file: Path | None = None) -> plan.Plan | None:
+    """The plan whose ``indicators`` these are: its header from ``out_dir/plan.csv`` (written by
+    the plan step of `qz ingest` just before), its text found by document number under the
+    statistics' data/raw (or ``plan_file``). None when ``out_dir`` holds no plan.csv."""
+    if indicators is None or not (Path(out_dir) / "plan.csv").is_file():
+        return None
+    from qzlib.plan.tables import load_plan_meta
+
+    raw_dir = Path(statistics_dir or paths.STATISTICS_DIR).parent
+    return plan.from_tables(load_plan_meta(out_dir), indicators, raw_dir, plan_file)
+
+
+def build_into(out_dir: Path, indicators: pd.DataFrame | None, statistics_dir: Path | None = None,
+               plan_file: Path | None = None) -> str:
     """Write observations, conflicts, coverage and data requests into ``out_dir``; short summary.
 
-    Nothing in ``out_dir`` changes unless every file was read and checked.
+    The statistics follow the plan of ``out_dir/plan.csv`` and ``indicators`` (its region, its
+    source, its indicators). Nothing in ``out_dir`` changes unless every file was read and checked.
     """
+    with plan.use(plan_for(out_dir, indicators, statistics_dir, plan_file)) as p:
+        return _build_into(out_dir, indicators, statistics_dir, p)
+
+
+def _build_into(out_dir: Path, indicators: pd.DataFrame | None, statistics_dir: Path | None, p: plan.Plan) -> str:
     obs, groups = collect(indicators, statistics_dir)
     # Requests run to the latest year any figure describes (deterministic, data-driven).
-    year = int(obs["year"].max()) if len(obs) else coverage.YEARS[-1]
+    year = int(obs["year"].max()) if len(obs) else p.period_end
     cov = coverage.coverage_table(obs)
-    req = coverage.data_requests(obs, indicators, year)
+    req = coverage.data_requests(obs, indicators, year, region=p.region)
     with staged_dir(out_dir) as stage:
         write_csv(obs, stage / "observations.csv")
         write_csv(groups, stage / "conflicts.csv")
         write_csv(cov, stage / "coverage.csv")
         write_csv(req, stage / "data_requests.csv")
     n_conf = int((groups["status"] == "conflict").sum()) if len(groups) else 0
-    plan = int((obs["source_kind"] == "plan").sum())
-    q = cov[cov["region"] == "衢州市"]
+    n_plan = int((obs["source_kind"] == "plan").sum())
+    q = cov[cov["region"] == p.region]
     have = int((q["status"] == "present").sum())
     lines = [
         f"statistics: {len(obs)} observations from {obs['file'].nunique()} files "
-        f"({plan} plan baseline figures{'' if indicators is not None else '; plan baseline not included'})",
+        f"({n_plan} plan baseline figures{'' if indicators is not None else '; plan baseline not included'})",
         f"  {len(groups)} region/indicator/years with several figures, {n_conf} with different values "
         f"(see conflicts.csv)",
-        f"  衢州市: {have} of {len(q)} plan indicator-years covered "
+        f"  {p.region}: {have} of {len(q)} plan indicator-years covered "
         f"({q['year'].min()}–{q['year'].max()}); {len(req)} data requests for the bureau",
     ]
     return "\n".join(lines)
 
 
 def load_observations(processed_dir: str | Path | None = None) -> pd.DataFrame:
-    """``observations.csv`` with proper types (year int, value float, selected bool)."""
+    """``observations.csv`` with proper types (year int, value float, selected bool); ``attrs['plan']``
+    is the plan `qz ingest` wrote beside it (its region and indicators for coverage and requests)."""
     path = Path(processed_dir or paths.PROCESSED) / "observations.csv"
     if not path.is_file():
         raise InputError.one(file=path, expected="observations.csv: run `qz stats build` (or `qz ingest`) first")
@@ -166,6 +200,9 @@ def load_observations(processed_dir: str | Path | None = None) -> pd.DataFrame:
     df["value"] = df["value"].astype(float)
     df["row"] = df["row"].astype(int)
     df["selected"] = df["selected"].map({"True": True, "False": False}).astype(bool)
+    the_plan = plan.load(path.parent)
+    if the_plan is not None:
+        df.attrs["plan"] = the_plan
     return df
 
 

@@ -23,6 +23,20 @@ def _messages_in(lang: str):
         raise
 
 
+PLAN_DIR = click.option("--processed-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                        help="Processed folder of the plan the statistics follow (its plan.csv and indicators.csv, "
+                             "written by `qz ingest`) [default: data/processed].")
+
+
+@contextlib.contextmanager
+def _plan_of(processed_dir: Path | None):
+    """Read statistics against the plan `qz ingest` wrote to ``processed_dir`` (default: data/processed)."""
+    from qzlib.stats import plan
+
+    with plan.use(plan.load(processed_dir or paths.PROCESSED)) as p:
+        yield p
+
+
 @click.group()
 def stats() -> None:
     """Yearly statistics: data-entry template, checks, imports and the processed observations."""
@@ -32,13 +46,15 @@ def stats() -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               default=lambda: paths.OUTPUTS / "statistics_template.xlsx", show_default="outputs/statistics_template.xlsx",
               help="Workbook to write.")
-@click.option("--region", "regions", multiple=True, help="A region sheet to include (repeatable; default: 衢州市, "
-              "its counties, 浙江省, 全国).")
-def template(out: Path, regions: tuple[str, ...]) -> None:
-    """Write the Excel workbook for entering the bureau's figures."""
+@click.option("--region", "regions", multiple=True, help="A region sheet to include (repeatable; default: the "
+              "plan's region, the regions within it, then those it lies within up to 全国).")
+@PLAN_DIR
+def template(out: Path, regions: tuple[str, ...], processed_dir: Path | None) -> None:
+    """Write the Excel workbook for entering the bureau's figures (the plan's indicators and years)."""
     from qzlib.stats.template import write_template
 
-    path = write_template(out, list(regions) or None)
+    with _plan_of(processed_dir):
+        path = write_template(out, list(regions) or None)
     click.echo(f"wrote {path}")
 
 
@@ -57,13 +73,14 @@ def _undeclared_note(obs, lang: str) -> str:
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--raw-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="data/raw folder whose earlier imports to compare with (default: the project's).")
+@PLAN_DIR
 @LANG
-def check(file: Path, raw_dir: Path | None, lang: str) -> None:
+def check(file: Path, raw_dir: Path | None, processed_dir: Path | None, lang: str) -> None:
     """Check a filled workbook or CSV; print every problem (exit 2 if any), and how many of its
     figures earlier imports already hold."""
     from qzlib.stats.importer import check_file, figures, held_figures, sort_figures
 
-    with _messages_in(lang):
+    with _messages_in(lang), _plan_of(processed_dir):
         obs, table = check_file(file)
         new, repeats, revisions = sort_figures(obs, held_figures(Path(raw_dir or paths.RAW)))
     enc = f" (decoded as {table.encoding})" if table.encoding not in {"", "xlsx", "UTF-8"} else ""
@@ -84,15 +101,16 @@ def check(file: Path, raw_dir: Path | None, lang: str) -> None:
               help="data/raw folder to import into (default: the project's).")
 @click.option("--revise", is_flag=True, help="Accept figures that change figures an earlier import holds "
               "(same region, indicator, year and source); the data log records old -> new.")
+@PLAN_DIR
 @LANG
-def import_(file: Path, raw_dir: Path | None, revise: bool, lang: str) -> None:
+def import_(file: Path, raw_dir: Path | None, revise: bool, processed_dir: Path | None, lang: str) -> None:
     """Check FILE and add its new figures to data/raw/statistics/imported/ with their provenance in the data log.
 
     Figures an earlier import already holds are skipped; a file holding nothing new is refused.
     """
     from qzlib.stats.importer import figures, import_file
 
-    with _messages_in(lang):
+    with _messages_in(lang), _plan_of(processed_dir):
         done = import_file(file, raw_dir, revise=revise)
     lines = [f"imported {figures(done.imported)} from {file} -> {done.target}"]
     if len(done.repeats):
@@ -122,15 +140,17 @@ SYMBOLS = {"plan": "P", "official": "O", "yearbook": "Y", "researcher": "R", "un
 
 @stats.command()
 @click.option("--processed-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
-@click.option("--region", default="衢州市", show_default=True)
+@click.option("--region", default=None, help="Region to show [default: the plan's region, from plan.csv].")
 @click.option("--year", type=int, default=None, help="Reporting year for the data requests (default: latest data year).")
-def coverage(processed_dir: Path | None, region: str, year: int | None) -> None:
+def coverage(processed_dir: Path | None, region: str | None, year: int | None) -> None:
     """Print which plan indicator-years have a figure, from what kind of source, and the data requests."""
+    from qzlib.stats import plan
     from qzlib.stats.build import load_observations, load_plan_indicators
     from qzlib.stats.coverage import coverage_matrix, data_requests
 
     processed_dir = processed_dir or paths.PROCESSED
     obs = load_observations(processed_dir)
+    region = region or plan.of(obs).region
     grid = coverage_matrix(obs, region)
     click.echo(f"{region}: " + "  ".join(f"{v}={k}" for k, v in SYMBOLS.items()))
     click.echo(f"{'':28}" + " ".join(str(y)[2:] for y in grid.columns))

@@ -1,6 +1,8 @@
 """What is known, from what kind of source, what is missing, and what to ask the bureau for.
 
-The coverage view is indicator x year x region for the plan's 16 indicators; the data
+The coverage view is indicator x year x region for the plan's indicators (the plan the
+observations were built against, or the ``indicators`` table given: :func:`qzlib.stats.plan.of`,
+so a county's plan shows its own indicators, region and years); the data
 requests turn its gaps into a list of figures and the analysis each would unlock (the
 lenses of GUIDE.md: completion vs time and observed vs required growth need one figure
 after the baseline; a trend or extrapolation needs three points).
@@ -9,11 +11,22 @@ from __future__ import annotations
 
 import pandas as pd
 
-from qzlib import catalogue
-from qzlib.stats import mapping, schema
+from qzlib.stats import mapping, plan, schema
 
-# The years the coverage view shows: the template's first year to the plan's last (2015–2027).
-YEARS = tuple(range(schema.TEMPLATE_FIRST_YEAR, schema.plan_period()[1] + 1))
+
+def __getattr__(name: str):
+    # YEARS: the years the coverage view shows for the active plan: the template's first year
+    # to the plan's last (read when asked, so it follows the plan).
+    if name == "YEARS":
+        return years_of(plan.active())
+    raise AttributeError(name)
+
+
+def years_of(p: plan.Plan) -> tuple[int, ...]:
+    """The template's first year to the plan's last."""
+    return p.years(schema.TEMPLATE_FIRST_YEAR)
+
+
 COVERAGE_COLUMNS = ["region", "indicator", "indicator_name_zh", "year", "status", "source_kind", "value",
                     "unit", "n_values", "related"]
 REQUEST_COLUMNS = ["region", "indicator", "indicator_name_zh", "have_years", "request_years", "request",
@@ -35,23 +48,20 @@ CATEGORIES = {
 }
 
 
-def _names() -> dict[str, str]:
-    return mapping.plan_names()
-
-
-def _plan_codes() -> list[str]:
-    return [i.code for i in catalogue.indicators()]
-
-
-def _default_regions(obs: pd.DataFrame) -> list[str]:
-    have = set(obs.loc[obs["comparability"] != "", "region"]) | {"衢州市"}
+def _default_regions(obs: pd.DataFrame, p: plan.Plan) -> list[str]:
+    have = set(obs.loc[obs["comparability"] != "", "region"]) | {p.region}
     return [r for r in mapping.regions() if r in have]
 
 
-def coverage_table(obs: pd.DataFrame, regions: list[str] | None = None, years=YEARS) -> pd.DataFrame:
-    """One row per region x plan indicator x year: present / related / missing."""
-    regions = regions or _default_regions(obs)
-    names = _names()
+def coverage_table(obs: pd.DataFrame, regions: list[str] | None = None, years=None,
+                   indicators: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per region x plan indicator x year: present / related / missing (default: the
+    plan's region and every region with a comparable figure, the plan's years)."""
+    p = plan.of(obs, indicators)
+    with plan.use(p):
+        regions = regions or _default_regions(obs, p)
+    years = years or years_of(p)
+    names = p.names()
     sel = obs[obs["selected"].astype(bool)]
     comp = sel[sel["comparability"] == "comparable"].set_index(["region", "indicator", "year"])
     counts = obs[obs["comparability"] == "comparable"].groupby(["region", "indicator", "year"]).size()
@@ -59,7 +69,7 @@ def coverage_table(obs: pd.DataFrame, regions: list[str] | None = None, years=YE
         .agg(lambda s: ", ".join(sorted(set(s))))
     rows = []
     for region in regions:
-        for code in _plan_codes():
+        for code in p.codes():
             for year in years:
                 key = (region, code, year)
                 related = rel.get(key, "")
@@ -73,16 +83,20 @@ def coverage_table(obs: pd.DataFrame, regions: list[str] | None = None, years=YE
     return pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
 
 
-def coverage_matrix(obs: pd.DataFrame, region: str = "衢州市", years=YEARS) -> pd.DataFrame:
-    """Indicator x year grid of categories (a kind of source, 'related' or 'missing')."""
-    cov = coverage_table(obs, [region], years)
+def coverage_matrix(obs: pd.DataFrame, region: str | None = None, years=None,
+                    indicators: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Indicator x year grid of categories (a kind of source, 'related' or 'missing'); default
+    region: the plan's."""
+    p = plan.of(obs, indicators)
+    cov = coverage_table(obs, [region or p.region], years, indicators)
     cov["category"] = cov["source_kind"].where(cov["status"] == "present", cov["status"])
     grid = cov.pivot(index="indicator", columns="year", values="category")
-    return grid.loc[_plan_codes()]
+    return grid.loc[p.codes()]
 
 
-def plot_coverage(obs: pd.DataFrame, regions: list[str] | None = None, years=YEARS, lang: str = "zh"):
-    """Heat map of coverage, one panel per region (default 衢州市); returns the Figure."""
+def plot_coverage(obs: pd.DataFrame, regions: list[str] | None = None, years=None, lang: str = "zh",
+                  indicators: pd.DataFrame | None = None):
+    """Heat map of coverage, one panel per region (default the plan's); returns the Figure."""
     import matplotlib.pyplot as plt
     import seaborn as sns
     from matplotlib.colors import ListedColormap
@@ -92,13 +106,14 @@ def plot_coverage(obs: pd.DataFrame, regions: list[str] | None = None, years=YEA
 
     sns.set_theme(style="white")
     use_cjk()
-    regions = regions or ["衢州市"]
+    p = plan.of(obs, indicators)
+    regions = regions or [p.region]
     cats = list(CATEGORIES)
     cmap = ListedColormap([CATEGORIES[c][2] for c in cats])
     fig, axes = plt.subplots(len(regions), 1, figsize=(11, 5.2 * len(regions)), squeeze=False)
-    names = _names()
+    names = p.names()
     for ax, region in zip(axes[:, 0], regions):
-        grid = coverage_matrix(obs, region, years)
+        grid = coverage_matrix(obs, region, years, indicators)
         codes = grid.map(cats.index)
         ax.imshow(codes.to_numpy(dtype=float), cmap=cmap, vmin=-0.5, vmax=len(cats) - 0.5, aspect="auto")
         ax.set_xticks(range(len(grid.columns)), [str(y) for y in grid.columns])
@@ -121,30 +136,28 @@ def _span(years: list[int]) -> str:
     return ", ".join(str(y) for y in years)
 
 
-def data_requests(obs: pd.DataFrame, indicators: pd.DataFrame | None, year: int, region: str = "衢州市",
+def data_requests(obs: pd.DataFrame, indicators: pd.DataFrame | None, year: int, region: str | None = None,
                   lang: str = "en") -> pd.DataFrame:
-    """Which figures, if the bureau supplied them, would unlock which analysis (up to ``year``).
+    """Which figures, if the bureau supplied them, would unlock which analysis (up to ``year``),
+    for each of the plan's indicators (``indicators`` given: its rows) in ``region`` (default:
+    the plan's).
 
     Counts only comparable figures of ``region``; related series never fill a gap.
     """
     year = int(year)
     zh = lang == "zh"
-    names = _names()
-    targets, bases = {}, {}
-    if indicators is not None:
-        for _, ind in indicators.iterrows():
-            code = ind.get("code")
-            target_cols = [c for c in ind.index if str(c).startswith("value_") and str(c)[6:].isdigit()
-                           and int(str(c)[6:]) > int(ind.get("baseline_year") or 2022)]
-            targets[code] = any(pd.notna(ind[c]) for c in target_cols)
-            bases[code] = int(ind.get("baseline_year") or 2022)
+    p = plan.of(obs, indicators)
+    region = region or p.region
+    names = p.names()
     sel = obs[obs["selected"].astype(bool) & (obs["region"] == region) & (obs["comparability"] == "comparable")]
     rows = []
-    for code in _plan_codes():
-        base = bases.get(code, 2022)
+    for ind in p.indicators:
+        code, base = ind.code, ind.baseline_year
+        if base is None:
+            continue  # an indicator without a baseline column: no progress to measure from
         have = sorted(int(y) for y in sel.loc[sel["indicator"] == code, "year"] if int(y) <= year)
         later = [y for y in range(base + 1, year + 1) if y not in have]
-        has_target = targets.get(code)  # None = unknown (no plan table given)
+        has_target = ind.has_target
         progress = ("完成度与时间进度对比（时间过半、任务过半）、实际增速与所需增速之比"
                     if zh else "completion-vs-time and observed-vs-required growth lenses")
         if has_target is False:

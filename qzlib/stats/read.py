@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 
 from qzlib import catalogue
 from qzlib.errors import InputError, Problem
-from qzlib.stats import mapping, schema, sources
+from qzlib.stats import mapping, plan, schema, sources
 
 INSTRUCTION_SHEET = "填写说明"
 LIST_SHEET = "选项"
@@ -205,8 +205,9 @@ def _read_xlsx(path: Path, label: str) -> Table:
     known = set(mapping.regions())
     data_sheets = [ws for ws in values.worksheets if ws.title not in {INSTRUCTION_SHEET, LIST_SHEET}]
     if not data_sheets:
-        raise InputError([file_problem(label, Expect("at least one sheet named after a region (e.g. 衢州市)",
-                                                     "应至少有一个以地区命名的工作表（如“衢州市”）"))])
+        own = plan.active().region
+        raise InputError([file_problem(label, Expect(f"at least one sheet named after a region (e.g. {own})",
+                                                     f"应至少有一个以地区命名的工作表（如“{own}”）"))])
     for ws in data_sheets:
         if ws.title not in known:
             table.problems.append(Problem(file=label, where=f"sheet {ws.title}", field="sheet name",
@@ -470,7 +471,7 @@ _EXPECTED = {
     "known_unit": lambda r: Expect("a unit such as " + "、".join(mapping.units()),
                                    "应为已知的单位，如 " + "、".join(mapping.units())),
     "source_given": lambda r: Expect("the publication or table the figure comes from",
-                                     "应写明数据出自的出版物或报表（如《衢州统计年鉴2024》表12-3）"),
+                                     f"应写明数据出自的出版物或报表（如《{plan.short_name(plan.active().region)}统计年鉴2024》表12-3）"),
     "unit_matches_indicator": lambda r: _unit_expected(r["indicator"]),
     "at_most_ceiling": lambda r: _ceiling_expected(r["indicator"]),
     "not_negative": lambda r: Expect(f"zero or more for {r['indicator']} (a {mapping.resolve(r['indicator']).kind})",

@@ -6,10 +6,7 @@ CSV export), is read into these columns; ``OBSERVATIONS`` is the pandera schema 
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as _dt
-import functools
-import re
 import unicodedata
 
 import pandas as pd
@@ -61,24 +58,12 @@ def last_year() -> int:
     return _dt.date.today().year
 
 
-@functools.lru_cache(maxsize=1)
 def plan_period() -> tuple[int, int]:
-    """(first, last) year of the plan's period: from the plan's own header when the plan file
-    is there (:mod:`qzlib.plan.meta`), else from the title the statistics mapping cites
-    (…实施方案（2023—2027年）)."""
-    from qzlib import paths
+    """(first, last) year of the active plan's period, from its own header (:mod:`qzlib.stats.plan`)."""
+    from qzlib.stats import plan
 
-    if paths.PLAN_FILE.is_file():
-        from qzlib.plan import meta
-
-        with contextlib.suppress(InputError):
-            m = meta.read(paths.PLAN_FILE)
-            return m.period_start, m.period_end
-    title = mapping.plan_source()["title"]
-    m = re.search(r"(\d{4})\s*[—–-]+\s*(\d{4})\s*年", title)
-    if not m:
-        raise ValueError(f"the plan source title names no period (2023—2027年): {title}")
-    return int(m.group(1)), int(m.group(2))
+    p = plan.active()
+    return p.period_start, p.period_end
 
 
 def template_years() -> range:

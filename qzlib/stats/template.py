@@ -1,6 +1,7 @@
 """The data-entry workbook researchers fill with the bureau's figures.
 
-One sheet per region, one row per plan indicator and year (``schema.template_years``: from
+One sheet per region (default: the plan's region, the regions within it and those it lies
+within), one row per indicator of the plan (its own codes, names, units) and year (``schema.template_years``: from
 2015 to the plan's last year, never past the current year, the bound ``qz stats check``
 applies) with its unit pre-filled, drop-downs for codes, units and the source type, number
 checks on the value, and a sheet of instructions in Chinese. ``qz stats check`` reads it
@@ -16,7 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from qzlib import catalogue
 from qzlib.atomic import atomic_file
-from qzlib.stats import mapping, schema
+from qzlib.stats import mapping, plan, schema
 from qzlib.stats.read import INSTRUCTION_SHEET, LIST_SHEET
 from qzlib.stats.sources import DECLARED_TYPES
 
@@ -26,21 +27,23 @@ ENTRY_FILL = PatternFill("solid", fgColor="FFF2CC")
 
 def _instructions_text() -> list[str]:
     first, last = schema.template_years()[0], schema.template_years()[-1]
-    return [line.format(first=first, last=last, plan_end=schema.plan_period()[1], rule=schema.year_rule_zh(), types="、".join(DECLARED_TYPES))
+    region = plan.active().region
+    return [line.format(first=first, last=last, plan_end=schema.plan_period()[1], rule=schema.year_rule_zh(),
+                        types="、".join(DECLARED_TYPES), region=region, short=plan.short_name(region))
             for line in INSTRUCTIONS]
 
 
 INSTRUCTIONS = [
-    "衢州市“415X”方案指标统计数据填报表",
+    "{region}“415X”方案指标统计数据填报表",
     "",
     "用途：把统计部门提供的年度数据录入本表，再用 `qz stats check 文件名` 检查、`qz stats import 文件名` 导入。",
     "",
     "填写规则：",
-    "1. 每个工作表是一个地区，表名就是地区名（如“衢州市”），请勿改名；不需要的地区表可以删除。",
+    "1. 每个工作表是一个地区，表名就是地区名（如“{region}”），请勿改名；不需要的地区表可以删除。",
     "2. 每行是一个指标的一个年份。只填有数据的行的“数值”列，没有数据的行留空（留空的行不会导入）。",
     "3. “数值”只填数字，可带千分位（如 1,953）；不要写“约”“左右”“—”或“%”，这类说明写在“备注”列。",
     "4. “单位”已按指标填好，可从下拉列表改成同类单位（如 万元、亿元），系统会自动换算；不同类单位会被拒绝。",
-    "5. “来源”必填：写明出版物或报表名称（如《衢州统计年鉴2024》表12-3）。“原文摘录”或“网址”至少填一项，"
+    "5. “来源”必填：写明出版物或报表名称（如《{short}统计年鉴2024》表12-3）。“原文摘录”或“网址”至少填一项，"
     "摘录写出数字所在的原句或表格位置。",
     "6. “发布日期”写数据发布（或统计部门提供）的日期，格式 2024、2024-03 或 2024-03-04；同一数据有多个版本时，较新的版本优先。",
     "7. 不要用公式；如复制了公式，请“选择性粘贴→数值”，或在 Excel/WPS 中保存后再导入（否则读不到计算结果）。",
@@ -60,8 +63,14 @@ INSTRUCTIONS = [
 ]
 
 
-def write_template(out: str | Path, regions: list[str] | None = None) -> Path:
-    """Write the workbook to ``out`` (atomically) and return its path."""
+def write_template(out: str | Path, regions: list[str] | None = None, the_plan: plan.Plan | None = None) -> Path:
+    """Write the workbook for ``the_plan`` (default: the active plan: its indicators, its region's
+    sheets, its years) to ``out`` (atomically) and return its path."""
+    with plan.use(the_plan):
+        return _write_template(out, regions)
+
+
+def _write_template(out: str | Path, regions: list[str] | None) -> Path:
     regions = regions or mapping.template_regions()
     unknown = [r for r in regions if r not in mapping.regions()]
     if unknown:
@@ -72,7 +81,7 @@ def write_template(out: str | Path, regions: list[str] | None = None) -> Path:
     wb = Workbook()
     _instructions(wb.active)
     lists = wb.create_sheet(LIST_SHEET)
-    codes = [i.code for i in catalogue.indicators()]
+    codes = plan.active().codes()
     lists.append(["指标代码", "指标名称"])
     names = mapping.plan_names()
     for code in codes:
@@ -96,10 +105,12 @@ def _instructions(ws) -> None:
         cell.font = Font(bold=True)
         cell.fill = HEAD_FILL
     kinds = {"share": "比重（0—100）", "level": "总量", "count": "数量", "ratio": "比率", "decline": "降幅"}
-    for ind in catalogue.indicators():
+    known = catalogue.by_code()
+    for ind in plan.active().indicators:
         s = mapping.resolve(ind.code)
-        ws.append([ind.code, s.name_zh, ind.unit, "、".join(mapping.accepted_units(s)), kinds[ind.kind],
-                   "累计值" if ind.cumulative else ""])
+        cumulative = ind.code in known and known[ind.code].cumulative
+        note = "累计值" if cumulative else ("未列入指标目录（类别为推断）" if catalogue.is_generated(ind.code) else "")
+        ws.append([ind.code, s.name_zh, s.unit, "、".join(mapping.accepted_units(s)), kinds.get(s.kind, s.kind), note])
     for col, width in zip("ABCDEF", (28, 40, 10, 22, 14, 10)):
         ws.column_dimensions[col].width = width
     for row in ws.iter_rows(min_row=1, max_row=len(INSTRUCTIONS)):
