@@ -62,8 +62,8 @@ test: setup data/processed  ## The whole test suite (papermill runs included)
 	$(PY) -m pytest
 
 bench: setup  ## Accuracy and speed figures (printed)
-	$(PY) bench/forecast.py --data bench/data/m3_yearly_dev.csv
-	$(PY) bench/forecast.py --data bench/data/m3_yearly_dev.csv --last 8
+	$(PY) bench/forecast.py --data bench/data/m3_yearly_dev.csv --last 0 --last 8 --last 6 --last 4
+	$(PY) bench/procedures.py --data bench/data/m3_yearly_dev.csv
 	$(PY) bench/families.py --data bench/data/m3_yearly_dev.csv
 	$(PY) bench/intervals.py --data bench/data/m3_yearly_dev.csv
 	$(PY) bench/interval_scale.py --data bench/data/m3_yearly_dev.csv

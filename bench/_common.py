@@ -18,10 +18,10 @@ def parser(doc: str) -> argparse.ArgumentParser:
 def read(path: Path):
     """The checked bench file, or None after printing why it was refused."""
     from qzlib.errors import InputError
-    from qzlib.forecast import evaluate
+    import harness
 
     try:
-        return evaluate.read_long(path)
+        return harness.read_long(path)
     except InputError as err:
         print(err, file=sys.stderr)
         return None
@@ -33,7 +33,7 @@ def workers(n: int) -> int:
 
 
 def bar(desc: str | None = None):
-    """A progress-bar function for ``evaluate``'s ``progress`` argument (on stderr)."""
+    """A progress-bar function for ``harness``'s ``progress`` argument (on stderr)."""
     from tqdm import tqdm
 
     return lambda it, total=None: tqdm(it, total=total, file=sys.stderr, desc=desc, leave=False)

@@ -1,12 +1,12 @@
 """Which trend families earn a place in the grid? A comparison on validation blocks only.
 
 Training rows only: each series' last 6 training points are held out and forecast from the
-points before them (all of them, or the last 8, 6 or 4), as in ``evaluate.validate``. Besides
+points before them (all of them, or the last 8, 6 or 4), as in ``harness.validate``. Besides
 the shipped families, two candidates defined here are scored: a robust drift (slope = median
 of the yearly changes, the idea behind M3's ROBUST-Trend) and ARIMA(0,1,1) with drift. For
 each set of grid members it ranks every median and mean of 2-4 members that are all
 eligible at the window's length, exactly as the shipped choice is ranked
-(``evaluate.rank_grid``: (sMAPE / sMAPE of naive + MASE / MASE of naive) / 2, lower is
+(``harness.rank_grid``: (sMAPE / sMAPE of naive + MASE / MASE of naive) / 2, lower is
 better), and prints the best score and combination, then each family alone on the series
 it could be fitted to. The LAST line is a JSON object of the best scores.
 
@@ -29,9 +29,9 @@ SETS = {
     "first five": ("naive", "drift", "theta", "damped", "linear"),
     "+ ses + logdrift (shipped)": ("naive", "drift", "theta", "damped", "linear", "ses", "logdrift"),
     "+ robust drift + ARIMA": ("naive", "drift", "theta", "damped", "linear", "ses", "logdrift",
-                               "rdrift", "arima"),
+                               "rdrift", "arima011"),
 }
-EXTRA_MIN_POINTS = {"rdrift": 3, "arima": 6}
+EXTRA_MIN_POINTS = {"rdrift": 3, "arima011": 6}
 
 
 def _rdrift(t, y, tf):
@@ -41,7 +41,7 @@ def _rdrift(t, y, tf):
 def _arima(t, y, tf):
     from statsmodels.tsa.arima.model import ARIMA
 
-    if len(y) < EXTRA_MIN_POINTS["arima"] or not np.all(np.diff(t) == 1):
+    if len(y) < EXTRA_MIN_POINTS["arima011"] or not np.all(np.diff(t) == 1):
         raise ValueError("ARIMA needs 6 consecutive years")
     h = int(tf[-1] - t[-1])
     with warnings.catch_warnings():
@@ -50,14 +50,14 @@ def _arima(t, y, tf):
     return f[(tf - t[-1] - 1).astype(int)]
 
 
-EXTRA = {"rdrift": _rdrift, "arima": _arima}
+EXTRA = {"rdrift": _rdrift, "arima011": _arima}
 
 
 def _job(args):
-    from qzlib.forecast import evaluate
+    import harness
 
     sid, t, y, window = args
-    return evaluate.block_forecasts(sid, t, y, window, extra=EXTRA)
+    return harness.block_forecasts(sid, t, y, window, extra=EXTRA)
 
 
 def _grid(members, window):
@@ -75,19 +75,20 @@ def main(argv=None) -> int:
 
     import pandas as pd
 
-    from qzlib.forecast import evaluate, models
+    import harness
+    from qzlib.forecast import models
 
     df = _common.read(args.data)
     if df is None:
         return 2
     start = time.time()
-    arrays = evaluate.training_arrays(df)            # the test rows are dropped here
+    arrays = harness.training_arrays(df)            # the test rows are dropped here
     families = list(models.FAMILIES) + list(EXTRA)
     best, alone = {}, {}
     for w in WINDOWS:
         label = "full" if w is None else str(w)
         jobs = [(sid, t, y, w) for sid, t, y in arrays]
-        parts = [p for p in evaluate.pool_map(_job, jobs, _common.workers(args.workers), _common.bar(f"window {label}"))
+        parts = [p for p in harness.pool_map(_job, jobs, _common.workers(args.workers), _common.bar(f"window {label}"))
                  if p is not None]
         if not parts:
             print(f"window {label}: no series long enough", file=sys.stderr)
@@ -95,9 +96,9 @@ def main(argv=None) -> int:
         val = pd.concat(parts, ignore_index=True)
         for set_name, members in SETS.items():
             grid = _grid(members, w)
-            rk = evaluate.rank_grid({label: evaluate.with_combos(val, grid, families=families)}, grid=grid)
+            rk = harness.rank_grid({label: harness.with_combos(val, grid, families=families)}, grid=grid)
             best.setdefault(set_name, {})[label] = (round(float(rk["score"].iloc[0]), 4), rk.index[0])
-        alone[label] = {m: evaluate.validation_scores(val[val["method"] == m]).iloc[0] for m in val["method"].unique()}
+        alone[label] = {m: harness.validation_scores(val[val["method"] == m]).iloc[0] for m in val["method"].unique()}
     print(f"{args.data.name}: validation blocks (last 6 training points), {len(arrays)} series")
     print("best combination score per member set and window (lower is better):")
     for set_name, by in best.items():

@@ -1,4 +1,8 @@
-"""Score the trend methods on held-out data in the M3 long format.
+"""Benchmark and model-selection harness: score the trend methods on held-out data in the
+M3 long format, choose the default and build the tables ``qzlib.forecast`` ships.
+
+Bench tooling, not part of ``qzlib`` (which holds only what a brief or notebook runs); the
+bench scripts import it as ``harness`` (bench/ is their folder), tests add bench/ to the path.
 
 Input columns: ``series, category, t, year, split, value`` with ``split`` in
 {train, test}. Each series is forecast from its training part only; the interval
@@ -25,6 +29,7 @@ import pandas as pd
 
 from qzlib.errors import InputError
 from qzlib.forecast import calibration, models
+from qzlib.forecast.calibration import select_method
 
 REQUIRED = ("series", "year", "split", "value")
 DEFAULT = "auto"
@@ -87,18 +92,9 @@ def _series_job(args) -> SeriesResult:
     errs = calibration.origin_errors(t, y, window=last)
     if last:
         t, y = t[-last:], y[-last:]
-    paths = calibration.all_methods(models.family_paths(t, y, tf), auto=models.auto_choice(t, y)[2])
+    paths = calibration.all_methods(models.family_paths(t, y, tf), auto=models.auto_choice(t, y)[2],
+                                    grid=models.grid_choice(t, y)[2])
     return SeriesResult(sid, tf, yt, mase_scale, calibration.scale_of(t, y), paths, errs, float(t[-1]))
-
-
-def select_method(errors: pd.DataFrame, candidates) -> tuple[str | None, str]:
-    """Method with the lowest mean absolute scaled error over the series' own origins."""
-    e = errors[errors["method"].isin(candidates)]
-    if e.empty:
-        return None, "too few points for rolling-origin errors"
-    score = e.groupby("method")["error"].apply(lambda x: float(np.mean(np.abs(x))))
-    best = score.idxmin()
-    return best, f"lowest rolling-origin error ({score[best]:.2f} scaled) of {len(score)} methods"
 
 
 def auto_method(available) -> str:
@@ -173,14 +169,20 @@ def learn_table(results: list[SeriesResult], last: int | None) -> calibration.Ca
 
 
 def score_results(results: list[SeriesResult], table: calibration.CalibrationTable):
-    """(scores by method, per-point forecasts with intervals from ``table``)."""
+    """(scores by method, per-point forecasts with intervals from ``table``). A method the
+    table has no row for (a small file, and a shipped table without it) is left out of the
+    scores and listed in ``scores.attrs["no_table"]``."""
     rows = []
-    family_like = list(models.FAMILIES) + list(models.combos())
+    usable = {m for m, q in table.quantiles.items() if not np.isnan(q).all()}
+    family_like = [m for m in list(models.FAMILIES) + list(models.combos()) if m in usable]
+    no_table = set()
     for r in results:
-        chosen = {m: m for m in r.paths}
+        no_table |= set(r.paths) - usable
+        chosen = {m: m for m in r.paths if m in usable}
         sel, _ = select_method(r.errors, [m for m in family_like if m in r.paths])
-        chosen["select"] = sel or auto_method(r.paths)
-        chosen[DEFAULT] = auto_method(r.paths)
+        usable_paths = dict(chosen)
+        chosen["select"] = sel or auto_method(usable_paths)
+        chosen[DEFAULT] = auto_method(usable_paths)
         h = (r.test_years - r.last_year).astype(int)
         for label, m in chosen.items():
             f = r.paths[m]
@@ -191,7 +193,9 @@ def score_results(results: list[SeriesResult], table: calibration.CalibrationTab
                              r.mase_scale))
     fc = pd.DataFrame(rows, columns=["series", "method", "h", "year", "actual", "mean", "lo80", "hi80",
                                      "lo95", "hi95", "mase_scale"])
-    return score(fc), fc
+    scores = score(fc)
+    scores.attrs["no_table"] = sorted(no_table)
+    return scores, fc
 
 
 # ---------------------------------------------------------------- validation (training rows only)
@@ -206,21 +210,23 @@ def _validation_job(args):
     """Pseudo-origin errors in the whole training part and in the part before the
     validation block, and the forecasts of the block itself, for one series; families
     only (combinations are formed afterwards by :func:`with_combos`)."""
-    sid, t, y, window = args
-    full = calibration.origin_errors(t, y, window=window, combos={}).assign(series=sid)
-    val = block_forecasts(sid, t, y, window)
+    sid, t, y, window, families, pre_families = (*args, None, None)[:6]
+    full = calibration.origin_errors(t, y, window=window, combos={}, families=families).assign(series=sid)
+    val = block_forecasts(sid, t, y, window, families=families)
     if val is None:                       # too short to hold out a validation block
         return full, None, None
     pt, py = t[:len(y) - calibration.HORIZON], y[:len(y) - calibration.HORIZON]
-    pre = calibration.origin_errors(pt, py, window=window, combos={}).assign(series=sid)
+    pre = calibration.origin_errors(pt, py, window=window, combos={},
+                                    families=families if pre_families is None else pre_families).assign(series=sid)
     return full, pre, val
 
 
-def block_forecasts(sid, t, y, window: int | None, extra=None) -> pd.DataFrame | None:
+def block_forecasts(sid, t, y, window: int | None, extra=None, families=None) -> pd.DataFrame | None:
     """Forecasts of one series' validation block (its last HORIZON training points) by every
     family, from the points before it (only the last ``window`` of them if given); None if
     too short. ``extra`` (name -> function (years, values, future years) -> forecasts) adds
-    candidate families that are not shipped (bench/families.py)."""
+    candidate families that are not shipped (bench/families.py); ``families`` limits the
+    shipped ones (default: all)."""
     V = calibration.HORIZON
     n = len(y)
     need = calibration.MIN_FIT if window is None else max(window, models.MIN_POINTS_ANY)
@@ -229,7 +235,7 @@ def block_forecasts(sid, t, y, window: int | None, extra=None) -> pd.DataFrame |
     pt, py = t[:n - V], y[:n - V]
     st, sy = (pt, py) if window is None else (pt[-window:], py[-window:])
     tf, yf = t[n - V:], y[n - V:]
-    paths = models.family_paths(st, sy, tf)
+    paths = models.family_paths(st, sy, tf, families=families)
     for name, fn in (extra or {}).items():
         try:
             f = np.asarray(fn(st, sy, tf), float)
@@ -272,16 +278,18 @@ def with_combos(frame: pd.DataFrame, specs: dict, families=None) -> pd.DataFrame
     return pd.concat(parts, ignore_index=True)[frame.columns]
 
 
-def validate(df: pd.DataFrame, window: int | None, combos=None, workers: int = 1, progress=None):
+def validate(df: pd.DataFrame, window: int | None, combos=None, workers: int = 1, progress=None,
+             families=None, pre_families=None):
     """Hold out the last HORIZON training points of every series (long enough) and forecast
     them from the points before (only the last ``window`` of them if given).
 
     Returns (errors_full, errors_pre, val): pseudo-origin errors of the families inside the
     whole training parts (for the shipped table) and inside the parts before the block (for
     the table the block is checked against), and the block's forecasts by every family and
-    every combination in ``combos`` (default: the shipped ones).
+    every combination in ``combos`` (default: the shipped ones). ``families`` limits the
+    families fitted (default: all), ``pre_families`` those fitted before the block.
     """
-    jobs = [(sid, t, y, window) for sid, t, y in training_arrays(df)]
+    jobs = [(sid, t, y, window, families, pre_families) for sid, t, y in training_arrays(df)]
     res = pool_map(_validation_job, jobs, workers, progress)
     def cat(parts):
         parts = [p for p in parts if p is not None and len(p)]
@@ -365,9 +373,14 @@ def build_shipped(csv: Path, out: Path | None = None, workers: int = 2, progress
 
     keep = list(models.FAMILIES)
 
-    def pick(d, win):
-        """Families, the single default as 'combo' and the window's winner as 'auto'."""
-        return with_combos(d[d["method"].isin(keep)], {"combo": spec, "auto": models.GRID[win]})
+    def pick(d, win, w):
+        """Families, the single default as 'combo', the window's grid winner as 'grid', every
+        fixed procedure under its name, and the procedure chosen for the window's history
+        class (models.CHOSEN) as 'auto'."""
+        proc = models.CHOSEN[models.history_class(w) if w is not None else "long"]
+        auto = models.GRID[win] if proc == "grid" else models.PROCEDURES[proc]
+        return with_combos(d[d["method"].isin(keep)], {"combo": spec, "grid": models.GRID[win],
+                                                       **models.procedure_specs(), "auto": auto})
 
     def summary(vs, m):
         return {"smape": round(float(vs.loc[m, "smape"]), 3), "mase": round(float(vs.loc[m, "mase"]), 4)}
@@ -387,13 +400,14 @@ def build_shipped(csv: Path, out: Path | None = None, workers: int = 2, progress
                                 "score": round(float(rk.loc[win, "score"]), 4)}
         by_window_ranking[_label(w)] = [{"name": k, **{c: round(float(v), 4) for c, v in r.items()}}
                                         for k, r in rk.iterrows()]
-        full, pre, val = pick(full, win), pick(pre, win), pick(val, win)
+        full, pre, val = pick(full, win, w), pick(pre, win, w), pick(val, win, w)
         table = calibration.CalibrationTable.learn(full, note=f"window={w}")
         before = calibration.CalibrationTable.learn(pre, note=f"window={w}, before the validation block")
         vs = validation_scores(val[val["method"].isin(["combo", "auto", "naive"])])
         table.validation = {
             "series": int(val["series"].nunique()),
-            "auto_name": win,
+            "auto_name": win if models.CHOSEN[models.history_class(w) if w is not None else "long"] == "grid"
+            else models.CHOSEN[models.history_class(w) if w is not None else "long"],
             "combo": summary(vs, "combo"), "auto": summary(vs, "auto"), "naive": summary(vs, "naive"),
             "coverage": calibration.coverage(before, val, "combo", False),
             "auto_coverage": calibration.coverage(before, val, "auto", False),
@@ -413,6 +427,7 @@ def build_shipped(csv: Path, out: Path | None = None, workers: int = 2, progress
         "default": {"name": best, "aggregate": spec[0], "members": list(spec[1])},
         "default_by_window": by_window,
         "auto_rule": AUTO_RULE,
+        "procedures": _procedure_payload(),
         "selection": {
             "grid": list(models.GRID),
             "criterion": CRITERION,
@@ -427,6 +442,106 @@ def build_shipped(csv: Path, out: Path | None = None, workers: int = 2, progress
     with atomic_file(out) as fh:
         fh.write(json.dumps(payload, ensure_ascii=False, indent=1))
     models.clear_cache()
+    return payload
+
+
+# The families added in #14 (statsforecast); see extend_shipped.
+NEW_FAMILIES = ("ets", "ces", "dotm", "arima")
+
+
+def _procedure_payload() -> dict:
+    return {"declared": {k: (list(v) if v else None) for k, v in models.PROCEDURES.items()},
+            "classes": [list(c) for c in models.HISTORY_CLASSES],
+            "chosen": dict(models.CHOSEN), "rule_choice": dict(models.RULE_CHOICE), "rule": models.CHOICE_RULE,
+            "chosen_by": "bench/procedures.py on training-only blocks A and B"}
+
+
+def extend_shipped(csv: Path, base: Path | None = None, out: Path | None = None, workers: int = 2,
+                   progress=None, log=print, windows=None) -> dict:
+    """Add to a shipped file learned before #14 the interval rows of the new families
+    (NEW_FAMILIES) and of every procedure, from the TRAINING rows of the same bench file,
+    fitting only those families (and naive, drift, which the procedures use).
+
+    Everything else is kept as it is: the grid's choice and rankings, and the rows of the
+    other families and combinations, whose code did not change (a full :func:`build_shipped`
+    gives them again, at about three times the cost). The old ``auto`` row (the window's
+    grid winner) becomes ``grid``; ``auto`` becomes the procedure chosen for the window's
+    class, with its coverage on the validation block checked as in build_shipped. Refuses
+    a base learned from another file or scale window. ``windows`` (default: the classes that
+    use a fixed procedure first, then the rest) sets the order; the file is written after
+    each window, so an interrupted run leaves a usable file (windows not reached keep their
+    rows, their ``auto`` is then the grid winner, which is right for a class using grid).
+    """
+    from qzlib.atomic import atomic_file
+
+    base = base or calibration.SHIPPED
+    out = out or calibration.SHIPPED
+    old = json.loads(Path(base).read_text(encoding="utf-8"))
+    sha = hashlib.sha256(Path(csv).read_bytes()).hexdigest()
+    if old.get("sha256") != sha or old.get("scale_window") != calibration.SCALE_WINDOW:
+        raise InputError.one(file=base, field="sha256 / scale_window",
+                             value=f"{old.get('sha256', '')[:12]} / {old.get('scale_window')}",
+                             expected=f"learned from {Path(csv).name} ({sha[:12]}) with scale window "
+                                      f"{calibration.SCALE_WINDOW}: run build_shipped instead")
+    df = read_long(csv)
+    df = df[df["split"] == "train"]
+    fams = set(NEW_FAMILIES) | {"naive", "drift"}
+    procs = models.procedure_specs()
+    payload = dict(old)
+    payload["procedures"] = _procedure_payload()
+    tables = {}
+    for key, tab in old["tables"].items():           # the old default (grid winner) as 'grid'
+        tab = dict(tab)
+        tab["quantiles"] = {**tab["quantiles"], "grid": tab["quantiles"]["auto"]}
+        tab["counts"] = {**tab["counts"], "grid": tab["counts"]["auto"]}
+        tables[key] = tab
+    payload["tables"] = tables
+    payload["extended"] = {"windows": [], "how": "the old auto rows (grid winners) copied as grid"}
+    with atomic_file(out) as fh:                     # a usable file before any window is fitted
+        fh.write(json.dumps(payload, ensure_ascii=False, indent=1))
+    models.clear_cache()
+    done = []
+
+    def class_of(w):
+        return models.history_class(w) if w is not None else "long"
+    if windows is None:
+        windows = sorted(calibration.SHIPPED_WINDOWS, key=lambda w: models.CHOSEN[class_of(w)] == "grid")
+    for w in windows:
+        key = _label(w)
+        proc = models.CHOSEN[class_of(w)]
+        rows = dict(procs)
+        if proc != "grid":
+            rows["auto"] = procs[proc]
+        full, pre, val = validate(df, w, combos={}, workers=workers, progress=progress, families=fams,
+                                  pre_families=fams if proc != "grid" else {"naive"})
+        learned = calibration.CalibrationTable.learn(with_combos(full, rows), note=f"window={w}")
+        tab = tables[key]
+        q, cnt = dict(tab["quantiles"]), dict(tab["counts"])
+        for m in learned.quantiles:
+            if m in NEW_FAMILIES or m in rows:
+                q[m] = np.round(learned.quantiles[m], 6).tolist()
+                cnt[m] = learned.counts[m]
+        tab["quantiles"], tab["counts"] = q, cnt
+        validation = dict(tab.get("validation", {}))
+        if proc != "grid":
+            before = calibration.CalibrationTable.learn(with_combos(pre, {"auto": rows["auto"]}))
+            vc = with_combos(val, {"auto": rows["auto"]})
+            vs = validation_scores(vc[vc["method"].isin(["auto", "naive"])])
+            validation.update(auto_name=proc,
+                              auto={"smape": round(float(vs.loc["auto", "smape"]), 3),
+                                    "mase": round(float(vs.loc["auto", "mase"]), 4)},
+                              auto_coverage=calibration.coverage(before, vc, "auto", False))
+        tab["validation"] = validation
+        log(f"window {key}: auto = {proc}; {json.dumps(validation.get('auto_coverage', {}))}")
+        tables[key] = tab
+        done.append(key)
+        payload["extended"] = {
+            "windows": list(done),
+            "how": ("rows of " + ", ".join(NEW_FAMILIES) + " and of the procedures added by bench/harness.py "
+                    "extend_shipped from the training rows; the other rows as built by build_shipped")}
+        with atomic_file(out) as fh:
+            fh.write(json.dumps(payload, ensure_ascii=False, indent=1))
+        models.clear_cache()
     return payload
 
 

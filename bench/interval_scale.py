@@ -114,19 +114,19 @@ def main(argv=None) -> int:
 
     import pandas as pd
 
-    from qzlib.forecast import evaluate
+    import harness
 
     df = _common.read(args.data)
     if df is None:
         return 2
     start = time.time()
-    arrays = evaluate.training_arrays(df)
+    arrays = harness.training_arrays(df)
     bar = _common.bar()
     results, rows = {}, []
     for window in SETTINGS:
         label = "full" if window is None else f"last{window}"
         jobs = [(sid, t, y, window) for sid, t, y in arrays]
-        res = evaluate.pool_map(_job, jobs, _common.workers(args.workers), bar)
+        res = harness.pool_map(_job, jobs, _common.workers(args.workers), bar)
         for block in BLOCKS:
             origins = [r for o, _ in res for r in o if r[1] == block]
             blocks = [r for _, b in res for r in b if r[1] == block]

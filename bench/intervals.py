@@ -3,7 +3,7 @@
 Training rows only. The file's test rows are dropped and each series' last 6 TRAINING
 points become the block to forecast ("next block"); the 6 points before them are the
 validation block the factors are fitted to. The same steps as the shipped default are
-then run on this shorter file (``evaluate.build_shipped`` to a temporary file: choice of
+then run on this shorter file (``harness.build_shipped`` to a temporary file: choice of
 the combinations and the pseudo-origin tables), and the next block is forecast once and
 scored twice: with the pseudo-origin table alone, and with the table resized by factors
 fitted to the validation block (``calibration.learn_factors``). It prints the 80 %/95 %
@@ -31,7 +31,8 @@ def main(argv=None) -> int:
     import pandas as pd
 
     from qzlib.errors import InputError
-    from qzlib.forecast import calibration, evaluate, models
+    import harness
+    from qzlib.forecast import calibration, models
 
     df = _common.read(args.data)
     if df is None:
@@ -63,26 +64,26 @@ def main(argv=None) -> int:
         models.clear_cache()
         try:
             try:
-                evaluate.build_shipped(csv, out=shipped, workers=workers, progress=bar, log=lambda *_: None)
+                harness.build_shipped(csv, out=shipped, workers=workers, progress=bar, log=lambda *_: None)
             except InputError as err:                     # e.g. no series long enough for a window
                 print(f"{args.data}: {err}", file=sys.stderr)
                 return 2
             shifted = tr[tr["split"] == "train"]
             for last in (None, 8):
                 # factors fitted to the validation block, exactly as the earlier design did
-                full, pre, val = evaluate.validate(shifted, last, workers=workers, progress=bar)
+                full, pre, val = harness.validate(shifted, last, workers=workers, progress=bar)
                 spec = models.default_by_window()[calibration.window_key(last)]
                 specs = {"auto": (spec["aggregate"], tuple(spec["members"]))}
-                before = calibration.CalibrationTable.learn(evaluate.with_combos(pre, specs))
-                factors = calibration.learn_factors(before, evaluate.with_combos(val[val["method"].isin(
+                before = calibration.CalibrationTable.learn(harness.with_combos(pre, specs))
+                factors = calibration.learn_factors(before, harness.with_combos(val[val["method"].isin(
                     models.FAMILIES)], specs))
                 label = "full" if last is None else f"last{last}"
                 # the next block is forecast once; only the interval table differs between the two
-                results, _ = evaluate.forecast_series(tr, last, workers, bar)
-                table = evaluate.learn_table(results, last)
+                results, _ = harness.forecast_series(tr, last, workers, bar)
+                table = harness.learn_table(results, last)
                 for how, fac in (("table", None), ("table+factors", factors)):
                     table.factors = dict(fac or {})
-                    sc, _ = evaluate.score_results(results, table)
+                    sc, _ = harness.score_results(results, table)
                     out[f"{label}_{how}"] = {"coverage80": round(float(sc.loc["auto", "coverage80"]), 4),
                                              "coverage95": round(float(sc.loc["auto", "coverage95"]), 4)}
         finally:

@@ -2,15 +2,18 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from qzlib.forecast import calibration, evaluate, models
+from qzlib.forecast import calibration, models
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))        # the harness is bench tooling, not part of qzlib
+import harness  # noqa: E402
 BENCH = ROOT / "bench" / "data" / "m3_yearly_dev.csv"
 BANDS = ["mean", "lo80", "hi80", "lo95", "hi95"]
 
@@ -22,12 +25,13 @@ def few():
     return df[df["series"].isin(keep)].reset_index(drop=True)
 
 
+@pytest.mark.slow
 def test_perturbing_the_test_values_leaves_forecasts_and_intervals_unchanged(few):
-    _, fc1, tab1 = evaluate.run(few, workers=1)
+    _, fc1, tab1 = harness.run(few, workers=1)
     bent = few.copy()
     test = bent["split"] == "test"
     bent.loc[test, "value"] = bent.loc[test, "value"] * 3 + 1000        # wildly different futures
-    _, fc2, tab2 = evaluate.run(bent, workers=1)
+    _, fc2, tab2 = harness.run(bent, workers=1)
     assert not np.allclose(fc1["actual"], fc2["actual"])                 # the perturbation did land
     pd.testing.assert_frame_equal(fc1[BANDS], fc2[BANDS])
     assert tab1.quantiles and set(tab1.quantiles) == set(tab2.quantiles)
@@ -47,6 +51,7 @@ def mid_length():
     return df[df["series"].isin(keep)].reset_index(drop=True)
 
 
+@pytest.mark.slow
 def test_default_choice_and_tables_are_made_from_training_rows_only(mid_length, tmp_path, monkeypatch):
     monkeypatch.setattr(calibration, "SHIPPED_WINDOWS", (8, None))   # the two choice settings only
     bent = mid_length.copy()
@@ -56,7 +61,7 @@ def test_default_choice_and_tables_are_made_from_training_rows_only(mid_length, 
     payloads = []
     for i, d in enumerate((mid_length, bent, dropped)):
         d.to_csv(tmp_path / f"{i}.csv", index=False)
-        p = evaluate.build_shipped(tmp_path / f"{i}.csv", out=tmp_path / f"{i}.json", workers=1, log=lambda *_: None)
+        p = harness.build_shipped(tmp_path / f"{i}.csv", out=tmp_path / f"{i}.json", workers=1, log=lambda *_: None)
         payloads.append({k: v for k, v in p.items() if k not in ("sha256", "source")})
     models.clear_cache()                                   # the shipped file is untouched
     assert payloads[0]["default"]["name"] in models.GRID
@@ -80,13 +85,13 @@ def test_default_choice_and_tables_are_made_from_training_rows_only(mid_length, 
 def test_validation_block_is_the_last_training_points_and_the_fit_stops_before_it():
     t = np.arange(1990, 2010, dtype=float)
     y = np.r_[np.linspace(10, 24, 14), [100.0] * 6]                      # a jump inside the block
-    _, pre, val = evaluate._validation_job(("s", t, y, None))
+    _, pre, val = harness._validation_job(("s", t, y, None))
     assert sorted(val["h"].unique()) == list(range(1, 7))
     assert set(val["actual"]) == {100.0}                                 # the held-out block
     drift = val[val["method"] == "drift"].sort_values("h")["forecast"].to_numpy()
     np.testing.assert_allclose(drift, 24 + np.arange(1, 7) * (14 / 13))  # fitted on the first 14 only
     assert pre["actual"].max() <= 24 + 1e-9                              # its pseudo-origins never see it
-    short = evaluate._validation_job(("s", t[:11], y[:11], None))
+    short = harness._validation_job(("s", t[:11], y[:11], None))
     assert short[1] is None and short[2] is None                         # too short: skipped
 
 
@@ -126,11 +131,12 @@ def test_pseudo_origins_stay_inside_the_history():
     assert e.loc[e["method"].isin(["linear", "drift"]), "error"].abs().max() < 1e-8
 
 
+@pytest.mark.slow
 def test_last_n_limits_what_the_model_sees_but_mase_keeps_the_full_scale(few):
     sid = few["series"].iloc[0]
     one = few[few["series"] == sid]
-    _, fc_full, _ = evaluate.run(one, workers=1)
-    _, fc_last, _ = evaluate.run(one, last=8, workers=1)
+    _, fc_full, _ = harness.run(one, workers=1)
+    _, fc_last, _ = harness.run(one, last=8, workers=1)
     train = one.loc[one["split"] == "train", "value"].to_numpy()
     assert fc_last["mase_scale"].iloc[0] == pytest.approx(np.mean(np.abs(np.diff(train))))
     naive_full = fc_full[fc_full["method"] == "naive"]["mean"].to_numpy()
@@ -143,7 +149,7 @@ def test_scores_by_hand():
                        "actual": [100.0, 110.0, 50.0], "mean": [90.0, 110.0, 60.0],
                        "lo80": [95.0, 100.0, 40.0], "hi80": [105.0, 120.0, 45.0],
                        "lo95": [80.0, 90.0, 30.0], "hi95": [120.0, 130.0, 70.0], "mase_scale": [5.0, 5.0, 10.0]})
-    s = evaluate.score(fc).loc["m"]
+    s = harness.score(fc).loc["m"]
     smape_a = (200 * 10 / 190 + 0) / 2
     smape_b = 200 * 10 / 110
     assert s["smape"] == pytest.approx((smape_a + smape_b) / 2)
@@ -154,6 +160,8 @@ def test_scores_by_hand():
 def test_shipped_table_was_learned_from_training_rows_of_the_bench_file():
     d = json.loads(calibration.SHIPPED.read_text(encoding="utf-8"))
     assert d["rows_used"] == "split == 'train' only" and d["source"] == BENCH.name
+    assert d["procedures"]["chosen"] == models.CHOSEN                     # the tables match the code
+    assert d["procedures"]["rule_choice"] == models.RULE_CHOICE
     assert set(d["tables"]) == {"4", "6", "8", "12", "full"}
     tab = calibration.CalibrationTable.from_json(d["tables"]["full"])
     q = tab.quantiles["combo"]
@@ -172,8 +180,15 @@ def test_shipped_table_was_learned_from_training_rows_of_the_bench_file():
         cands = models.grid_for_window(None if key == "full" else int(key))
         assert e["name"] in cands and e["candidates"] == len(cands)
         assert d["selection"]["ranking_by_window"][key][0]["name"] == e["name"]
-        assert d["tables"][key]["validation"]["auto_name"] == e["name"]
-        assert np.asarray(d["tables"][key]["quantiles"]["auto"]).shape == (calibration.HORIZON, len(calibration.LEVELS))
+        proc = models.CHOSEN[models.history_class(int(key)) if key != "full" else "long"]
+        assert d["tables"][key]["validation"]["auto_name"] == (e["name"] if proc == "grid" else proc)
+        # the rows fit reads: the grid winner's ('grid') and that of a switched-on procedure
+        for row in {"auto", "grid", proc}:
+            q = np.asarray(d["tables"][key]["quantiles"][row])
+            assert q.shape == (calibration.HORIZON, len(calibration.LEVELS)) and not np.isnan(q).any()
+        if proc != "grid":
+            assert key in d["extended"]["windows"]
+        assert d["tables"][key]["quantiles"]["grid"] == d["tables"][key]["quantiles"]["auto"] or proc != "grid"
         assert d["tables"][key]["validation"]["auto_coverage"]["points"] > 0
     # the 4-point winner also serves 3-point series: its members are all eligible at 4 points,
     # and those needing 4 (simple exponential smoothing) simply drop out at 3
@@ -186,17 +201,18 @@ def test_bad_bench_input_names_the_row_and_field(tmp_path):
     p = tmp_path / "bad.csv"
     p.write_text("series,category,t,year,split,value\nA,X,1,2000,train,1\nA,X,2,2001,later,2\n")
     with pytest.raises(InputError, match=r"row 3.*split.*'later'"):
-        evaluate.read_long(p)
+        harness.read_long(p)
     with pytest.raises(InputError, match=r"missing\.csv.*not found"):
-        evaluate.read_long(tmp_path / "missing.csv")
+        harness.read_long(tmp_path / "missing.csv")
 
 
+@pytest.mark.slow
 def test_run_applies_width_factors_only_when_given(few):
     one = few[few["series"] == few["series"].iloc[0]]
-    _, plain, tab = evaluate.run(one, workers=1)
+    _, plain, tab = harness.run(one, workers=1)
     assert tab.factors == {}                                              # the shipped default: none
     k = np.full((calibration.HORIZON, len(calibration.PAIRS)), 2.0)
-    _, wide, _ = evaluate.run(one, workers=1, factors={"auto": k})
+    _, wide, _ = harness.run(one, workers=1, factors={"auto": k})
     a, b = plain[plain["method"] == "auto"], wide[wide["method"] == "auto"]
     np.testing.assert_allclose((b["hi80"] - b["lo80"]).to_numpy(), 2 * (a["hi80"] - a["lo80"]).to_numpy())
     np.testing.assert_allclose(b["mean"].to_numpy(), a["mean"].to_numpy())  # points untouched
@@ -251,7 +267,7 @@ def _odd_file() -> pd.DataFrame:
 
 
 def test_the_benchmark_scores_any_file_in_the_format():
-    scores, fc, table = evaluate.run(_odd_file(), workers=1)
+    scores, fc, table = harness.run(_odd_file(), workers=1)
     assert scores.attrs["left_out"] == ["short2"]                     # 2 points: said, not a crash
     auto = scores.loc["auto"]
     assert auto["series"] == 5 and auto["mase_series"] == 3           # flat and zeros: MASE undefined
@@ -264,6 +280,72 @@ def test_the_benchmark_scores_any_file_in_the_format():
 
 def test_point_errors_follow_the_m3_conventions():
     a, f, s = pd.Series([10.0, 0.0, 4.0]), pd.Series([8.0, 0.0, 6.0]), pd.Series([2.0, 0.0, 1.0])
-    ape, ae = evaluate.point_errors(a, f, s)
+    ape, ae = harness.point_errors(a, f, s)
     assert ape.tolist() == pytest.approx([200 * 2 / 18, 0.0, 200 * 2 / 10])
     assert ae[0] == pytest.approx(1.0) and np.isnan(ae[1]) and ae[2] == pytest.approx(2.0)
+
+
+@pytest.mark.slow
+def test_the_procedure_choice_reads_training_rows_only(mid_length):
+    """bench/procedures.py: blocks A and B and the choice are the same whether the test
+    values are kept, changed beyond recognition or dropped."""
+    import procedures
+
+    keep = mid_length["series"].drop_duplicates().iloc[:8]
+    base = mid_length[mid_length["series"].isin(keep)].reset_index(drop=True)
+    bent = base.copy()
+    test = bent["split"] == "test"
+    bent.loc[test, "value"] = -bent.loc[test, "value"] * 5 + 999
+    runs = [procedures.block_scores(d, 1) for d in (base, bent, base[~test])]
+    assert set(runs[0]) == {"A", "B"} and "full" in runs[0]["A"]
+    for other in runs[1:]:
+        for block in runs[0]:
+            assert set(runs[0][block]) == set(other[block])
+            for w in runs[0][block]:
+                pd.testing.assert_frame_equal(runs[0][block][w], other[block][w])
+    choices = [procedures.choose(r) for r in runs]
+    assert choices[0] == choices[1] == choices[2]
+    assert {c["chosen"] for c in choices[0].values()} <= set(models.PROCEDURES)
+
+
+def test_the_choice_rule_confirms_on_block_b_or_falls_back_to_the_mean_of_both():
+    import procedures
+
+    def frame(scores):
+        return pd.DataFrame({"owa": scores}, index=list(models.PROCEDURES))
+    names = list(models.PROCEDURES)
+    a = frame([0.90, 0.85, 0.95, 0.99])                 # A: the second procedure wins
+    b_ok = frame([0.80, 0.805, 0.90, 0.99])             # B: within 1 % of B's best -> confirmed
+    b_bad = frame([0.70, 0.90, 0.95, 0.99])             # B: 29 % worse -> lowest mean of A and B
+    for b, chosen, confirmed in ((b_ok, names[1], True), (b_bad, names[0], False)):
+        scores = {blk: {w: f for w in ("4", "6", "8", "12", "full")} for blk, f in (("A", a), ("B", b))}
+        r = procedures.choose(scores)
+        assert all(c["winner_A"] == names[1] and c["chosen"] == chosen and c["confirmed_B"] is confirmed
+                   for c in r.values())
+
+
+@pytest.mark.slow
+def test_forecast_script_adds_one_json_object_per_last_value(tmp_path, capsys):
+    """bench/forecast.py --last 0 --last 4: a table per setting, and the last line keeps its
+    keys (the first setting) and adds by_last with one object per value."""
+    import forecast
+
+    p = tmp_path / "odd.csv"
+    _odd_file().to_csv(p, index=False)
+    assert forecast.main(["--data", str(p), "--workers", "1", "--last", "0", "--last", "4"]) == 0
+    captured = capsys.readouterr()
+    out = captured.out.strip().splitlines()
+    last = json.loads(out[-1])
+    keys = {"smape", "mase", "coverage80", "coverage95", "series", "seconds"}
+    assert keys <= set(last) and set(last["by_last"]) == {"full", "4"}
+    assert all(set(v) == keys for v in last["by_last"].values())
+    assert {k: last[k] for k in keys - {"seconds"}} == {k: last["by_last"]["full"][k] for k in keys - {"seconds"}}
+    assert sum("full training histories" in line for line in out) == 1
+    assert sum("last 4 training points" in line for line in out) == 1
+    # the default and the grid are scored; a procedure without an interval row anywhere (this
+    # tiny file, and a shipped table not yet extended) is left out and named
+    table = "\n".join(out)
+    for name in ("grid", "auto"):
+        assert f"\n{name} " in table
+    if "scum" not in calibration.shipped_table(None).quantiles:
+        assert "not scored (no interval table" in captured.err and "scum" in captured.err

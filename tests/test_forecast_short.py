@@ -1,4 +1,5 @@
-"""The default of ``fit`` on short series: the combination chosen for the series' length."""
+"""The default of ``fit`` on short series: the procedure of the series' history class, and the
+grid's window rule where that procedure is "grid"."""
 from __future__ import annotations
 
 import json
@@ -49,8 +50,12 @@ def test_fit_on_short_and_longer_series_keeps_the_interface(n, key):
     for attr in INTERFACE:
         assert hasattr(fc, attr), attr
     assert fc.ok and fc.method == "combo" and len(fc.history) == n
-    assert models.auto_choice(s.index.to_numpy(float), s.to_numpy(float))[0] == key
-    assert set(fc.members) <= set(BYW[key]["members"]) and BYW[key]["name"] in fc.reason
+    got_key, name, (_, members) = models.auto_choice(s.index.to_numpy(float), s.to_numpy(float))
+    assert got_key == key
+    proc = models.CHOSEN[models.history_class(n)]
+    expected = BYW[key] if proc == "grid" else {"name": proc, "members": models.PROCEDURES[proc][1]}
+    assert name == expected["name"] and tuple(members) == tuple(expected["members"])
+    assert set(fc.members) <= set(expected["members"]) and expected["name"] in fc.reason
     assert set(fc.members) <= set(models.eligible(s.index.to_numpy(float), s.to_numpy(float)))
     assert list(fc.path.index) == [2025, 2026, 2027]
     p = fc.path
@@ -73,7 +78,8 @@ def test_the_interval_table_is_the_one_learned_for_the_window_winner():
     fc = fit(s, 2027)
     tab = calibration.shipped_table(None, "4")
     scale = calibration.scale_of(s.index.to_numpy(float), s.to_numpy(float))
-    off = tab.offsets("auto", np.array([1, 2, 3]))
+    assert models.CHOSEN["short"] == "grid"                 # 5 points: the grid's 4-point winner
+    off = tab.offsets("grid", np.array([1, 2, 3]))
     lv = list(calibration.LEVELS)
     np.testing.assert_allclose(fc.path["hi80"].to_numpy(),
                                fc.path["mean"].to_numpy() + off[:, lv.index(0.9)] * scale)
@@ -93,7 +99,7 @@ def test_window_rule_longest_usable_window_at_or_below_the_length(monkeypatch):
     gaps = np.r_[0, 1, 2, 4, 5, 6, 7, 8]                 # 8 points with a gap: no Theta
     assert key(gaps) == "4"
     y = np.r_[1.0, 2, 3, 4, 5, 6, 7]
-    assert models.auto_choice(np.arange(7.0), y)[1:] == ("mean(drift+theta)", ("mean", ("drift", "theta")))
+    assert models.grid_choice(np.arange(7.0), y)[1:] == ("mean(drift+theta)", ("mean", ("drift", "theta")))
 
 
 def test_a_long_series_the_winner_cannot_serve_gets_the_best_usable_entry_of_its_window():

@@ -4,7 +4,7 @@
   predictive quantiles, fan chart).
 - :mod:`qzlib.forecast.progress` — ``assess``, ``progress_table``, ``plan_path``,
   ``fan_charts`` and ``METHOD_NOTES_ZH``.
-- :mod:`qzlib.forecast.evaluate` — the held-out benchmark behind ``bench/forecast.py``.
+- the benchmark and model-selection harness lives in ``bench/harness.py`` (not shipped).
 """
 from qzlib.forecast.trend import Forecast, fit
 

@@ -57,11 +57,17 @@ def scale_of(t, y, window: int | None = None) -> float:
     return max(s, floor)
 
 
-def all_methods(paths: dict[str, np.ndarray], combos=None, auto=None) -> dict[str, np.ndarray]:
-    """Family paths plus every combination (default: ``models.combos()``) that has a member,
-    and ``auto`` (the length-dependent default, ``models.auto_choice``) if its spec is given."""
+def all_methods(paths: dict[str, np.ndarray], combos=None, auto=None, grid=None) -> dict[str, np.ndarray]:
+    """Family paths plus every combination (default: ``models.combos()`` and the fixed
+    procedures, ``models.procedure_specs()``) that has a member, ``auto`` (the default,
+    ``models.auto_choice``) and ``grid`` (the grid's choice, ``models.grid_choice``) if
+    their specs are given."""
     out = dict(paths)
-    for name, spec in (models.combos() if combos is None else combos).items():
+    if combos is None:
+        combos = {**models.combos(), **models.procedure_specs()}
+    if grid is not None:
+        combos = {**combos, "grid": grid}
+    for name, spec in combos.items():
         f = models.combine(paths, name, spec)
         if f is not None:
             out[name] = f
@@ -93,22 +99,35 @@ def pseudo_origins(t, y, window: int | None = None, horizon: int = HORIZON, n_or
 
 
 def origin_errors(t, y, window: int | None = None, horizon: int = HORIZON,
-                  n_origins: int = N_ORIGINS, min_fit: int = MIN_FIT, combos=None) -> pd.DataFrame:
+                  n_origins: int = N_ORIGINS, min_fit: int = MIN_FIT, combos=None,
+                  families=None) -> pd.DataFrame:
     """Scaled errors of every method at the last ``n_origins`` origins inside (t, y).
 
     The origins are those of :func:`pseudo_origins`. Columns: origin, method, h, actual,
-    forecast, scale, error (scaled, actual - forecast).
+    forecast, scale, error (scaled, actual - forecast). ``families`` limits the families
+    fitted (default: all).
     """
     rows = []
     for k, tt, yy, tf, yf in pseudo_origins(t, y, window, horizon, n_origins, min_fit):
         s = scale_of(tt, yy)
         auto = models.auto_choice(tt, yy)[2] if combos is None else None
-        paths = all_methods(models.family_paths(tt, yy, tf), combos, auto)
+        grid = models.grid_choice(tt, yy)[2] if combos is None else None
+        paths = all_methods(models.family_paths(tt, yy, tf, families=families), combos, auto, grid)
         h = (tf - tt[-1]).astype(int)
         for m, f in paths.items():
             for hi, a, fc in zip(h, yf, f):
                 rows.append((k, m, int(hi), a, fc, s, (a - fc) / s))
     return pd.DataFrame(rows, columns=["origin", "method", "h", "actual", "forecast", "scale", "error"])
+
+
+def select_method(errors: pd.DataFrame, candidates) -> tuple[str | None, str]:
+    """Method with the lowest mean absolute scaled error over the series' own origins."""
+    e = errors[errors["method"].isin(candidates)]
+    if e.empty:
+        return None, "too few points for rolling-origin errors"
+    score = e.groupby("method")["error"].apply(lambda x: float(np.mean(np.abs(x))))
+    best = score.idxmin()
+    return best, f"lowest rolling-origin error ({score[best]:.2f} scaled) of {len(score)} methods"
 
 
 def window_key(n_points: int | None) -> str:
@@ -184,7 +203,10 @@ class CalibrationTable:
         the scaled errors of trend forecasts grow roughly linearly with the horizon.
         """
         if method not in self.quantiles or np.isnan(self.quantiles[method]).all():
-            method = "drift"
+            raise ValueError(f"no interval table for method {method!r} ({self.note or 'this table'}); "
+                             f"it has: {', '.join(sorted(m for m, q in self.quantiles.items() if not np.isnan(q).all()))}"
+                             " - rebuild it with bench/forecast.py --data bench/data/m3_yearly_dev.csv "
+                             "--write-calibration")
         tab = self.scaled(method, use_factors)
         H = tab.shape[0]
         out = []

@@ -1,8 +1,8 @@
 """One indicator's trend forecast: the object notebooks and the brief use.
 
-``fit(series)`` chooses a method (by default the combination chosen, for the series'
-length, on validation blocks of the M3 yearly training data from the grid declared in
-``models.GRID``: ``models.auto_choice``; see bench/README.md), computes a yearly path to ``horizon_to`` and calibrated 80 %/95 %
+``fit(series)`` chooses a method (by default the procedure chosen for the series' history
+class, from the few declared in ``models.PROCEDURES``, on training-only blocks of the M3
+yearly data: ``models.auto_choice``; see bench/README.md), computes a yearly path to ``horizon_to`` and calibrated 80 %/95 %
 intervals, and keeps the whole predictive distribution (quantiles by year) so that the
 probability of reaching a target can be read off. Short series get the simple families
 only; fewer than three points get no trend at all.
@@ -20,6 +20,7 @@ METHODS = ("auto", "select", "combo") + models.FAMILIES
 STATUS_OK = "ok"
 STATUS_INSUFFICIENT = "insufficient"
 _AGG_ZH = {"median": "中位数", "mean": "平均值"}
+_CLASS_ZH = {"short": "「不多于 5 个点」", "mid": "「6–10 个点」", "long": "「多于 10 个点」"}
 
 
 @dataclass
@@ -144,49 +145,67 @@ def fit(series: pd.Series, horizon_to: int = 2027, method: str = "auto", *,
     avail = models.eligible(t, y)
     notes = []
     if not np.all(np.diff(t) == 1):
-        notes.append("年份有缺口，不用要求连续年份的 Theta 法和阻尼趋势")
+        notes.append("年份有缺口，不用要求连续年份的方法（Theta、阻尼趋势、ETS、CES、ARIMA）")
     if n < models.MIN_POINTS["theta"] and method != "auto":
         notes.append(f"仅 {n} 个观测值，不用 Theta 法和阻尼趋势")
 
-    fam = models.family_paths(t, y, years)
-    paths = calibration.all_methods(fam)
-    chosen = method
-    key = None                      # shipped table to use (None: by the series' length)
+    failures: dict[str, str] = {}
     if method == "auto":
-        # The default for this length: see models.auto_choice (window rule) and bench/README.md.
+        # The default for this length: see models.auto_choice (history classes, window rule)
+        # and bench/README.md. Only its members are fitted.
         key, name, spec = models.auto_choice(t, y)
+        fam = models.family_paths(t, y, years, families=set(spec[1]), failures=failures)
+    else:
+        key = None                  # shipped table to use (None: by the series' length)
+        table = table or calibration.shipped_table(n, key)
+        # a family is offered alone only where the interval table has its row
+        calibrated = {f for f in models.FAMILIES if f in table.quantiles}
+        if method in models.FAMILIES and method not in calibrated and method in avail:
+            return _insufficient(hist, f"方法 {method} 尚无该长度序列的区间校准表，不能单独使用（它仍可作为默认程序的成员）；"
+                                       "重建区间表：bench/harness.py extend_shipped")
+        fam = models.family_paths(t, y, years, families=calibrated, failures=failures)
+        paths = calibration.all_methods(fam, combos=models.combos())
+    chosen = method
+    qname = method                  # the interval table's row
+    if method == "auto":
         chosen = "combo"
         f = models.combine(fam, "auto", spec)
-        paths = dict(paths)
-        paths.pop("combo", None)
-        if f is not None:
-            paths["combo"] = f
+        paths = {"combo": f} if f is not None else {}
         members = [m for m in spec[1] if m in fam]
-        where = "全部历史（多于 12 个点）" if key == "full" else f"{key} 个点的窗口"
-        first = models.default_by_window().get(key, {}).get("name", name)
-        if name == first:
-            why = f"用{where}在 M3 年度序列训练段末 6 年验证中排名第一的组合"
+        agg = _AGG_ZH[spec[0]]
+        if name in models.PROCEDURES:
+            qname = name
+            cls = models.history_class(n)
+            notes.insert(0, f"默认程序 {name}（{'、'.join(models.NAMES_ZH[m] for m in spec[1])}预测值的{agg}，"
+                            f"不可用的成员不计）：本序列有 {n} 个点，属于{_CLASS_ZH[cls]}一类；该类的程序在 M3 年度"
+                            "序列训练段两个互不重叠的验证块上事先选定")
         else:
-            why = (f"{where}验证排名第一的 {first} 的成员不能全部用于本序列（年份缺口或非正值），"
-                   f"取该窗口排名最高的可用组合；区间沿用 {first} 的误差分位数")
-        notes.insert(0, f"默认组合 {name}（各可用方法预测值的{_AGG_ZH[spec[0]]}）：本序列有 {n} 个点，{why}")
+            qname = "grid"
+            where = "全部历史（多于 12 个点）" if key == "full" else f"{key} 个点的窗口"
+            first = models.default_by_window().get(key, {}).get("name", name)
+            if name == first:
+                why = f"用{where}在 M3 年度序列训练段末 6 年验证中排名第一的组合"
+            else:
+                why = (f"{where}验证排名第一的 {first} 的成员不能全部用于本序列（年份缺口或非正值），"
+                       f"取该窗口排名最高的可用组合；区间沿用 {first} 的误差分位数")
+            notes.insert(0, f"默认组合 {name}（各可用方法预测值的{agg}）：本序列有 {n} 个点，{why}")
     elif method == "select":
         errs = calibration.origin_errors(t, y, window=None)
         cands = [m for m in paths]
-        from qzlib.forecast.evaluate import select_method
-
-        best, why = select_method(errs, cands)
+        best, why = calibration.select_method(errs, cands)
         chosen = best or "combo"
         notes.insert(0, f"按本序列滚动起点误差选择：{why}" if best else "序列太短，无法滚动检验，改用默认组合")
         members = [chosen] if chosen in fam else [m for m in models.default_combo()[1] if m in fam]
     else:
         if method not in paths:
-            need = "个连续年份" if method in ("theta", "damped") else "个观测值"
+            need = "个连续年份" if method in models.CONSECUTIVE_ONLY else "个观测值"
             why = f"方法 {method} 不适用于此序列（需至少 {models.MIN_POINTS.get(method, '?')} {need}" + (
                 "、且全部为正值" if method in ("loglinear", "logdrift") else "") + f"；可用：{', '.join(avail)}）"
             return _insufficient(hist, why)
         members = [method] if method in fam else [m for m in models.combos()[method][1] if m in fam]
         notes.insert(0, f"按指定方法 {models.NAMES_ZH.get(method, method)}")
+    for m, why in failures.items():
+        notes.append(f"{models.NAMES_ZH.get(m, m)}拟合失败，未纳入（{why}）")
     if chosen not in paths:
         return _insufficient(hist, "没有可用的趋势方法：" + "；".join(notes))
 
@@ -194,8 +213,8 @@ def fit(series: pd.Series, horizon_to: int = 2027, method: str = "auto", *,
     scale = calibration.scale_of(t, y)
     h = (years - last).astype(int)
     mean = paths[chosen]
-    # the default's intervals were learned for the window's own winner ("auto")
-    qname = "auto" if method == "auto" and "auto" in table.quantiles else chosen
+    if method != "auto":
+        qname = chosen
     q = mean[:, None] + table.offsets(qname, h) * scale
     q = np.sort(q, axis=1)
     quant = pd.DataFrame(q, index=pd.Index(years, name="year"), columns=list(calibration.LEVELS))
