@@ -196,3 +196,23 @@ LEFTOVERS = ("衢州市“415X”先进制造业集群培育工程监测简报",
 @pytest.mark.xfail(strict=True, reason="brief sentences outside qzlib/stats still name 衢州 or its years")
 def test_no_brief_sentence_speaks_of_quzhou_or_its_years(county_brief):
     assert [s for s in LEFTOVERS if s in county_brief] == []
+
+
+def test_stats_commands_take_a_plan_workspace(tmp_path, monkeypatch):
+    """`--plan NAME` reads a workspace's plan: its text before `qz ingest --plan NAME`, its tables after."""
+    from qzlib.pipeline import add_plan
+
+    monkeypatch.setattr(paths, "PLANS", tmp_path / "plans")
+    ws = add_plan("longyou", county_plan.write(tmp_path / "text"))
+    runner = CliRunner()
+    res = runner.invoke(stats, ["template", "--plan", "longyou"])            # not ingested yet: the plan text
+    assert res.exit_code == 0, res.output
+    wb = load_workbook(ws.outputs / "statistics_template.xlsx")
+    years = range(2015, min(2028, schema.last_year()) + 1)
+    assert wb.sheetnames[2] == "龙游县" and wb["龙游县"].max_row - 1 == 17 * len(years)
+    run_ingest(ws.plan_file, ws.processed, ws.statistics, quiet=True)
+    res = runner.invoke(stats, ["coverage", "--plan", "longyou"])
+    assert res.exit_code == 0, res.output
+    assert res.output.startswith("龙游县: ") and EXTRA in res.output
+    res = runner.invoke(stats, ["coverage", "--plan", "nosuch"])
+    assert res.exit_code != 0 and "nosuch" in str(res.exception)

@@ -25,15 +25,24 @@ def _messages_in(lang: str):
 
 PLAN_DIR = click.option("--processed-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
                         help="Processed folder of the plan the statistics follow (its plan.csv and indicators.csv, "
-                             "written by `qz ingest`) [default: data/processed].")
+                             "written by `qz ingest`) [default: the plan workspace's data/processed].")
+PLAN_NAME = click.option("--plan", "plan_name", default=None,
+                         help="Plan workspace (`qz plan list`) whose data/raw, data/processed and outputs to use "
+                              "[default: the project's own plan].")
+
+
+def _workspace(plan_name: str | None):
+    return paths.workspace(plan_name)
 
 
 @contextlib.contextmanager
-def _plan_of(processed_dir: Path | None):
-    """Read statistics against the plan `qz ingest` wrote to ``processed_dir`` (default: data/processed)."""
+def _plan_of(plan_name: str | None, processed_dir: Path | None):
+    """Read statistics against the plan of workspace ``plan_name``: the tables `qz ingest` wrote to
+    ``processed_dir`` (default: the workspace's data/processed), else its plan text."""
     from qzlib.stats import plan
 
-    with plan.use(plan.load(processed_dir or paths.PROCESSED)) as p:
+    ws = _workspace(plan_name)
+    with plan.use(plan.of_workspace(processed_dir or ws.processed, None if ws.is_default else ws.plan_file)) as p:
         yield p
 
 
@@ -43,17 +52,18 @@ def stats() -> None:
 
 
 @stats.command()
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              default=lambda: paths.OUTPUTS / "statistics_template.xlsx", show_default="outputs/statistics_template.xlsx",
-              help="Workbook to write.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              show_default="outputs/statistics_template.xlsx (of the plan workspace)", help="Workbook to write.")
 @click.option("--region", "regions", multiple=True, help="A region sheet to include (repeatable; default: the "
               "plan's region, the regions within it, then those it lies within up to 全国).")
+@PLAN_NAME
 @PLAN_DIR
-def template(out: Path, regions: tuple[str, ...], processed_dir: Path | None) -> None:
+def template(out: Path | None, regions: tuple[str, ...], plan_name: str | None, processed_dir: Path | None) -> None:
     """Write the Excel workbook for entering the bureau's figures (the plan's indicators and years)."""
     from qzlib.stats.template import write_template
 
-    with _plan_of(processed_dir):
+    with _messages_in("zh+en"), _plan_of(plan_name, processed_dir):
+        out = out or _workspace(plan_name).outputs / "statistics_template.xlsx"
         path = write_template(out, list(regions) or None)
     click.echo(f"wrote {path}")
 
@@ -73,16 +83,17 @@ def _undeclared_note(obs, lang: str) -> str:
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--raw-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="data/raw folder whose earlier imports to compare with (default: the project's).")
+@PLAN_NAME
 @PLAN_DIR
 @LANG
-def check(file: Path, raw_dir: Path | None, processed_dir: Path | None, lang: str) -> None:
+def check(file: Path, raw_dir: Path | None, plan_name: str | None, processed_dir: Path | None, lang: str) -> None:
     """Check a filled workbook or CSV; print every problem (exit 2 if any), and how many of its
     figures earlier imports already hold."""
     from qzlib.stats.importer import check_file, figures, held_figures, sort_figures
 
-    with _messages_in(lang), _plan_of(processed_dir):
+    with _messages_in(lang), _plan_of(plan_name, processed_dir):
         obs, table = check_file(file)
-        new, repeats, revisions = sort_figures(obs, held_figures(Path(raw_dir or paths.RAW)))
+        new, repeats, revisions = sort_figures(obs, held_figures(Path(raw_dir or _workspace(plan_name).raw)))
     enc = f" (decoded as {table.encoding})" if table.encoding not in {"", "xlsx", "UTF-8"} else ""
     kinds = obs["source_kind"].value_counts().sort_index()
     held = ""
@@ -101,17 +112,19 @@ def check(file: Path, raw_dir: Path | None, processed_dir: Path | None, lang: st
               help="data/raw folder to import into (default: the project's).")
 @click.option("--revise", is_flag=True, help="Accept figures that change figures an earlier import holds "
               "(same region, indicator, year and source); the data log records old -> new.")
+@PLAN_NAME
 @PLAN_DIR
 @LANG
-def import_(file: Path, raw_dir: Path | None, revise: bool, processed_dir: Path | None, lang: str) -> None:
+def import_(file: Path, raw_dir: Path | None, revise: bool, plan_name: str | None, processed_dir: Path | None,
+            lang: str) -> None:
     """Check FILE and add its new figures to data/raw/statistics/imported/ with their provenance in the data log.
 
     Figures an earlier import already holds are skipped; a file holding nothing new is refused.
     """
     from qzlib.stats.importer import figures, import_file
 
-    with _messages_in(lang), _plan_of(processed_dir):
-        done = import_file(file, raw_dir, revise=revise)
+    with _messages_in(lang), _plan_of(plan_name, processed_dir):
+        done = import_file(file, raw_dir or _workspace(plan_name).raw, revise=revise)
     lines = [f"imported {figures(done.imported)} from {file} -> {done.target}"]
     if len(done.repeats):
         lines.append(f"skipped {figures(len(done.repeats))} already held / 跳过已导入的数据 {len(done.repeats)} 个")
@@ -125,12 +138,14 @@ def import_(file: Path, raw_dir: Path | None, revise: bool, processed_dir: Path 
 @stats.command()
 @click.option("--raw-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
 @click.option("--processed-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
-def build(raw_dir: Path | None, processed_dir: Path | None) -> None:
+@PLAN_NAME
+def build(raw_dir: Path | None, processed_dir: Path | None, plan_name: str | None) -> None:
     """Rebuild observations.csv, conflicts.csv, coverage.csv and data_requests.csv."""
     from qzlib.stats.build import build_into, load_plan_indicators
 
-    processed_dir = processed_dir or paths.PROCESSED
-    statistics_dir = (raw_dir / "statistics") if raw_dir else paths.STATISTICS_DIR
+    ws = _workspace(plan_name)
+    processed_dir = processed_dir or ws.processed
+    statistics_dir = (raw_dir / "statistics") if raw_dir else ws.statistics
     click.echo(build_into(processed_dir, load_plan_indicators(processed_dir), statistics_dir))
 
 
@@ -142,13 +157,14 @@ SYMBOLS = {"plan": "P", "official": "O", "yearbook": "Y", "researcher": "R", "un
 @click.option("--processed-dir", type=click.Path(file_okay=False, path_type=Path), default=None)
 @click.option("--region", default=None, help="Region to show [default: the plan's region, from plan.csv].")
 @click.option("--year", type=int, default=None, help="Reporting year for the data requests (default: latest data year).")
-def coverage(processed_dir: Path | None, region: str | None, year: int | None) -> None:
+@PLAN_NAME
+def coverage(processed_dir: Path | None, region: str | None, year: int | None, plan_name: str | None) -> None:
     """Print which plan indicator-years have a figure, from what kind of source, and the data requests."""
     from qzlib.stats import plan
     from qzlib.stats.build import load_observations, load_plan_indicators
     from qzlib.stats.coverage import coverage_matrix, data_requests
 
-    processed_dir = processed_dir or paths.PROCESSED
+    processed_dir = processed_dir or _workspace(plan_name).processed
     obs = load_observations(processed_dir)
     region = region or plan.of(obs).region
     grid = coverage_matrix(obs, region)

@@ -215,6 +215,11 @@ def of(obs: pd.DataFrame | None = None, indicators: pd.DataFrame | None = None) 
     return plan.with_indicators(indicators) if indicators is not None else plan
 
 
-def for_processed(processed_dir: str | Path | None) -> Plan | None:
-    """The plan of ``processed_dir`` when `qz ingest` wrote one there (CLI options)."""
-    return load(processed_dir) if processed_dir is not None else None
+def of_workspace(processed_dir: Path, plan_file: Path | None = None) -> Plan:
+    """The plan of a plan's folders (CLI): its tables in ``processed_dir``, else its text parsed."""
+    found = load(processed_dir)
+    if found is not None:
+        return found
+    if plan_file is not None and Path(plan_file).is_file():
+        return _parsed(Path(plan_file).absolute(), _stamp(Path(plan_file)))
+    return active()
