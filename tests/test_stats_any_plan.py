@@ -185,15 +185,12 @@ def test_the_countys_brief_names_the_county_and_its_years(county_brief):
     assert "衢政办发" not in text
 
 
-# Sentences of the brief outside the statistics layer that still speak of 衢州 or of its years
-# (qzlib/report/runner.py page header; qzlib/report/sections/statistics.py reads coverage.YEARS,
-# the active plan's years, not those of ctx.observations: coverage.years_of(plan.of(ctx.observations));
-# qzlib/forecast/progress.py's method note quotes 衢州's 2.7 → 3.0（2025）→ 3.4（2027）).
+# Sentences a county brief once took from the shipped plan: the page header, the coverage years
+# (the active plan's, not the brief's), the method note's example with 衢州's years.
 LEFTOVERS = ("衢州市“415X”先进制造业集群培育工程监测简报", "龙游县各项规划指标在2015—2027年", "3.4（2027）")
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="brief sentences outside qzlib/stats still name 衢州 or its years")
 def test_no_brief_sentence_speaks_of_quzhou_or_its_years(county_brief):
     assert [s for s in LEFTOVERS if s in county_brief] == []
 

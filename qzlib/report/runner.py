@@ -191,7 +191,7 @@ def build_brief(req: BriefRequest, stage: Path) -> BriefResult:
                 cwd=str(stage),
                 kernel_manager_class=_kernel_manager_class(),
             )
-            place = load_plan_meta(processed).region      # the plan's own place, from its header
+            place = load_plan_meta(processed).region if (processed / "plan.csv").is_file() else ""  # from its header
         nb = nbformat.read(executed, as_version=4)
         title = f"{place}“415X”先进制造业集群培育工程监测简报 · {req.year}年"
         html = notebook_to_html(nb, title=title)

@@ -33,8 +33,10 @@ def caveat_zh(text) -> str:
 
 
 def coverage_intro(ctx: BriefContext) -> HTML:
-    from qzlib.stats.coverage import YEARS
+    from qzlib.stats import plan
+    from qzlib.stats.coverage import years_of
 
+    YEARS = years_of(plan.of(ctx.observations, ctx.indicators))   # this brief's plan, not the active one
     with_data = facts.indicators_with_data(ctx)
     latest = facts.latest_data_year(ctx)
     if with_data:
