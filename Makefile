@@ -69,6 +69,7 @@ bench: setup  ## Accuracy and speed figures (printed)
 	$(PY) bench/interval_scale.py --data bench/data/m3_yearly_dev.csv
 	$(PY) bench/scenarios.py
 	$(PY) bench/brief.py
+	$(PY) bench/batch.py
 
 lab: setup  ## Open JupyterLab on the notebooks
 	$(VENV)/bin/jupyter lab notebooks/
