@@ -61,7 +61,8 @@ brief: ingest  ## The main job: the annual brief for YEAR and SCENARIO in output
 test: setup data/processed  ## The whole test suite (papermill runs included)
 	$(PY) -m pytest
 
-bench: setup  ## Accuracy and speed figures (printed)
+bench: setup  ## Accuracy and speed figures (printed), and the tests too long for make test
+	$(PY) -m pytest -m bench
 	$(PY) bench/forecast.py --data bench/data/m3_yearly_dev.csv --last 0 --last 8 --last 6 --last 4
 	$(PY) bench/procedures.py --data bench/data/m3_yearly_dev.csv
 	$(PY) bench/families.py --data bench/data/m3_yearly_dev.csv

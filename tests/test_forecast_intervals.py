@@ -51,7 +51,7 @@ def mid_length():
     return df[df["series"].isin(keep)].reset_index(drop=True)
 
 
-@pytest.mark.slow
+@pytest.mark.bench   # ~10 min: three whole builds of the shipped table; `make bench` runs it
 def test_default_choice_and_tables_are_made_from_training_rows_only(mid_length, tmp_path, monkeypatch):
     monkeypatch.setattr(calibration, "SHIPPED_WINDOWS", (8, None))   # the two choice settings only
     bent = mid_length.copy()
