@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from qzlib import paths
+from qzlib import paths, rules
 from qzlib.atomic import atomic_file
 from qzlib.errors import InputError
 from qzlib.paths import SCENARIOS
@@ -224,9 +224,8 @@ class Explorer:
         n = YEARS[last] - self.base.base_year
         if n <= 0:
             return float("nan")
-        if self.slider_kind(code) == "points_per_year":
-            return float((y[last] - base) / n)
-        return float((y[last] / base) ** (1 / n) - 1) if base > 0 and y[last] > 0 else float("nan")
+        pts, growth = rules.pace(base, self.base.base_year, y[last], int(YEARS[last]))
+        return float(pts if self.slider_kind(code) == "points_per_year" else growth)
 
     def implied_rate(self, code: str) -> float:
         """The current path's yearly pace from the base year to its last year (slider position);
@@ -243,7 +242,7 @@ class Explorer:
         idx = self._component_index(name)
         ok = np.nonzero(np.isfinite(idx))[0]
         n = YEARS[ok[-1]] - self.base.base_year if len(ok) else 0
-        return float(idx[ok[-1]] ** (1 / n) - 1) if n > 0 and idx[ok[-1]] > 0 else float("nan")
+        return rules.cagr(1.0, idx[ok[-1]], n) if n > 0 else float("nan")
 
     def slider_spec(self, code: str) -> dict:
         """Label, unit and a fixed range for an indicator's slider (from the plan's own pace, so the
