@@ -61,3 +61,15 @@ def test_plans_side_by_side_for_the_indicators_they_share(county, processed_dir)
     assert tax["龙游县 年均所需"] == f"+{((24 / 15.2) ** (1 / 3) - 1) * 100:.1f}%；+{((30 / 24) ** 0.5 - 1) * 100:.1f}%"
     assert t.loc["rd_intensity", "衢州市 年均所需"] == "+0.10个百分点；+0.20个百分点"
     assert t.loc["energy_intensity_decline", "龙游县 目标"] == "2026年 完成省下达任务；2028年 完成省下达任务"
+
+
+def test_brief_years_follow_the_plans_period(tmp_path, processed_dir):
+    from qzlib.pipeline import run_ingest
+    from qzlib.report.runner import BriefRequest, brief_years
+
+    assert brief_years(BriefRequest(year=2025, processed_dir=processed_dir))[:2] == (2023, 2030)
+    out = tmp_path / "processed"
+    from qzlib import paths
+
+    run_ingest(county_plan.write(tmp_path / "raw"), out, paths.STATISTICS_DIR, quiet=True)
+    assert brief_years(BriefRequest(year=2026, processed_dir=out)) == (2024, 2031, "2024–2028")

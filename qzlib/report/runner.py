@@ -27,7 +27,7 @@ from qzlib.errors import InputError, Problem
 
 BRIEF_NOTEBOOK = "01_brief.ipynb"
 LANGS = ("zh",)
-FIRST_YEAR, LAST_YEAR = 2023, 2030
+YEARS_AFTER_PLAN = 3   # a brief may look back on a plan up to three years after its period ends
 REQUIRED_TABLES = ("indicators.csv", "tasks.csv", "measures.csv", "targets.csv", "audit.csv",
                    "responsibility.csv")
 
@@ -89,12 +89,24 @@ def parse_years(text: str) -> list[int]:
     return sorted(set(years))
 
 
+def brief_years(req: BriefRequest) -> tuple[int, int, str]:
+    """(first, last, period text) of the years a brief of this plan can be made for: the plan's
+    own period (from its header) and YEARS_AFTER_PLAN years after it."""
+    from qzlib.plan import meta as plan_meta
+    from qzlib.plan.tables import load_plan_meta
+
+    processed = Path(req.processed_dir)
+    m = load_plan_meta(processed) if (processed / "plan.csv").is_file() else plan_meta.read(paths.PLAN_FILE)
+    return m.period_start, m.period_end + YEARS_AFTER_PLAN, f"{m.period_start}–{m.period_end}"
+
+
 def validate(req: BriefRequest) -> None:
     """Every parameter problem at once, before any kernel starts."""
     problems: list[Problem] = []
-    if not isinstance(req.year, int) or not FIRST_YEAR <= req.year <= LAST_YEAR:
+    first, last, period = brief_years(req)
+    if not isinstance(req.year, int) or not first <= req.year <= last:
         problems.append(Problem(where="parameters", field="year", value=req.year,
-                                expected=f"an integer year from {FIRST_YEAR} to {LAST_YEAR} (the plan runs 2023–2027)"))
+                                expected=f"an integer year from {first} to {last} (the plan runs {period})"))
     known = available_scenarios(req.scenarios_dir)
     for name in (req.scenario, *req.compare):
         if name not in known:
