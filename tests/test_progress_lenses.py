@@ -214,7 +214,7 @@ def test_decline_indicator_larger_number_is_the_achievement():
 
 def test_method_notes_carry_every_threshold():
     notes = P.METHOD_NOTES_ZH
-    for v in ("0.95", "0.6", "0.1", "2/3", "时间过半", "欧盟统计局", "联合国统计司", "2.7 → 3.0", "±2%"):
+    for v in ("0.95", "0.6", "0.1", "2/3", "时间过半", "欧盟统计局", "联合国统计司", "+0.10 个百分点", "±2%"):
         assert v in notes, v
 
 
