@@ -5,6 +5,8 @@ from pathlib import Path
 
 import click
 
+from qzlib.forecast.trend import METHODS
+
 
 @click.group("trend")
 def trend() -> None:
@@ -13,12 +15,11 @@ def trend() -> None:
 
 @trend.command("fit")
 @click.argument("indicator")
-@click.option("--region", default="衢州市", show_default=True)
-@click.option("--method", default="auto", show_default=True,
-              type=click.Choice(["auto", "select", "combo", "naive", "drift", "linear", "loglinear", "logdrift",
-                                 "ses", "theta", "damped", "ets", "ces", "dotm", "arima"]),
+@click.option("--region", default=None, help="a region of the statistics [default: the plan's own place]")
+@click.option("--method", default="auto", show_default=True, type=click.Choice(list(METHODS)),
               help="auto = the combination chosen for the series' length (see bench/README.md)")
-@click.option("--horizon", "horizon_to", default=2027, show_default=True, type=int, help="last year to forecast")
+@click.option("--horizon", "horizon_to", default=None, type=int,
+              help="last year to forecast [default: the end of the plan's period]")
 @click.option("--processed-dir", type=click.Path(path_type=Path), default=None)
 def fit_cmd(indicator: str, region: str, method: str, horizon_to: int, processed_dir: Path | None) -> None:
     """Forecast INDICATOR (a code, e.g. rd_gdp_pct) for REGION and print the path."""
@@ -26,6 +27,11 @@ def fit_cmd(indicator: str, region: str, method: str, horizon_to: int, processed
     from qzlib.stats import load_observations, series
     from qzlib.stats.mapping import series_bounds
 
+    from qzlib.plan.tables import load_plan_meta
+
+    meta = load_plan_meta(processed_dir)
+    region = region or meta.region
+    horizon_to = horizon_to or meta.period_end
     s = series(load_observations(processed_dir), indicator, region)
     lower, upper = series_bounds(indicator)
     fc = fit(s, horizon_to, method, lower=lower, upper=upper)

@@ -357,6 +357,13 @@ class ExplorerUI:
     LEFT_WIDTH = "430px"
     HEIGHT = "700px"
 
+    def _place(self) -> str:
+        """The plan's place for the heading ('' when the plan's header is not at hand)."""
+        try:
+            return self.x.engine.region
+        except Exception:  # no processed plan table (e.g. points handed in directly)
+            return ""
+
     def __init__(self, explorer: Explorer, codes: list[str] | None = None, title: bool = False):
         import ipywidgets as w
 
@@ -422,7 +429,7 @@ class ExplorerUI:
         self.table.add_class("qz-table")
         table_box = w.Box([self.table], layout=w.Layout(overflow="auto", flex="1 1 auto", width="100%"))
         heading = [w.HTML("<div style='font-size:15px;font-weight:bold;margin-bottom:4px'>"
-                          "衢州“415X”情景探索器：如果……，目标能否实现？</div>")] if title else []
+                          f"{html.escape(self._place())}“415X”情景探索器：如果……，目标能否实现？</div>")] if title else []
         left = w.VBox([*heading, w.HBox([self.scenario, self.reset_btn], layout=full), self.status, controls,
                        w.HBox([self.name_box, self.title_box, self.save_btn], layout=full), hint,
                        w.HTML("<div style='font-size:12px;margin-top:4px'>图中显示的指标（按住 Ctrl 多选）</div>"),
