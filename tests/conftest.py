@@ -18,3 +18,14 @@ def processed_dir(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("processed")
     run_ingest(plan=None, out=out, quiet=True)
     return out
+
+
+@pytest.fixture(scope="session")
+def shipped_brief(processed_dir, tmp_path_factory):
+    """The 2025 plan_path brief built once from the shipped data (several test files read it)."""
+    from qzlib.report.runner import BriefRequest, run_brief
+
+    out = tmp_path_factory.mktemp("shipped_brief")
+    result = run_brief(BriefRequest(year=2025, scenario="plan_path", processed_dir=processed_dir, outputs_dir=out))
+    assert result.ok, result.failed_cell or result.error
+    return result

@@ -17,6 +17,28 @@ from qzlib.report.runner import BriefRequest, run_brief
 FIXTURE = paths.ROOT / "tests" / "fixtures" / "bureau" / "synthetic_bureau_quzhou_2023_2024.csv"
 
 
+def _zhejiang_workbook(tmp, raw):
+    """A real published figure (浙江 2020 亩均增加值 136 万元/亩) typed into the template as a researcher would."""
+    import csv
+
+    import openpyxl
+
+    from qzlib.stats.template import write_template
+
+    row = next(r for r in csv.DictReader(open(raw / "statistics" / "reference_statistics.csv", encoding="utf-8"))
+               if r["indicator_code"] == "mu_va_10k_yuan_per_mu")
+    book = write_template(tmp / "entry.xlsx")
+    wb = openpyxl.load_workbook(book)
+    ws = wb["浙江省"]
+    for cells in ws.iter_rows(min_row=2):
+        if cells[0].value == "per_mu_value_added" and cells[2].value == int(row["year"]):
+            cells[3].value, cells[5].value, cells[7].value = float(row["value"]), row["source_title"], row["quote"]
+            cells[10].value = "非官方转载"
+            break
+    wb.save(book)
+    return book
+
+
 def _text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
@@ -31,6 +53,7 @@ def with_data(tmp_path_factory):
     raw = tmp / "raw"
     shutil.copytree(paths.RAW, raw)
     import_file(FIXTURE, raw_dir=raw)
+    import_file(_zhejiang_workbook(tmp, raw), raw_dir=raw)
     processed = tmp / "processed"
     run_ingest(plan=raw / "plan" / paths.PLAN_FILE.name, out=processed, statistics=raw / "statistics", quiet=True)
     res = run_brief(BriefRequest(year=2025, scenario="recent_pace", processed_dir=processed, outputs_dir=tmp / "out"))
@@ -39,10 +62,8 @@ def with_data(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def shipped(processed_dir, tmp_path_factory):
-    res = run_brief(BriefRequest(year=2025, processed_dir=processed_dir, outputs_dir=tmp_path_factory.mktemp("out")))
-    assert res.ok, res.failed_cell or res.error
-    return res.pdf.parent
+def shipped(shipped_brief):
+    return shipped_brief.pdf.parent
 
 
 def _summary(folder) -> str:
@@ -132,3 +153,12 @@ def test_the_shipped_brief_reads_true_without_local_figures(shipped):
     audit = pd.read_csv(shipped / "audit_findings.csv")
     n_real = int((~audit["类型"].str.endswith("（相符）")).sum())
     assert f"一致性核查有 {n_real} 处差异" in s
+
+
+@pytest.mark.slow
+def test_a_typed_in_figure_appears_in_the_brief_with_its_source_and_entry_place(with_data):
+    folder, _ = with_data
+    table = (folder / "researcher_figures.csv").read_text(encoding="utf-8")
+    assert "规上工业亩均增加值,2020,136,万元/亩,非官方转载" in table and "浙政发〔2021〕20号" in table
+    assert "entry.xlsx sheet 浙江省" in table
+    assert "浙政发〔2021〕20号" in (folder / "brief.html").read_text(encoding="utf-8")

@@ -86,11 +86,8 @@ READERS = {"02_plan.ipynb": _read_02, "03_statistics.ipynb": _read_03, "04_trend
 
 
 @pytest.fixture(scope="module")
-def brief(processed_dir, tmp_path_factory):
-    out = tmp_path_factory.mktemp("outputs")
-    result = run_brief(BriefRequest(year=2025, scenario="plan_path", processed_dir=processed_dir, outputs_dir=out))
-    assert result.ok, result.failed_cell
-    return result
+def brief(shipped_brief):
+    return shipped_brief
 
 
 @pytest.mark.slow
