@@ -4,6 +4,18 @@ from __future__ import annotations
 import pandas as pd
 
 
+def fan_bands(ax, history: pd.Series, path: pd.DataFrame, label: str = "") -> tuple[list, float]:
+    """The 95 % and 80 % bands of ``path``, joined to the last actual value so the fan does not
+    float; returns (x, first value) for a mean line drawn over them."""
+    x = [history.index[-1]] + list(path.index)
+    first = float(history.iloc[-1])
+    ax.fill_between(x, [first] + list(path["lo95"]), [first] + list(path["hi95"]), color="#8fb3de", alpha=0.35,
+                    lw=0, label=f"{label}95% 区间")
+    ax.fill_between(x, [first] + list(path["lo80"]), [first] + list(path["hi80"]), color="#4f86c6", alpha=0.45,
+                    lw=0, label=f"{label}80% 区间")
+    return x, first
+
+
 def fan_chart(fc, ax=None, plan_path: pd.Series | None = None, targets=None, title: str | None = None):
     """Draw actuals, the forecast mean, 80 %/95 % bands, the plan path and targets.
 
@@ -22,15 +34,8 @@ def fan_chart(fc, ax=None, plan_path: pd.Series | None = None, targets=None, tit
     h = fc.history
     ax.plot(h.index, h.values, "o-", color="#1f3b73", lw=1.8, ms=4, label="实际值", zorder=5)
     if fc.ok and len(fc.path):
-        p = fc.path
-        # join the fan to the last actual value so it does not float
-        x = [h.index[-1]] + list(p.index)
-        first = float(h.iloc[-1])
-        ax.fill_between(x, [first] + list(p["lo95"]), [first] + list(p["hi95"]), color="#8fb3de", alpha=0.35,
-                        lw=0, label="95% 区间")
-        ax.fill_between(x, [first] + list(p["lo80"]), [first] + list(p["hi80"]), color="#4f86c6", alpha=0.45,
-                        lw=0, label="80% 区间")
-        ax.plot(x, [first] + list(p["mean"]), "-", color="#1f3b73", lw=1.2, alpha=0.9, label="趋势预测")
+        x, first = fan_bands(ax, h, fc.path)
+        ax.plot(x, [first] + list(fc.path["mean"]), "-", color="#1f3b73", lw=1.2, alpha=0.9, label="趋势预测")
     if plan_path is not None and len(plan_path):
         pp = pd.Series(plan_path).dropna()
         ax.plot(pp.index, pp.values, "--", color="#b8860b", lw=1.4, label="规划隐含路径（推算，非数据）")

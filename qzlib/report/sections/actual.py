@@ -18,6 +18,7 @@ from IPython.display import HTML
 from qzlib import rules
 from qzlib.catalogue import natural_bounds
 from qzlib.fonts import use_cjk
+from qzlib.forecast.plot import fan_bands
 from qzlib.forecast.progress import no_forecast_reason
 from qzlib.plan.path import plan_path
 from qzlib.report import fmt
@@ -149,13 +150,7 @@ def chart(ctx: BriefContext, ncols: int = 4):
         tg = _targets(ctx, code)
         ax.scatter(tg.index, tg.values, color="#c0392b", marker="D", s=16, zorder=4, label="目标")
         if code in f:
-            p = f[code].path
-            x = [h.index[-1]] + list(p.index)
-            first = float(h.iloc[-1])
-            ax.fill_between(x, [first] + list(p["lo95"]), [first] + list(p["hi95"]), color="#8fb3de", alpha=0.35,
-                            lw=0, label="趋势 95% 区间")
-            ax.fill_between(x, [first] + list(p["lo80"]), [first] + list(p["hi80"]), color="#4f86c6", alpha=0.45,
-                            lw=0, label="趋势 80% 区间")
+            fan_bands(ax, h, f[code].path, label="趋势 ")
         if paths is not None and code in paths.index:
             s = paths.loc[code].dropna()
             s = s[s.index <= last]
