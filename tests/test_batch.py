@@ -6,10 +6,9 @@ import os
 import shutil
 from pathlib import Path
 
-import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+import toy_brief
 from qzlib import paths
 from qzlib.report.batch import expand, run_batch, summary
 from qzlib.report.inputs import INPUTS, recorded
@@ -18,25 +17,10 @@ from qzlib.report.runner import REQUIRED_TABLES
 
 def _toy_project(tmp_path: Path, slow_year: int = 0, failing_year: int = 0) -> dict:
     """A tiny brief notebook (synthetic): writes data.csv; ``slow_year`` sleeps 3 s, ``failing_year`` raises."""
-    nbdir, scdir, processed, out = (tmp_path / d for d in ("nb", "sc", "processed", "out"))
-    for d in (nbdir, scdir, processed, out):
-        d.mkdir(exist_ok=True)
-    params = new_code_cell('year = 2025\nscenario = "a"\nlang = "zh"\nprocessed_dir = ""\n'
-                           'scenarios_dir = ""\noutput_dir = "."\ncompare = ""')
-    params.metadata["tags"] = ["parameters"]
-    nb = new_notebook(cells=[
-        new_markdown_cell("# 测试简报（合成数据）"), params,
-        new_code_cell(f"import time\nif year == {slow_year}:\n    time.sleep(3)"),
-        new_code_cell(f"if year == {failing_year}:\n    raise ValueError('no data for this year')"),
-        new_code_cell("from pathlib import Path\nPath(output_dir, 'data.csv').write_text(f'year\\n{year}\\n')"),
-    ])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, nbdir / "01_brief.ipynb")
-    for name in ("a", "b"):
-        (scdir / f"{name}.yml").write_text(f"name: {name}\n", encoding="utf-8")
-    for t in REQUIRED_TABLES:
-        (processed / t).write_text("x\n", encoding="utf-8")
-    return dict(notebooks_dir=nbdir, scenarios_dir=scdir, processed_dir=processed, outputs_dir=out)
+    return toy_brief.make(tmp_path, [
+        f"import time\nif year == {slow_year}:\n    time.sleep(3)",
+        f"if year == {failing_year}:\n    raise ValueError('no data for this year')",
+        "from pathlib import Path\nPath(output_dir, 'data.csv').write_text(f'year\\n{year}\\n')"])
 
 
 @pytest.fixture

@@ -17,15 +17,14 @@ import textwrap
 import time
 from pathlib import Path
 
-import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+import toy_brief
 from qzlib import paths
 from qzlib.atomic import (BusyError, current, locked, new_stage, publish, reading, staged_dir,
                           versions_dir)
 from qzlib.pipeline import MANIFEST, ensure_fresh, run_ingest
-from qzlib.report.runner import REQUIRED_TABLES, BriefRequest
+from qzlib.report.runner import BriefRequest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -88,25 +87,11 @@ def _change_first_value(csv_path: Path) -> str:
 def _toy_project(tmp_path: Path, slow_year: int | None = None) -> dict:
     """A tiny brief notebook (one data file; ``slow_year`` sleeps 4 s; with $QZ_TEST_GATE set it
     waits until that file exists), one scenario, placeholder tables."""
-    nbdir, scdir, processed, out = (tmp_path / d for d in ("nb", "sc", "processed", "out"))
-    for d in (nbdir, scdir, processed, out):
-        d.mkdir()
-    params = new_code_cell('year = 2025\nscenario = "a"\nlang = "zh"\nprocessed_dir = ""\n'
-                           'scenarios_dir = ""\noutput_dir = "."\ncompare = ""')
-    params.metadata["tags"] = ["parameters"]
-    nb = new_notebook(cells=[
-        new_markdown_cell("# 测试简报（合成数据）"), params,
-        new_code_cell(f"import os, time\nif year == {slow_year}:\n    time.sleep(4)\n"
-                      "gate = os.environ.get('QZ_TEST_GATE')\n"
-                      "while gate and not os.path.exists(gate):\n    time.sleep(0.05)"),
-        new_code_cell("from pathlib import Path\nPath(output_dir, 'data.csv').write_text(f'year\\n{year}\\n')"),
-    ])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, nbdir / "01_brief.ipynb")
-    (scdir / "a.yml").write_text("name: a\n", encoding="utf-8")
-    for t in REQUIRED_TABLES:
-        (processed / t).write_text("x\n", encoding="utf-8")
-    return dict(notebooks_dir=nbdir, scenarios_dir=scdir, processed_dir=processed, outputs_dir=out)
+    return toy_brief.make(tmp_path, [
+        f"import os, time\nif year == {slow_year}:\n    time.sleep(4)\n"
+        "gate = os.environ.get('QZ_TEST_GATE')\n"
+        "while gate and not os.path.exists(gate):\n    time.sleep(0.05)",
+        "from pathlib import Path\nPath(output_dir, 'data.csv').write_text(f'year\\n{year}\\n')"], scenarios=("a",))
 
 
 def _brief_script(proj: dict, year: int = 2025) -> str:

@@ -3,37 +3,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+import toy_brief
 from qzlib.errors import InputError
 from qzlib.report.batch import expand, run_batch, summary
-from qzlib.report.runner import REQUIRED_TABLES, BriefRequest, parse_years, run_brief, validate
+from qzlib.report.runner import BriefRequest, parse_years, run_brief, validate
 
 
 def _toy_project(tmp_path: Path) -> dict:
     """A tiny brief notebook that fails for year 2026, two scenarios, placeholder tables."""
-    nbdir, scdir, processed, out = (tmp_path / d for d in ("nb", "sc", "processed", "out"))
-    for d in (nbdir, scdir, processed, out):
-        d.mkdir()
-    params = new_code_cell('year = 2025\nscenario = "a"\nlang = "zh"\nprocessed_dir = ""\n'
-                           'scenarios_dir = ""\noutput_dir = "."\ncompare = ""')
-    params.metadata["tags"] = ["parameters"]
-    nb = new_notebook(cells=[
-        new_markdown_cell("# 测试简报"), params,
-        new_code_cell("from pathlib import Path\nimport qzlib\n"
-                      "Path(output_dir, 'data.csv').write_text(f'year\\n{year}\\n')"),
-        new_code_cell("if year == 2026:\n    raise ValueError('2026 has no data')"),
-        new_markdown_cell("正文：衢州市亩均增加值"),
-    ])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, nbdir / "01_brief.ipynb")
-    for name in ("a", "b"):
-        (scdir / f"{name}.yml").write_text(f"name: {name}\n", encoding="utf-8")
-    for t in REQUIRED_TABLES:
-        (processed / t).write_text("x\n", encoding="utf-8")
-    return dict(notebooks_dir=nbdir, scenarios_dir=scdir, processed_dir=processed, outputs_dir=out)
+    return toy_brief.make(tmp_path, [
+        "from pathlib import Path\nimport qzlib\nPath(output_dir, 'data.csv').write_text(f'year\\n{year}\\n')",
+        "if year == 2026:\n    raise ValueError('2026 has no data')"], title="# 测试简报", tail=["正文：衢州市亩均增加值"])
 
 
 def test_parse_years_accepts_ranges_and_lists_and_rejects_words():
