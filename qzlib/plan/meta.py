@@ -20,6 +20,17 @@ QUOTED_TITLE = re.compile(r"《([^《》]*实施方案[^《》]*)》")
 PERIOD = re.compile(r"[（(]\s*(\d{4})\s*[—–\-－~～至]+\s*(\d{4})\s*年?\s*[）)]")
 REGION = re.compile(r"^(.{1,8}?(?:市|县|区|自治县))")
 HEAD_LINES = 40   # the header sits in the first lines; the body's own dates come later
+YEARS_AFTER_PLAN = 3   # briefs and scenarios look at a plan up to three years after its period ends
+
+
+def last_year(period_end: int) -> int:
+    """The last year a brief can be made for, and scenario paths run to, for a plan whose
+    period ends in ``period_end``: YEARS_AFTER_PLAN years after it (the one rule).
+
+    >>> last_year(2027)
+    2030
+    """
+    return int(period_end) + YEARS_AFTER_PLAN
 
 
 @dataclass(frozen=True)
@@ -30,6 +41,11 @@ class PlanMeta:
     issued: str        # 2023年4月29日
     period_start: int  # 2023
     period_end: int    # 2027
+
+    @property
+    def last_year(self) -> int:
+        """The last year of its briefs and scenario paths (:func:`last_year` of its period's end)."""
+        return last_year(self.period_end)
 
     def as_dict(self) -> dict:
         return asdict(self)
