@@ -1,4 +1,8 @@
-"""Scenario arithmetic: yearly paths 2022–2030 and attainment of the plan's targets.
+"""Scenario arithmetic: yearly paths over the plan's years and attainment of its targets.
+
+The years are the plan's own (:attr:`Prepared.years`): from its baseline year to three
+years after its period ends (:func:`qzlib.plan.meta.last_year`, the rule the brief's years
+follow), 2022–2030 for the shipped 2023–2027 plan.
 
 The plan's points (baselines and targets) are read once into a :class:`Prepared` set of
 numpy arrays; each scenario is then a handful of vectorised operations, so that the
@@ -28,9 +32,8 @@ from qzlib import catalogue
 from qzlib import rules
 from qzlib.plan.path import plan_path
 from qzlib.errors import InputError
-from qzlib.scenarios.schema import Scenario, YEAR_MAX, YEAR_MIN, load
+from qzlib.scenarios.schema import Scenario, check_years, load
 
-YEARS = np.arange(YEAR_MIN, YEAR_MAX + 1)
 BANDS = ("lo80", "hi80", "lo95", "hi95")
 QUANTITATIVE = {"exact", "approx"}
 MIN_LOCAL_POINTS = 2   # figures after the base year before the region's own pace is used (follow: observed)
@@ -57,7 +60,7 @@ class PlanIndicator:
     base: float
     targets: list[tuple[int, float, str, str]]  # (year, value, comparator, qualifier)
     reason: str | None  # why the indicator can get no path; None when it can
-    plan: np.ndarray  # plan path over YEARS (NaN outside baseline … last target)
+    plan: np.ndarray  # plan path over Prepared.years (NaN outside baseline … last target)
 
 
 def _geo(years: np.ndarray, anchors: list[tuple[int, float]], after: str = "stop") -> np.ndarray:
@@ -73,10 +76,23 @@ def _num(x) -> float:
     return v
 
 
-class Prepared:
-    """The plan's points as arrays, computed once per points frame."""
+def _baseline_year(g: pd.DataFrame) -> int | None:
+    b = g[g["role"] == "baseline"]
+    return int(b.iloc[0]["year"]) if len(b) else None
 
-    def __init__(self, points: pd.DataFrame):
+
+class Prepared:
+    """The plan's points as arrays over the plan's years, computed once per points frame.
+
+    ``period_end`` is the last year of the plan's period, from its header (``PlanMeta``;
+    :class:`Engine` reads it from the processed ``plan.csv`` when it is given the folder).
+    Without it the plan's period is taken to end with its last target year, as every plan
+    of the family does (2027 for 2023–2027).
+    """
+
+    def __init__(self, points: pd.DataFrame, period_end: int | None = None):
+        from qzlib.plan.meta import last_year
+
         needed = {"code", "year", "role", "value", "qualifier"}
         missing = needed - set(points.columns)
         if missing:
@@ -85,16 +101,22 @@ class Prepared:
         # The plan's own indicators, in its order: catalogued ones and any it adds (inferred kind)
         groups = {c: g for c, g in points.groupby("code", sort=False) if c}
         self.codes = list(groups)
+        years = [y for y in (_baseline_year(g) for g in groups.values()) if y is not None]
+        self.base_year = max(set(years), key=years.count) if years else None   # the plan's baseline year
+        if period_end is None:
+            targets = points.loc[points["role"] == "target", "year"]
+            period_end = int(targets.max()) if len(targets) else None
+        self.period_end = period_end
+        first = self.base_year if self.base_year is not None else int(points["year"].min())
+        last = last_year(period_end) if period_end is not None else int(points["year"].max())
+        self.years = np.arange(first, max(first, last) + 1)   # the plan's years: baseline … period end + 3
         self.info: dict[str, PlanIndicator] = {c: self._one(c, g) for c, g in groups.items()}
         self.index = {c: i for i, c in enumerate(self.codes)}
-        years = [i.base_year for i in self.info.values() if i.base_year is not None]
-        self.base_year = max(set(years), key=years.count) if years else None   # the plan's baseline year
         self.base = np.array([self.info[c].base for c in self.codes])
         self.plan = np.vstack([self.info[c].plan for c in self.codes])
 
-    @staticmethod
-    def _one(code: str, g: pd.DataFrame) -> PlanIndicator:
-        empty = np.full(len(YEARS), np.nan)
+    def _one(self, code: str, g: pd.DataFrame) -> PlanIndicator:
+        empty = np.full(len(self.years), np.nan)
         first = g.iloc[0]
         known = catalogue.by_code().get(code)
         name = str(first.get("name_zh", code)) if "name_zh" in g else code
@@ -127,7 +149,7 @@ class Prepared:
                 else "规划表中没有数值目标"
         plan = empty
         if reason is None:
-            plan = plan_path(g, code).reindex(YEARS).to_numpy(dtype=float)
+            plan = plan_path(g, code).reindex(self.years).to_numpy(dtype=float)
         return PlanIndicator(code, name, unit, kind, base_year, base, targets, reason, plan)
 
 
@@ -173,7 +195,7 @@ def reference_rate(obs: pd.DataFrame, ref: dict, file=None, where: str = "") -> 
 # --------------------------------------------------------------------------- results
 @dataclass
 class ScenarioResult:
-    """Paths (rows = catalogue codes, columns = YEARS) and attainment of one scenario."""
+    """Paths (rows = the plan's codes, columns = the plan's years) and attainment of one scenario."""
 
     scenario: Scenario
     prepared: Prepared
@@ -188,7 +210,7 @@ class ScenarioResult:
         return self.scenario.name
 
     def _frame(self, arr: np.ndarray) -> pd.DataFrame:
-        df = pd.DataFrame(arr, index=pd.Index(self.prepared.codes, name="code"), columns=YEARS)
+        df = pd.DataFrame(arr, index=pd.Index(self.prepared.codes, name="code"), columns=self.prepared.years)
         df.columns.name = "year"
         return df
 
@@ -220,12 +242,12 @@ class ScenarioResult:
     def long(self) -> pd.DataFrame:
         """Tidy paths: code, name_zh, unit, year, value, plan, lo80, hi80, lo95, hi95, method."""
         p = self.prepared
-        n, m = len(p.codes), len(YEARS)
+        n, m = len(p.codes), len(p.years)
         df = pd.DataFrame({
             "code": np.repeat(p.codes, m),
             "name_zh": np.repeat([p.info[c].name_zh for c in p.codes], m),
             "unit": np.repeat([p.info[c].unit for c in p.codes], m),
-            "year": np.tile(YEARS, n),
+            "year": np.tile(p.years, n),
             "value": self.values.ravel(),
             "plan": p.plan.ravel(),
             **{b: self.bands[b].ravel() for b in BANDS},
@@ -259,6 +281,7 @@ ATTAINMENT_COLUMNS = ["code", "name_zh", "unit", "target_year", "target", "compa
 
 
 def attainment_records(p: Prepared, values: np.ndarray, bands: dict, reasons: dict) -> list[dict]:
+    years = p.years
     recs = []
     for i, code in enumerate(p.codes):
         info = p.info[code]
@@ -271,16 +294,16 @@ def attainment_records(p: Prepared, values: np.ndarray, bands: dict, reasons: di
                    "gap_abs": np.nan, "gap_pct": np.nan, "first_year_reached": None,
                    "reason": reasons.get(code) or info.reason or ""}
             if year is not None and not rec["reason"]:
-                j = year - YEAR_MIN
-                v = row[j] if 0 <= j < len(YEARS) else np.nan
+                j = year - int(years[0])
+                v = row[j] if 0 <= j < len(years) else np.nan
                 if np.isfinite(v):
                     met = rules.is_met(v, target, comp)   # the one rule, at the printed precision
-                    reached = [k for k in range(len(YEARS)) if np.isfinite(row[k]) and rules.is_met(row[k], target, comp)]
+                    reached = [k for k in range(len(years)) if np.isfinite(row[k]) and rules.is_met(row[k], target, comp)]
                     rec.update(value=float(v), lo80=float(bands["lo80"][i, j]), hi80=float(bands["hi80"][i, j]),
                                status="met" if met else "missed", met=bool(met),
                                gap_abs=float(v - target),
                                gap_pct=float((v - target) / target * 100) if target else np.nan,
-                               first_year_reached=int(YEARS[reached[0]]) if reached else None)
+                               first_year_reached=int(years[reached[0]]) if reached else None)
                 else:
                     rec["reason"] = f"路径未覆盖{year}年"
             recs.append(rec)
@@ -293,18 +316,35 @@ def _fmt(v: float) -> str:
 
 
 class Engine:
-    """Runs scenarios against one set of plan points (and observations), caching fits."""
+    """Runs scenarios against one set of plan points (and observations), caching fits.
+
+    The years are the plan's (:attr:`years`): when ``processed_dir`` is given, its period is
+    read from that folder's ``plan.csv`` (the plan's header); otherwise from the points.
+    """
 
     def __init__(self, points: pd.DataFrame | Prepared, observations: pd.DataFrame | None = None,
                  processed_dir: str | Path | None = None, region: str | None = None):
-        self.prepared = points if isinstance(points, Prepared) else Prepared(points)
+        if isinstance(points, Prepared):
+            self.prepared = points
+        else:
+            period_end = None
+            if processed_dir is not None and (Path(processed_dir) / "plan.csv").is_file():
+                from qzlib.plan.tables import load_plan_meta
+
+                period_end = load_plan_meta(processed_dir).period_end
+            self.prepared = Prepared(points, period_end)
         self._obs = observations
         self._processed_dir = processed_dir
         self._region = region
         self._rates: dict = {}
         self._trends: dict = {}
         self._observed: dict[str, tuple[str, str]] = {}   # code -> (what was assumed, which rows)
-        self.t = YEARS.astype(float)
+        self.t = self.years.astype(float)
+
+    @property
+    def years(self) -> np.ndarray:
+        """The plan's years the paths run over: its baseline year … three years after its period."""
+        return self.prepared.years
 
     @property
     def region(self) -> str:
@@ -346,7 +386,7 @@ class Engine:
 
             s = reference_series(self.observations, indicator, region)
             lower, upper = catalogue.natural_bounds(self.prepared.info[code].kind)
-            self._trends[key] = fit(s, int(YEARS[-1]), method, lower=lower, upper=upper)
+            self._trends[key] = fit(s, int(self.years[-1]), method, lower=lower, upper=upper)
         return self._trends[key]
 
     def component_index(self, name: str, spec: dict, base_year: int, file=None) -> np.ndarray:
@@ -355,7 +395,7 @@ class Engine:
             idx = (1 + spec["growth"]) ** t
         elif "index" in spec:
             anchors = [(base_year, 1.0)] + sorted((int(y), float(v)) for y, v in spec["index"].items())
-            idx = _geo(YEARS, anchors, spec.get("after", "stop"))
+            idx = _geo(self.years, anchors, spec.get("after", "stop"))
         else:  # follow: reference
             r = self.rate(spec["reference"], file, f"components.{name}.reference")
             idx = (1 + r) ** t
@@ -374,11 +414,11 @@ class Engine:
             v = b + spec["points_per_year"] * t
         elif "levels" in spec:
             anchors = [(base_year, b)] + sorted((int(y), float(x)) for y, x in spec["levels"].items())
-            v = _geo(YEARS, anchors, spec.get("after", "stop"))
+            v = _geo(self.years, anchors, spec.get("after", "stop"))
         elif spec.get("follow") == "plan":
             pace = spec.get("pace", 1.0)
             anchors = [(base_year, b)] + [(y, x) for y, x, _, _ in info.targets]
-            plan = _geo(YEARS, anchors, spec.get("after", "stop"))
+            plan = _geo(self.years, anchors, spec.get("after", "stop"))
             v = b * (plan / b) ** pace if (b > 0 and np.all(plan[np.isfinite(plan)] > 0)) else b + pace * (plan - b)
         elif spec.get("follow") == "reference":
             ref = spec["reference"]
@@ -394,22 +434,23 @@ class Engine:
                 why = getattr(fc, "reason", "") or "数据不足"
                 return None, None, "trend", f"趋势模型未外推（insufficient）：{why}"
             path = fc.path
-            v = np.full(len(YEARS), np.nan)
+            years = self.years
+            v = np.full(len(years), np.nan)
             hist = getattr(fc, "history", None)
             if hist is not None and len(hist):
                 hy = np.asarray(hist.index, int)
-                keep = (hy >= YEARS[0]) & (hy <= YEARS[-1])
-                v[hy[keep] - YEARS[0]] = np.asarray(hist, float)[keep]
-            bands = {k: np.full(len(YEARS), np.nan) for k in BANDS}
+                keep = (hy >= years[0]) & (hy <= years[-1])
+                v[hy[keep] - years[0]] = np.asarray(hist, float)[keep]
+            bands = {k: np.full(len(years), np.nan) for k in BANDS}
             yrs = np.asarray(path.index, int)
-            sel = (yrs >= YEARS[0]) & (yrs <= YEARS[-1])
-            pos = yrs[sel] - YEARS[0]
+            sel = (yrs >= years[0]) & (yrs <= years[-1])
+            pos = yrs[sel] - years[0]
             v[pos] = path["mean"].to_numpy(float)[sel]
             for k in BANDS:
                 if k in path:
                     bands[k][pos] = path[k].to_numpy(float)[sel]
-            if not np.isfinite(v[base_year - YEARS[0]]):
-                v[base_year - YEARS[0]] = b
+            if not np.isfinite(v[base_year - years[0]]):
+                v[base_year - years[0]] = b
         v = np.where(t < 0, np.nan, v)
         return v, bands, spec.get("follow") or next(k for k in ("growth", "points_per_year", "levels") if k in spec), None
 
@@ -427,7 +468,7 @@ class Engine:
         info = self.prepared.info[code]
         b, points = info.base, rules.uses_points(info.unit)
         s = observed_series(self.observations, code, region)
-        after = s[(s.index > base_year) & (s.index <= YEARS[-1])]
+        after = s[(s.index > base_year) & (s.index <= self.years[-1])]
         rows = "、".join(f"{y}年 {_fmt(float(x))}" for y, x in after.items())
         ref = spec.get("reference")
         if len(after) >= MIN_LOCAL_POINTS or (len(after) and not ref):
@@ -453,15 +494,16 @@ class Engine:
         v = anchor_v + rate * t if measure == "points" else anchor_v * (1 + rate) ** t
         v = np.where(self.t < anchor_y, np.nan, v)
         hist = s[(s.index >= base_year) & (s.index <= anchor_y)]
-        v[np.asarray(hist.index, int) - YEARS[0]] = hist.to_numpy(float)
-        v[base_year - YEARS[0]] = b
+        v[np.asarray(hist.index, int) - self.years[0]] = hist.to_numpy(float)
+        v[base_year - self.years[0]] = b
         self._observed[code] = (said, source)
         return v, None
 
     # -- whole scenario -------------------------------------------------------------------
     def resolved(self, scenario: Scenario) -> Scenario:
-        """The scenario with its base year set: a file that leaves it out starts from the
-        baseline year of the plan it runs on."""
+        """The scenario, checked against the plan's years, with its base year set: a file that
+        leaves it out starts from the baseline year of the plan it runs on."""
+        check_years(scenario, self.years)   # file, key, year and the plan's range when outside
         if scenario.base_year is not None or self.prepared.base_year is None:
             return scenario
         return replace(scenario, base_year=self.prepared.base_year)
@@ -470,8 +512,8 @@ class Engine:
         scenario = self.resolved(scenario)
         p = self.prepared
         n = len(p.codes)
-        values = np.full((n, len(YEARS)), np.nan)
-        bands = {k: np.full((n, len(YEARS)), np.nan) for k in BANDS}
+        values = np.full((n, len(self.years)), np.nan)
+        bands = {k: np.full((n, len(self.years)), np.nan) for k in BANDS}
         method, reasons = {}, {}
         by = scenario.base_year
         file = scenario.file
@@ -488,7 +530,7 @@ class Engine:
                                               f"(paths start from the plan's own baseline)")
             comps = components(code)
             if comps and any(c in comp_idx for c in comps.values()):
-                ones = np.ones(len(YEARS))
+                ones = np.ones(len(self.years))
                 num = comp_idx.get(comps["numerator"], ones)
                 den = comp_idx.get(comps["denominator"], ones)
                 v = info.base * num / den
@@ -536,7 +578,11 @@ class Engine:
         if follow == "plan":
             pace = spec.get("pace", 1.0)
             head = "按规划路径（基期与各目标之间几何插值）" if pace == 1 else f"按规划年均进度的 {pace * 100:.0f}%"
-            return head + ("" if spec.get("after", "stop") == "stop" else "，2027年后延续")
+            if spec.get("after", "stop") == "stop":
+                return head
+            targets = self.prepared.info[code].targets if code in self.prepared.info else []
+            last = targets[-1][0] if targets else self.prepared.period_end   # the path's last anchor
+            return head + (f"，{last}年后延续" if last is not None else "，最后目标年后延续")
         if follow == "reference":
             ref = spec["reference"]
             r = self.rate(ref, file, where)

@@ -27,7 +27,7 @@ from qzlib.atomic import atomic_file
 from qzlib.errors import InputError
 from qzlib.paths import SCENARIOS
 from qzlib.report.fmt import num
-from qzlib.scenarios.engine import (COMPONENT_ZH, STATUS_ZH, YEARS, Engine, ScenarioResult,
+from qzlib.scenarios.engine import (COMPONENT_ZH, STATUS_ZH, Engine, ScenarioResult,
                                     attainment_records, components)
 from qzlib.scenarios.schema import Scenario, component_names, dependants, list_files, load, parse
 
@@ -57,6 +57,7 @@ class Explorer:
                  processed_dir: str | Path | None = None, region: str | None = None):
         self.engine = Engine(points, observations, processed_dir, region)
         self.prepared = self.engine.prepared
+        self.years = self.engine.years   # the plan's years: its baseline … three years after its period
         self.scenarios_dir = Path(scenarios_dir) if scenarios_dir else SCENARIOS
         self.indicator_overrides: dict[str, dict] = {}
         self.component_overrides: dict[str, dict] = {}  # name -> {"growth": g} or {"index": {...}}
@@ -69,7 +70,7 @@ class Explorer:
         self.titles = {}
         for n in self.names:
             try:
-                self.titles[n] = scenario_title(load(n, self.scenarios_dir))
+                self.titles[n] = scenario_title(load(n, self.scenarios_dir, self.years))   # on this plan's years
             except InputError:
                 self.titles[n] = f"{n}（文件有误）"
 
@@ -143,7 +144,7 @@ class Explorer:
             said.append(f"{info.name_zh}原设定（{_rate_zh(dropped)}）改由分项承接。")
         path = before[self.prepared.index[code]]
         rel = path / info.base
-        t = YEARS - self.base.base_year
+        t = self.years - self.base.base_year
         other = [c for c in (num_name, den_name) if c not in declared]
         if not other:
             return said
@@ -159,11 +160,11 @@ class Explorer:
         else:  # denominator = numerator ÷ ratio path
             idx = self._component_index(num_name) / rel
         keep = ok & np.isfinite(idx) & (idx > 0)
-        spec = {"index": {int(y): round(float(v), 9) for y, v in zip(YEARS[keep], idx[keep])}, "after": "stop"}
+        spec = {"index": {int(y): round(float(v), 9) for y, v in zip(self.years[keep], idx[keep])}, "after": "stop"}
         self.component_overrides[c] = spec
         declared.add(c)
         queue.append(c)
-        last = int(YEARS[keep][-1])
+        last = int(self.years[keep][-1])
         said.append(f"为使{info.name_zh}保持当前路径，{COMPONENT_ZH[c]}按该路径推算"
                     f"（{self.base.base_year}—{last}年年均 {_pct(self.component_rate(c))}），拖动它即可改变{info.name_zh}。")
         return said
@@ -171,7 +172,7 @@ class Explorer:
     def _component_index(self, name: str) -> np.ndarray:
         spec = self.component_overrides.get(name) or self.base.components.get(name)
         if not spec:
-            return np.ones(len(YEARS))
+            return np.ones(len(self.years))
         return self.engine.component_index(name, spec, self.base.base_year, self.base.file)
 
     def reset(self) -> ScenarioResult:
@@ -221,10 +222,10 @@ class Explorer:
         if len(ok) < 2 or not np.isfinite(base):
             return float("nan")
         last = ok[-1]
-        n = YEARS[last] - self.base.base_year
+        n = self.years[last] - self.base.base_year
         if n <= 0:
             return float("nan")
-        pts, growth = rules.pace(base, self.base.base_year, y[last], int(YEARS[last]))
+        pts, growth = rules.pace(base, self.base.base_year, y[last], int(self.years[last]))
         return float(pts if self.slider_kind(code) == "points_per_year" else growth)
 
     def implied_rate(self, code: str) -> float:
@@ -241,7 +242,7 @@ class Explorer:
             return float(spec["growth"])
         idx = self._component_index(name)
         ok = np.nonzero(np.isfinite(idx))[0]
-        n = YEARS[ok[-1]] - self.base.base_year if len(ok) else 0
+        n = self.years[ok[-1]] - self.base.base_year if len(ok) else 0
         return rules.cagr(1.0, idx[ok[-1]], n) if n > 0 else float("nan")
 
     def slider_spec(self, code: str) -> dict:
@@ -282,7 +283,7 @@ class Explorer:
                 gap = ("+" if g > 0 else "") + num(g)
                 gp = r["gap_pct"] if g else 0.0
                 gap_pct = "—" if not np.isfinite(gp) else "0.0%" if abs(gp) < 0.05 else f"{gp:+.1f}%"
-                first = f"{r['first_year_reached']}年" if r["first_year_reached"] else "至2030年仍未达到"
+                first = f"{r['first_year_reached']}年" if r["first_year_reached"] else f"至{self.years[-1]}年仍未达到"
             rows.append(f"<tr><td>{html.escape(r['name_zh'])}</td><td>{html.escape(r['unit'])}</td>"
                         f"<td class='n'>{r['target_year']}</td><td class='n'>{num(r['target'])}</td>"
                         f"<td class='n'>{val}</td><td class='n'>{gap}</td><td class='n'>{gap_pct}</td>"
@@ -319,7 +320,7 @@ class Explorer:
         out = Scenario(name=name, description=text_desc, author=author, base_year=merged.base_year,
                        assumptions=merged.assumptions, components=merged.components, others=merged.others)
         text = out.to_yaml()
-        parse(text, path)  # refuse to write a file the batch could not run
+        parse(text, path, self.years)  # refuse to write a file the batch could not run on this plan
         with atomic_file(path) as fh:
             fh.write(text)
         if path.parent.resolve() == self.scenarios_dir.resolve():
@@ -634,9 +635,9 @@ def export_overview(x: Explorer, names: list[str], output_dir: str | Path, year:
     from qzlib.scenarios.engine import compare
     from qzlib.scenarios.plot import PathsFigure
 
-    if year not in YEARS:
-        raise InputError.one(where="parameter year", value=year,
-                             expected=f"a year from {YEARS[0]} to {YEARS[-1]}")
+    if year not in x.years:
+        raise InputError.one(where="parameter year", field="year", value=year,
+                             expected=f"a year of the plan's scenario paths, from {x.years[0]} to {x.years[-1]}")
     out = paths.output_path(output_dir)
     out = out if out.is_absolute() else ROOT / out
     names = list(dict.fromkeys([x.base.name, *names]))

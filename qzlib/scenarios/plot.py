@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from qzlib.fonts import use_cjk
-from qzlib.scenarios.engine import YEARS, ScenarioResult
+from qzlib.scenarios.engine import ScenarioResult
 
 SCENARIO_COLOUR = "#1f5fa8"
 PLAN_COLOUR = "#7f7f7f"
@@ -27,6 +27,7 @@ class PathsFigure:
                  panel_size: tuple[float, float] = (3.6, 2.6), title: str | None = None):
         use_cjk()
         p = result.prepared
+        years = self.years = p.years   # the plan's years (baseline … three years after its period)
         self.codes = list(codes) if codes else [c for c in p.codes if not p.info[c].reason]
         n = max(1, len(self.codes))
         ncols = min(ncols, n)
@@ -43,16 +44,16 @@ class PathsFigure:
             ax.set_ylabel(info.unit, fontsize=8)
             ax.grid(True, color="#dddddd", linewidth=0.6)
             ax.tick_params(labelsize=7)
-            ax.set_xlim(YEARS[0] - 0.3, YEARS[-1] + 0.3)
-            ax.set_xticks(YEARS[::2])
+            ax.set_xlim(years[0] - 0.3, years[-1] + 0.3)
+            ax.set_xticks(years[::2])
             ax.margins(y=0.15)
-            ax.plot(YEARS, p.plan[p.index[code]], linestyle="--", color=PLAN_COLOUR, linewidth=1.2, label="规划路径")
+            ax.plot(years, p.plan[p.index[code]], linestyle="--", color=PLAN_COLOUR, linewidth=1.2, label="规划路径")
             for year, value, _, _ in info.targets:
                 ax.plot([year], [value], marker="*", markersize=10, color=TARGET_COLOUR, linestyle="none",
                         label="规划目标" if year == info.targets[0][0] else None, zorder=5)
                 ax.annotate(f"{value:.4g}", (year, value), textcoords="offset points", xytext=(4, 4),
                             fontsize=7, color=TARGET_COLOUR)
-            (line,) = ax.plot(YEARS, np.full(len(YEARS), np.nan), color=SCENARIO_COLOUR, marker="o",
+            (line,) = ax.plot(years, np.full(len(years), np.nan), color=SCENARIO_COLOUR, marker="o",
                               markersize=3, linewidth=1.8, label="情景路径")
             self.lines[code] = line
             self.fans[code] = []
@@ -91,9 +92,9 @@ class PathsFigure:
             lo95, hi95 = result.bands["lo95"][i], result.bands["hi95"][i]
             if np.isfinite(lo95).any():
                 lo80, hi80 = result.bands["lo80"][i], result.bands["hi80"][i]
-                self.fans[code].append(ax.fill_between(YEARS, lo95, hi95, color=SCENARIO_COLOUR, alpha=0.12,
+                self.fans[code].append(ax.fill_between(self.years, lo95, hi95, color=SCENARIO_COLOUR, alpha=0.12,
                                                        linewidth=0, label="95% 区间"))
-                self.fans[code].append(ax.fill_between(YEARS, lo80, hi80, color=SCENARIO_COLOUR, alpha=0.25,
+                self.fans[code].append(ax.fill_between(self.years, lo80, hi80, color=SCENARIO_COLOUR, alpha=0.25,
                                                        linewidth=0, label="80% 区间"))
             reason = result.reasons.get(code) if not np.isfinite(y).any() else ""
             self.notes[code].set_text(_wrap(f"无路径：{reason}") if reason else "")

@@ -7,6 +7,12 @@ assumptions that contradict each other). Every problem is reported at once as an
 :class:`~qzlib.errors.InputError` naming the file and the key path, e.g.
 ``scenarios/x.yml, assumptions.rd_intensty: got 'rd_intensty'; expected a known indicator code …``.
 
+The years a file may name (``levels``, ``index``) are the plan's: after the base year and
+within the years its paths run over (:attr:`qzlib.scenarios.engine.Prepared.years`, the
+plan's baseline to three years after its period). A file read on its own (``parse``,
+``load`` without ``years``) has no plan, so only the base year bounds them there; the
+engine checks the plan's range (:func:`check_years`) before it runs a scenario.
+
 File format (every assumption carries a ``source`` or a ``rationale``)::
 
     name: my_case                  # lower-case, = file name
@@ -49,7 +55,6 @@ from qzlib.errors import InputError, Problem
 from qzlib.forecast.trend import METHODS as TREND_METHODS  # what fit() accepts: one list, not a copy
 from qzlib.paths import ROOT, SCENARIOS
 
-YEAR_MIN, YEAR_MAX = 2022, 2030
 MODES = ("growth", "points_per_year", "levels", "follow")
 COMPONENT_MODES = ("growth", "index", "follow")
 FOLLOW = ("plan", "trend", "reference", "observed")
@@ -72,7 +77,7 @@ def dependants(component: str) -> list[str]:
 _YEAR_MAP = {
     "type": "object",
     "minProperties": 1,
-    "description": "a mapping year: value, years 2022–2030",
+    "description": "a mapping year: value (years after the base year, within the plan's years)",
     "additionalProperties": {"type": "number", "description": "a number"},
 }
 
@@ -240,6 +245,46 @@ def _schema_problems(data: dict, file: str) -> list[Problem]:
     return problems
 
 
+def year_problems(data: dict, file, years=None) -> list[Problem]:
+    """Years in ``levels``/``index`` maps that are not after the base year or, when the plan's
+    ``years`` are known (an array or range of consecutive years), outside them."""
+    problems: list[Problem] = []
+    base = data.get("base_year")
+    first, last = (int(years[0]), int(years[-1])) if years is not None and len(years) else (None, None)
+    after = base if isinstance(base, int) else first   # no base year given: the plan's baseline
+    sections = [(f"{section}.{key}", spec) for section in ("assumptions", "components")
+                if isinstance(data.get(section), dict) for key, spec in data[section].items()]
+    sections += [("others", data["others"])] if isinstance(data.get("others"), dict) else []
+    for where, spec in sections:
+        if not isinstance(spec, dict):
+            continue  # jsonschema reports the type
+        for mapkey in ("levels", "index"):
+            ys = spec.get(mapkey)
+            if not isinstance(ys, dict):
+                continue
+            for y in ys:
+                ok = isinstance(y, int) and not isinstance(y, bool)
+                if ok and after is not None and y <= after:
+                    ok = False
+                if ok and last is not None and y > last:
+                    ok = False
+                if not ok:
+                    since = f"after the base year {after}" if after is not None else "after the base year"
+                    within = (f" and within the plan's years {first}–{last}" if last is not None
+                              else " (a year number such as 2027)")
+                    problems.append(Problem(file=file, where=f"{where}.{mapkey}.{y}", field=mapkey, value=y,
+                                            expected=f"a year {since}{within}"))
+    return problems
+
+
+def check_years(scenario: "Scenario", years) -> None:
+    """Raise InputError (file, key, year and the plan's range) for every year of ``scenario``
+    outside the plan's ``years``; the engine calls it before running a scenario."""
+    problems = year_problems(scenario.to_dict(), _display(scenario.file), years)
+    if problems:
+        raise InputError(problems)
+
+
 def _semantic_problems(data: dict, file: str) -> list[Problem]:
     """Checks jsonschema words badly: codes, one mode, sources, window, contradictions."""
     problems: list[Problem] = []
@@ -291,17 +336,6 @@ def _semantic_problems(data: dict, file: str) -> list[Problem]:
                 if ref["to"] < ref["from"] or (measure != "rate" and ref["to"] == ref["from"]):
                     problems.append(Problem(file=file, where=f"{where}.reference.to", value=ref["to"],
                                             expected=f"a year after 'from' ({ref['from']})"))
-            base = data.get("base_year")
-            for mapkey in ("levels", "index"):
-                years = spec.get(mapkey)
-                if isinstance(years, dict):
-                    for y in years:
-                        ok = isinstance(y, int) and YEAR_MIN <= y <= YEAR_MAX
-                        if ok and isinstance(base, int) and y <= base:
-                            ok = False
-                        if not ok:
-                            problems.append(Problem(file=file, where=f"{where}.{mapkey}.{y}", value=y,
-                                                    expected=f"a year after the base year and at most {YEAR_MAX}"))
             if key in codes and catalogue.get(key).kind in {"share", "decline"} and "growth" in spec:
                 pass  # a relative growth of a share is allowed (e.g. R&D intensity +4 % a year)
 
@@ -319,8 +353,11 @@ def _semantic_problems(data: dict, file: str) -> list[Problem]:
     return problems
 
 
-def parse(text: str, file: str | Path | None = None) -> Scenario:
-    """Validate YAML text and return the scenario; raise InputError listing every problem."""
+def parse(text: str, file: str | Path | None = None, years=None) -> Scenario:
+    """Validate YAML text and return the scenario; raise InputError listing every problem.
+
+    ``years``: the plan's years (``Engine.years``) when the plan is known; the years the
+    file names must lie within them."""
     shown = _display(file)
     try:
         data = yaml.safe_load(text)
@@ -333,7 +370,7 @@ def parse(text: str, file: str | Path | None = None) -> Scenario:
     if not isinstance(data, dict):
         raise InputError.one(file=shown, where="(top level)", value=type(data).__name__,
                              expected="a mapping with name, description, author, assumptions (and base_year)")
-    problems = _semantic_problems(data, shown) + _schema_problems(data, shown)
+    problems = _semantic_problems(data, shown) + year_problems(data, shown, years) + _schema_problems(data, shown)
     if problems:
         # The same key can be named twice (unknown code and a schema detail): keep the first.
         seen, unique = set(), []
@@ -362,12 +399,12 @@ def resolve(name_or_path: str | Path, scenarios_dir: Path | None = None) -> Path
                          expected=f"the name of a scenario file in that folder: {known}")
 
 
-def load(name_or_path: str | Path, scenarios_dir: Path | None = None) -> Scenario:
-    """Read and validate one scenario by name or path."""
+def load(name_or_path: str | Path, scenarios_dir: Path | None = None, years=None) -> Scenario:
+    """Read and validate one scenario by name or path (against the plan's ``years`` if given)."""
     path = resolve(name_or_path, scenarios_dir)
     if not path.exists():
         raise InputError.one(file=_display(path), expected="an existing scenario file")
-    return parse(path.read_text(encoding="utf-8"), path)
+    return parse(path.read_text(encoding="utf-8"), path, years)
 
 
 SUFFIXES = (".yml", ".yaml")  # what counts as a scenario file, everywhere
