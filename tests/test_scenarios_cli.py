@@ -37,6 +37,17 @@ def test_check_accepts_a_good_file_and_refuses_a_typo_with_exit_2(capsys, tmp_pa
     assert "typo.yml" in err and "components.lnad" in err and "did you mean 'land'" in err
 
 
+def test_check_refuses_a_year_outside_the_plans_years(capsys, tmp_path, processed_dir):
+    far = tmp_path / "far.yml"
+    far.write_text("name: far\ndescription: 测试\nauthor: tests\nassumptions:\n"
+                   "  per_mu_tax: {levels: {2031: 40}, source: 测试}\n", encoding="utf-8")
+    code, _, err = _qz(capsys, "scenario", "check", str(far), "--processed-dir", str(processed_dir))
+    assert code == 2
+    assert "far.yml" in err and "assumptions.per_mu_tax.levels.2031" in err and "2022–2030" in err
+    code, out, _ = _qz(capsys, "scenario", "check", str(SCENARIOS / "stress.yml"), "--processed-dir", str(processed_dir))
+    assert code == 0 and "years within the plan's 2022–2030" in out
+
+
 def test_run_writes_paths_attainment_assumptions_and_chart(capsys, tmp_path, monkeypatch):
     import qzlib.scenarios.engine as engine
 

@@ -27,14 +27,26 @@ def list_cmd(folder: Path | None) -> None:
 
 @scenario.command("check")
 @click.argument("file", type=click.Path(path_type=Path))
-def check_cmd(file: Path) -> None:
-    """Validate FILE against the scenario schema; exit 2 naming file and key on a problem."""
+@click.option("--processed-dir", type=click.Path(path_type=Path), default=None,
+              help="Processed data folder holding the plan tables whose years the file's years must lie "
+                   "within (default: data/processed; not checked when the folder has none).")
+def check_cmd(file: Path, processed_dir: Path | None) -> None:
+    """Validate FILE against the scenario schema and the plan's years; exit 2 naming file and key on a problem."""
+    from qzlib.paths import PROCESSED
     from qzlib.scenarios.schema import load
 
     s = load(file)
+    folder = Path(processed_dir or PROCESSED)
+    years = ""
+    if (folder / "plan.csv").is_file() and (folder / "indicators.csv").is_file():
+        from qzlib.scenarios.engine import Engine, plan_points
+
+        e = Engine(plan_points(folder), processed_dir=folder)
+        e.resolved(s)   # refuses a year outside the plan's years
+        years = f"; years within the plan's {e.years[0]}–{e.years[-1]}"
     others = "; one for every other indicator of the plan" if s.others else ""
     click.echo(f"ok: {file} ({s.name}: {len(s.assumptions)} indicator and {len(s.components)} component "
-               f"assumptions{others})")
+               f"assumptions{others}{years})")
 
 
 @scenario.command("run")
