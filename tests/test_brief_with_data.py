@@ -162,3 +162,26 @@ def test_a_typed_in_figure_appears_in_the_brief_with_its_source_and_entry_place(
     assert "规上工业亩均增加值,2020,136,万元/亩,非官方转载" in table and "浙政发〔2021〕20号" in table
     assert "entry.xlsx sheet 浙江省" in table
     assert "浙政发〔2021〕20号" in (folder / "brief.html").read_text(encoding="utf-8")
+
+
+def _page_of(pdf, text: str):
+    from pypdf import PdfReader
+
+    for i, page in enumerate(PdfReader(pdf).pages):
+        if text in page.extract_text():
+            return i, page
+    raise AssertionError(f"{text!r} is on no page of {pdf}")
+
+
+@pytest.mark.slow
+def test_section_two_takes_a_page_only_when_it_has_figures(shipped, with_data):
+    heading = "二、实际值与规划路径"
+    # without figures the section has no chart: its one sentence shares the page of section 一's chart
+    i, page = _page_of(shipped / "brief.pdf", heading)
+    assert len(page.images) >= 1 and "本节暂无内容" in page.extract_text()
+    assert _page_of(shipped / "brief.pdf", "三、进展评估")[0] == i + 1
+    # with figures it opens a page of its own
+    html = (with_data[0] / "brief.html").read_text(encoding="utf-8")
+    assert f'<div class="page-break"></div><h2>{heading}</h2>' in html
+    _, page = _page_of(with_data[0] / "brief.pdf", heading)
+    assert page.extract_text().lstrip().startswith(heading)

@@ -100,6 +100,16 @@ def behind_path(ctx: BriefContext) -> pd.DataFrame:
     return last[np.array(below) & last["规划路径值"].notna().to_numpy()]
 
 
+TITLE = "二、实际值与规划路径"
+
+
+def heading(ctx: BriefContext) -> HTML:
+    """The section's heading; it starts a new page only when it has figures to show, so the
+    one-sentence section of a brief without data shares the page before it."""
+    brk = '<div class="page-break"></div>' if facts.indicators_with_data(ctx) else ""
+    return HTML(f"{brk}<h2>{TITLE}</h2>")
+
+
 def intro(ctx: BriefContext) -> HTML:
     codes = facts.indicators_with_data(ctx)
     if not codes:
