@@ -492,8 +492,9 @@ def extend_shipped(csv: Path, base: Path | None = None, out: Path | None = None,
     tables = {}
     for key, tab in old["tables"].items():           # the old default (grid winner) as 'grid'
         tab = dict(tab)
-        tab["quantiles"] = {**tab["quantiles"], "grid": tab["quantiles"]["auto"]}
-        tab["counts"] = {**tab["counts"], "grid": tab["counts"]["auto"]}
+        # an already extended file keeps its grid rows (its auto may be another procedure)
+        tab["quantiles"] = {"grid": tab["quantiles"]["auto"], **tab["quantiles"]}
+        tab["counts"] = {"grid": tab["counts"]["auto"], **tab["counts"]}
         tables[key] = tab
     payload["tables"] = tables
     payload["extended"] = {"windows": [], "how": "the old auto rows (grid winners) copied as grid"}

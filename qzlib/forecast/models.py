@@ -251,10 +251,9 @@ CHOICE_RULE = (
 # 4.8 % above scum on B, so the lowest mean of A and B: scum; long: grid won A, was not within
 # 1 % on B, and has the lower mean: grid.
 RULE_CHOICE = {"short": "grid", "mid": "scum", "long": "grid"}
-# The procedure each class uses now. A procedure is switched on only once the shipped tables
-# hold its interval rows (bench/harness.py extend_shipped); scum's rows for windows 6 and 8 are
-# not built yet, so 6-10 points still use grid (bench/README.md, "What remains").
-CHOSEN = {"short": "grid", "mid": "grid", "long": "grid"}
+# The procedure each class uses: the rule's choice. A procedure needs its interval rows in the
+# shipped tables (bench/harness.py extend_shipped built scum's for every window).
+CHOSEN = dict(RULE_CHOICE)
 # A fixed combination needs this many usable members on a series; else the grid's choice.
 MIN_MEMBERS = 2
 # Where the chosen default is stored: written by ``bench/forecast.py --write-calibration``
