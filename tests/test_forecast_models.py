@@ -166,3 +166,28 @@ def test_the_cli_offers_every_method_fit_accepts():
 
     opt = next(p for p in cli.fit_cmd.params if p.name == "method")
     assert isinstance(opt.type, click.Choice) and set(opt.type.choices) == set(trend.METHODS)
+
+
+def test_families_fit_with_one_blas_thread_and_the_setting_is_restored(monkeypatch):
+    """Tiny optimisations run far slower on a threaded BLAS; the families run on one thread,
+    with the same forecasts, and the process's setting comes back afterwards."""
+    from threadpoolctl import threadpool_info
+
+    def blas_threads():
+        return {d["filepath"]: d["num_threads"] for d in threadpool_info() if d["user_api"] == "blas"}
+
+    before = blas_threads()
+    seen = []
+    damped = models._FUNCS["damped"]
+
+    def spy(t, y, tf):
+        seen.append(blas_threads())
+        return damped(t, y, tf)
+
+    monkeypatch.setitem(models._FUNCS, "damped", spy)
+    t = np.arange(2000.0, 2014.0)
+    y = 100 + 5 * np.arange(14.0) + np.sin(np.arange(14.0))
+    paths = models.family_paths(t, y, np.arange(2014.0, 2020.0), families={"damped"})
+    assert seen and all(n == 1 for n in seen[0].values())
+    assert blas_threads() == before
+    np.testing.assert_array_equal(paths["damped"], damped(t, y, np.arange(2014.0, 2020.0)))
