@@ -181,3 +181,22 @@ def test_scenario_check_and_run_with_unknown_method_exit_2_without_traceback(tmp
         assert exc.value.code == 2, cmd
         assert f"error: {path}, assumptions.rd_intensity.method: got 'prophet'" in err, err
     assert not (tmp_path / "o").exists()
+
+
+def test_importing_the_scenario_schema_skips_jsonschemas_slow_iri_grammars():
+    """jsonschema's IRI checks (rfc3987_syntax: ~1 s of parser building per process) are not
+    loaded by the scenario schema; shipped files still validate, a bad one is still refused,
+    and rfc3987_syntax stays importable afterwards."""
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from qzlib.scenarios import schema\n"
+            "assert 'rfc3987_syntax' not in sys.modules, 'loaded'\n"
+            "for f in schema.list_files(schema.SCENARIOS): schema.load(f)\n"
+            f"try:\n    schema.parse({GOOD.replace('0.04', '7.0')!r}, 'x.yml')\n"       # a jsonschema range
+            "except schema.InputError as e:\n    assert 'assumptions.rd_intensity.growth' in str(e), e\n"
+            "else:\n    raise SystemExit('bad file accepted')\n"
+            "import rfc3987_syntax\nprint('ok')\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
