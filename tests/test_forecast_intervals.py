@@ -349,3 +349,16 @@ def test_forecast_script_adds_one_json_object_per_last_value(tmp_path, capsys):
         assert f"\n{name} " in table
     if "scum" not in calibration.shipped_table(None).quantiles:
         assert "not scored (no interval table" in captured.err and "scum" in captured.err
+
+
+def test_extending_the_shipped_table_from_another_file_is_refused_and_changes_nothing(tmp_path, capsys):
+    """--extend-calibration only adds rows learned from the file the shipped table came from."""
+    import forecast
+
+    p = tmp_path / "odd.csv"
+    _odd_file().to_csv(p, index=False)
+    before = calibration.SHIPPED.read_bytes()
+    assert forecast.main(["--data", str(p), "--workers", "1", "--extend-calibration"]) == 2
+    err = capsys.readouterr().err
+    assert "odd.csv" in err and "run build_shipped instead" in err
+    assert calibration.SHIPPED.read_bytes() == before
