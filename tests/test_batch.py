@@ -16,9 +16,10 @@ from qzlib.report.runner import REQUIRED_TABLES
 
 
 def _toy_project(tmp_path: Path, slow_year: int = 0, failing_year: int = 0) -> dict:
-    """A tiny brief notebook (synthetic): writes data.csv; ``slow_year`` sleeps 3 s, ``failing_year`` raises."""
+    """A tiny brief notebook (synthetic): writes data.csv; ``slow_year`` sleeps 8 s (well past
+    the jitter of a kernel start on a busy machine), ``failing_year`` raises."""
     return toy_brief.make(tmp_path, [
-        f"import time\nif year == {slow_year}:\n    time.sleep(3)",
+        f"import time\nif year == {slow_year}:\n    time.sleep(8)",
         f"if year == {failing_year}:\n    raise ValueError('no data for this year')",
         "from pathlib import Path\nPath(output_dir, 'data.csv').write_text(f'year\\n{year}\\n')"])
 

@@ -85,10 +85,10 @@ def _change_first_value(csv_path: Path) -> str:
 
 
 def _toy_project(tmp_path: Path, slow_year: int | None = None) -> dict:
-    """A tiny brief notebook (one data file; ``slow_year`` sleeps 4 s; with $QZ_TEST_GATE set it
-    waits until that file exists), one scenario, placeholder tables."""
+    """A tiny brief notebook (one data file; ``slow_year`` sleeps 8 s, past a busy kernel start;
+    with $QZ_TEST_GATE set it waits until that file exists), one scenario, placeholder tables."""
     return toy_brief.make(tmp_path, [
-        f"import os, time\nif year == {slow_year}:\n    time.sleep(4)\n"
+        f"import os, time\nif year == {slow_year}:\n    time.sleep(8)\n"
         "gate = os.environ.get('QZ_TEST_GATE')\n"
         "while gate and not os.path.exists(gate):\n    time.sleep(0.05)",
         "from pathlib import Path\nPath(output_dir, 'data.csv').write_text(f'year\\n{year}\\n')"], scenarios=("a",))
