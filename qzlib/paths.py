@@ -28,6 +28,7 @@ SCENARIOS = ROOT / "scenarios"
 PLAN_FILE = RAW / "plan" / "quzhou-415x-plan-2023.txt"
 STATISTICS_DIR = RAW / "statistics"
 RESOURCES = Path(__file__).resolve().parent / "resources"
+BRIEF_NOTEBOOK = "01_brief.ipynb"   # the notebook `qz brief` executes, in NOTEBOOKS
 
 
 def output_path(value: str | Path) -> Path:

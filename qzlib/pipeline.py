@@ -23,6 +23,7 @@ import click
 from qzlib import paths
 from qzlib.atomic import atomic_file, locked, staged_dir
 from qzlib.errors import InputError
+from qzlib.hashing import file_sha256
 
 MANIFEST = "manifest.json"
 REWRITTEN = "rewritten outside `qz ingest`"
@@ -52,15 +53,11 @@ def input_files(plan: Path, statistics_dir: Path) -> list[Path]:
 
 
 def _hashes(files: list[Path]) -> dict[str, str]:
-    from qzlib.report.provenance import sha256
-
-    return {_key(p): sha256(p) for p in files}
+    return {_key(p): file_sha256(p) for p in files}
 
 
 def _table_hashes(folder: Path) -> dict[str, str]:
-    from qzlib.report.provenance import sha256
-
-    return {p.name: sha256(p) for p in sorted(Path(folder).glob("*.csv"))}
+    return {p.name: file_sha256(p) for p in sorted(Path(folder).glob("*.csv"))}
 
 
 def run_ingest(plan: Path | None = None, out: Path | None = None, statistics: Path | None = None,

@@ -24,12 +24,13 @@ import json
 import logging
 import warnings
 from functools import lru_cache
-from pathlib import Path
 from typing import Callable
 
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
+
+from qzlib.paths import RESOURCES
 
 log = logging.getLogger(__name__)
 
@@ -258,7 +259,7 @@ CHOSEN = dict(RULE_CHOICE)
 MIN_MEMBERS = 2
 # Where the chosen default is stored: written by ``bench/forecast.py --write-calibration``
 # from the TRAINING rows of the M3 yearly file (see bench/harness.py build_shipped).
-SHIPPED = Path(__file__).with_name("calibration_m3_yearly.json")
+SHIPPED = RESOURCES / "calibration_m3_yearly.json"   # package data, and in every brief's inputs hash
 
 
 @lru_cache(maxsize=1)

@@ -13,12 +13,11 @@ import json
 from importlib import metadata
 from pathlib import Path
 
+from qzlib.hashing import file_sha256
+from qzlib.paths import BRIEF_NOTEBOOK
+
 INPUTS = "inputs.json"
 QZLIB = Path(__file__).resolve().parent.parent
-
-
-def _sha(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def code_hash() -> str:
@@ -36,7 +35,7 @@ def _tables(processed: Path) -> dict[str, str]:
     manifest = read_manifest(processed)
     if manifest and manifest.get("tables"):
         return dict(manifest["tables"])
-    return {p.name: _sha(p) for p in sorted(Path(processed).glob("*.csv"))}
+    return {p.name: file_sha256(p) for p in sorted(Path(processed).glob("*.csv"))}
 
 
 def _scenario_file(scenarios_dir: Path, name: str) -> Path | None:
@@ -47,8 +46,6 @@ def _scenario_file(scenarios_dir: Path, name: str) -> Path | None:
 
 def brief_inputs(req, code: str | None = None) -> dict:
     """The inputs of one brief request (``code``: a ``code_hash()`` computed once per batch)."""
-    from qzlib.report.runner import BRIEF_NOTEBOOK
-
     try:
         version = metadata.version("qzlib")
     except metadata.PackageNotFoundError:
@@ -56,12 +53,12 @@ def brief_inputs(req, code: str | None = None) -> dict:
     scenarios = {}
     for name in (req.scenario, *req.compare):
         f = _scenario_file(req.scenarios_dir, name)
-        scenarios[name] = _sha(f) if f else None
+        scenarios[name] = file_sha256(f) if f else None
     return {
         "request": {"year": req.year, "scenario": req.scenario, "lang": req.lang, "compare": list(req.compare)},
         "tables": _tables(Path(req.processed_dir)),
         "scenarios": scenarios,
-        "notebook": _sha(Path(req.notebooks_dir) / BRIEF_NOTEBOOK),
+        "notebook": file_sha256(Path(req.notebooks_dir) / BRIEF_NOTEBOOK),
         "qzlib": {"version": version, "code": code or code_hash()},
     }
 

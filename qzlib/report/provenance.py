@@ -1,23 +1,16 @@
 """Method-and-provenance facts for the brief's appendix: input hashes, versions, parameters."""
 from __future__ import annotations
 
-import hashlib
 import platform
 from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
 
+from qzlib.hashing import file_sha256
+
 PACKAGES = ("qzlib", "pandas", "numpy", "statsmodels", "matplotlib", "seaborn", "papermill",
             "nbconvert", "weasyprint", "pandera", "openpyxl", "cn2an")
-
-
-def sha256(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def input_files(raw_dir: Path, processed_dir: Path) -> pd.DataFrame:
@@ -29,7 +22,7 @@ def input_files(raw_dir: Path, processed_dir: Path) -> pd.DataFrame:
         for p in sorted(root.rglob("*")):
             if p.is_file() and not p.name.startswith(".") and p.suffix in {".txt", ".csv", ".xlsx", ".yml", ".md"}:
                 rows.append({"类别": kind, "文件": str(p.relative_to(root.parent)), "字节": p.stat().st_size,
-                             "SHA-256": sha256(p)})
+                             "SHA-256": file_sha256(p)})
     return pd.DataFrame(rows, columns=["类别", "文件", "字节", "SHA-256"])
 
 

@@ -24,8 +24,8 @@ import nbformat
 from qzlib import paths
 from qzlib.atomic import discard, locked, new_stage, publish, reading
 from qzlib.errors import InputError, Problem
+from qzlib.paths import BRIEF_NOTEBOOK
 
-BRIEF_NOTEBOOK = "01_brief.ipynb"
 LANGS = ("zh",)
 REQUIRED_TABLES = ("indicators.csv", "tasks.csv", "measures.csv", "targets.csv", "audit.csv",
                    "responsibility.csv")

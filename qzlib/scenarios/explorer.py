@@ -26,7 +26,7 @@ from qzlib import paths, rules
 from qzlib.atomic import atomic_file
 from qzlib.errors import InputError
 from qzlib.paths import SCENARIOS
-from qzlib.report.fmt import num
+from qzlib.fmt import num
 from qzlib.scenarios.engine import (COMPONENT_ZH, STATUS_ZH, Engine, ScenarioResult,
                                     attainment_records, components)
 from qzlib.scenarios.schema import Scenario, component_names, dependants, list_files, load, parse

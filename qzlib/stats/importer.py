@@ -31,6 +31,7 @@ from filelock import FileLock, Timeout
 
 from qzlib import paths
 from qzlib.atomic import atomic_file
+from qzlib.hashing import file_sha256
 from qzlib.errors import InputError, Problem, QzError
 from qzlib.stats import read, schema, sources
 from qzlib.stats.build import IMPORTED, REVISION_KEY, drop_revised
@@ -58,10 +59,6 @@ def check_file(path: str | Path) -> tuple[pd.DataFrame, read.Table]:
     table = read.read_table(path, path.name)
     obs = read.observations_from_table(table, file=path.name, source_kind=sources.UNDECLARED, fill_origin=True)
     return obs, table
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _slug(name: str) -> str:
@@ -173,7 +170,7 @@ def import_file(path: str | Path, raw_dir: str | Path | None = None, now: dt.dat
     raw_dir = Path(raw_dir or paths.RAW)
     log = raw_dir / "README.md"
     obs, table = check_file(path)
-    digest = sha256(path)
+    digest = file_sha256(path)
     try:
         with import_lock(raw_dir):
             return _import_locked(path, raw_dir, log, obs, table, digest, now, revise)

@@ -21,7 +21,7 @@ from qzlib.fonts import use_cjk
 from qzlib.forecast.plot import fan_bands
 from qzlib.forecast.progress import no_forecast_reason
 from qzlib.plan.path import plan_path
-from qzlib.report import fmt
+from qzlib import fmt
 from qzlib.report.sections import facts
 from qzlib.report.sections.context import BriefContext
 

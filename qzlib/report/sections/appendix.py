@@ -7,7 +7,7 @@ import pandas as pd
 from IPython.display import HTML, Markdown
 
 from qzlib import paths
-from qzlib.report import fmt
+from qzlib import fmt
 from qzlib.report.provenance import input_files, package_versions
 from qzlib.report.sections.context import BriefContext
 

@@ -6,7 +6,7 @@ import html
 import pandas as pd
 from IPython.display import HTML
 
-from qzlib.report import fmt
+from qzlib import fmt
 from qzlib.report.sections import facts
 from qzlib.report.sections.context import BriefContext
 

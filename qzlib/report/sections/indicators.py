@@ -9,7 +9,7 @@ from IPython.display import HTML
 
 from qzlib.fonts import use_cjk
 from qzlib.plan.path import milestone_paces, plan_path
-from qzlib.report import fmt
+from qzlib import fmt
 from qzlib.report.sections.context import BriefContext
 
 

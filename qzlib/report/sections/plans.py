@@ -11,7 +11,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from qzlib.plan.path import milestone_paces
-from qzlib.report import fmt
+from qzlib import fmt
 
 
 def load(processed_dirs) -> dict[str, pd.DataFrame]:

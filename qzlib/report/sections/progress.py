@@ -13,7 +13,7 @@ from IPython.display import HTML
 
 from qzlib import rules
 from qzlib.forecast import progress as P
-from qzlib.report import fmt
+from qzlib import fmt
 from qzlib.report.sections.context import BriefContext
 
 LENSES = (("l1", "① 完成度/时间"), ("l2", "② 实际/所需增速"), ("l3", "③ 外推"), ("l4", "④ 达标概率"))

@@ -5,7 +5,7 @@ import matplotlib.pyplot as plt
 from IPython.display import HTML
 
 from qzlib.fonts import use_cjk
-from qzlib.report import fmt
+from qzlib import fmt
 from qzlib.report.sections.context import BriefContext
 
 

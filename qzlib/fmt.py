@@ -1,4 +1,7 @@
-"""Small formatting rules shared by every table of the brief."""
+"""How numbers are printed: the same rounding the verdict rules compare (qzlib.rules).
+
+On the ground floor, beside :mod:`qzlib.rules`, so that the brief, the scenario explorer
+and the command line print a value the same way without importing each other."""
 from __future__ import annotations
 
 import html
