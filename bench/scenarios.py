@@ -20,7 +20,7 @@ import numpy as np
 def _points(fixture: bool, processed_dir: str | None):
     if not fixture:
         try:
-            from qzlib.scenarios.engine import plan_points
+            from qzlib.scenarios import plan_points
 
             return plan_points(processed_dir), processed_dir or "data/processed"
         except Exception as exc:  # no ingest yet: say so and use the fixture

@@ -9,7 +9,6 @@ so screenshots show Chinese on a machine with no Chinese font installed.
 """
 from __future__ import annotations
 
-import math
 import os
 import re
 import shutil

@@ -24,7 +24,6 @@ from qzlib import paths
 from qzlib.atomic import (BusyError, current, locked, new_stage, publish, reading, staged_dir,
                           versions_dir)
 from qzlib.pipeline import MANIFEST, ensure_fresh, run_ingest
-from qzlib.report.runner import BriefRequest
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -10,7 +10,6 @@ import pytest
 from pypdf import PdfReader
 
 from qzlib import catalogue
-from qzlib.report.runner import BriefRequest, run_brief
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb") if p.name != "01_brief.ipynb")

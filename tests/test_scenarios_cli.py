@@ -49,9 +49,9 @@ def test_check_refuses_a_year_outside_the_plans_years(capsys, tmp_path, processe
 
 
 def test_run_writes_paths_attainment_assumptions_and_chart(capsys, tmp_path, monkeypatch):
-    import qzlib.scenarios.engine as engine
+    import qzlib.scenarios as scenarios
 
-    monkeypatch.setattr(engine, "plan_points", lambda processed_dir=None: plan_points())
+    monkeypatch.setattr(scenarios, "plan_points", lambda processed_dir=None: plan_points())
     before = {p.name: p.read_bytes() for p in SCENARIOS.glob("*.yml")}
     code, out, err = _qz(capsys, "scenario", "run", "stress", "--out", str(tmp_path / "stress"))
     assert code == 0, err
@@ -65,8 +65,8 @@ def test_run_writes_paths_attainment_assumptions_and_chart(capsys, tmp_path, mon
 
 
 def test_run_of_an_unknown_scenario_exits_2_naming_the_known_ones(capsys, monkeypatch):
-    import qzlib.scenarios.engine as engine
+    import qzlib.scenarios as scenarios
 
-    monkeypatch.setattr(engine, "plan_points", lambda processed_dir=None: plan_points())
+    monkeypatch.setattr(scenarios, "plan_points", lambda processed_dir=None: plan_points())
     code, _, err = _qz(capsys, "scenario", "run", "no_such_scenario")
     assert code == 2 and "plan_path" in err and "no_such_scenario" in err

@@ -10,7 +10,7 @@ import pytest
 
 from qzlib.errors import InputError
 from qzlib.scenarios import compare, parse, run
-from qzlib.scenarios.engine import Engine, Prepared
+from qzlib.scenarios import Engine, Prepared
 from test_scenarios_fixtures import plan_points
 
 HEAD = "name: t\ndescription: 测试\nauthor: tests\nbase_year: 2022\n"

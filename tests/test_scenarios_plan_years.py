@@ -1,5 +1,5 @@
 """Scenario years are the plan's: from its baseline year to three years after its period (the
-brief's rule, qzlib.plan.meta.last_year), for the shipped plan, the county's (2024–2028) and a
+brief's rule, qzlib.plan.meta.horizon_end), for the shipped plan, the county's (2024–2028) and a
 later one (2028–2032); a scenario file naming a year outside them is refused."""
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import county_plan
 from qzlib.errors import InputError
 from qzlib.plan.ingest import ingest
 from qzlib.scenarios import load, parse
-from qzlib.scenarios.engine import Engine, Prepared, plan_points
+from qzlib.scenarios import Engine, Prepared, plan_points
 
 GROWTH = """\
 name: g

@@ -77,7 +77,7 @@ def test_the_template_offers_the_county_sheet_with_the_plans_indicators_and_year
     assert wb.sheetnames == ["填写说明", "选项", "龙游县", "衢州市", "浙江省", "全国"]
     assert wb["填写说明"]["A1"].value == "龙游县“415X”方案指标统计数据填报表"
     rows = list(wb["龙游县"].iter_rows(min_row=2, values_only=True))
-    years = list(range(2015, min(2028, schema.last_year()) + 1))          # the one year rule: never past this year
+    years = list(range(2015, min(2028, schema.latest_year_begun()) + 1))          # the one year rule: never past this year
     codes = list(dict.fromkeys(r[0] for r in rows))
     assert len(codes) == 17 and codes[-1] == EXTRA and len(rows) == 17 * len(years)
     extra = [r for r in rows if r[0] == EXTRA]
@@ -205,7 +205,7 @@ def test_stats_commands_take_a_plan_workspace(tmp_path, monkeypatch):
     res = runner.invoke(stats, ["template", "--plan", "longyou"])            # not ingested yet: the plan text
     assert res.exit_code == 0, res.output
     wb = load_workbook(ws.outputs / "statistics_template.xlsx")
-    years = range(2015, min(2028, schema.last_year()) + 1)
+    years = range(2015, min(2028, schema.latest_year_begun()) + 1)
     assert wb.sheetnames[2] == "龙游县" and wb["龙游县"].max_row - 1 == 17 * len(years)
     run_ingest(ws.plan_file, ws.processed, ws.statistics, quiet=True)
     res = runner.invoke(stats, ["coverage", "--plan", "longyou"])

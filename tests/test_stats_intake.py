@@ -317,9 +317,9 @@ def test_template_unit_messages_years_and_regional_wording(tmp_path):
     # one year rule: rows up to the plan's last year but never past the year check accepts
     years = sorted({c.value for c in next(ws.iter_cols(min_col=3, max_col=3, min_row=2))})
     assert years == list(schema.template_years())
-    assert years[-1] == min(schema.plan_period()[1], schema.last_year()) and schema.plan_period() == (2023, 2027)
+    assert years[-1] == min(schema.plan_period()[1], schema.latest_year_begun()) and schema.plan_period() == (2023, 2027)
     year_dv = next(dv for dv in ws.data_validations.dataValidation if dv.type == "whole")
-    assert (year_dv.formula1, year_dv.formula2) == (str(schema.FIRST_YEAR), str(schema.last_year()))
+    assert (year_dv.formula1, year_dv.formula2) == (str(schema.FIRST_YEAR), str(schema.latest_year_begun()))
     assert year_dv.error == schema.year_rule_zh()
     notes = [r[0].value for r in wb["填写说明"].iter_rows()]
     assert any(schema.year_rule_zh() in str(n) for n in notes)
@@ -333,7 +333,7 @@ def test_template_unit_messages_years_and_regional_wording(tmp_path):
 
 
 def test_check_applies_the_template_year_rule(tmp_path):
-    last = schema.last_year()
+    last = schema.latest_year_begun()
     path = tmp_path / "y.csv"
     path.write_text("region,indicator,year,value,unit,source,quote\n"
                     f"浙江省,rd_intensity,{last},2.8,%,synthetic,synthetic\n"

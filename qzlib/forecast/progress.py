@@ -18,7 +18,6 @@ target's comparator says lower is better.
 """
 from __future__ import annotations
 
-import math
 
 import numpy as np
 import pandas as pd

@@ -29,7 +29,7 @@ import pandas as pd
 
 from qzlib.catalogue import by_code, match_code
 from qzlib.numbers import fold, to_base_unit
-from qzlib.plan.targets import TOKEN, _strip_subject, find_targets
+from qzlib.plan.targets import _strip_subject, find_targets
 from qzlib.text import split_outside_brackets, top_level_positions
 
 COLUMNS = ["finding_id", "kind", "subject", "body_quote", "body_location", "annex_quote", "annex_location",

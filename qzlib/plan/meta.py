@@ -23,11 +23,11 @@ HEAD_LINES = 40   # the header sits in the first lines; the body's own dates com
 YEARS_AFTER_PLAN = 3   # briefs and scenarios look at a plan up to three years after its period ends
 
 
-def last_year(period_end: int) -> int:
+def horizon_end(period_end: int) -> int:
     """The last year a brief can be made for, and scenario paths run to, for a plan whose
     period ends in ``period_end``: YEARS_AFTER_PLAN years after it (the one rule).
 
-    >>> last_year(2027)
+    >>> horizon_end(2027)
     2030
     """
     return int(period_end) + YEARS_AFTER_PLAN
@@ -43,9 +43,9 @@ class PlanMeta:
     period_end: int    # 2027
 
     @property
-    def last_year(self) -> int:
-        """The last year of its briefs and scenario paths (:func:`last_year` of its period's end)."""
-        return last_year(self.period_end)
+    def horizon_end(self) -> int:
+        """The last year of its briefs and scenario paths (:func:`horizon_end` of its period's end)."""
+        return horizon_end(self.period_end)
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -24,7 +24,7 @@ def _scenario_place(value: str) -> tuple[str, Path]:
     return value, paths.SCENARIOS
 
 
-@click.command(help=f"""Build the annual brief for one year and scenario.
+@click.command(help="""Build the annual brief for one year and scenario.
 
 Executes notebooks/01_brief.ipynb with papermill and exports it (no code shown) to
 outputs/YEAR/SCENARIO/brief.pdf and brief.html, beside the executed notebook and the

@@ -90,14 +90,14 @@ def parse_years(text: str) -> list[int]:
 
 def brief_years(req: BriefRequest) -> tuple[int, int, str]:
     """(first, last, period text) of the years a brief of this plan can be made for: the plan's
-    own period (from its header) to its :attr:`~qzlib.plan.meta.PlanMeta.last_year` (three years
+    own period (from its header) to its :attr:`~qzlib.plan.meta.PlanMeta.horizon_end` (three years
     after it; the rule scenario paths follow too)."""
     from qzlib.plan import meta as plan_meta
     from qzlib.plan.tables import load_plan_meta
 
     processed = Path(req.processed_dir)
     m = load_plan_meta(processed) if (processed / "plan.csv").is_file() else plan_meta.read(paths.PLAN_FILE)
-    return m.period_start, m.last_year, f"{m.period_start}–{m.period_end}"
+    return m.period_start, m.horizon_end, f"{m.period_start}–{m.period_end}"
 
 
 def validate(req: BriefRequest) -> None:

@@ -39,7 +39,7 @@ def check_cmd(file: Path, processed_dir: Path | None) -> None:
     folder = Path(processed_dir or PROCESSED)
     years = ""
     if (folder / "plan.csv").is_file() and (folder / "indicators.csv").is_file():
-        from qzlib.scenarios.engine import Engine, plan_points
+        from qzlib.scenarios import Engine, plan_points
 
         e = Engine(plan_points(folder), processed_dir=folder)
         e.resolved(s)   # refuses a year outside the plan's years
@@ -57,7 +57,7 @@ def check_cmd(file: Path, processed_dir: Path | None) -> None:
               help="Processed data folder holding the plan tables (default: data/processed).")
 def run_cmd(name: str, out: Path | None, processed_dir: Path | None) -> None:
     """Run scenario NAME (or a file); write paths, attainment, assumptions and a chart."""
-    from qzlib.scenarios.engine import plan_points, run
+    from qzlib.scenarios import plan_points, run
     from qzlib.scenarios.plot import plot_paths
     from qzlib.scenarios.schema import load
 

@@ -27,8 +27,8 @@ from qzlib.atomic import atomic_file
 from qzlib.errors import InputError
 from qzlib.paths import SCENARIOS
 from qzlib.fmt import num
-from qzlib.scenarios.engine import (COMPONENT_ZH, STATUS_ZH, Engine, ScenarioResult,
-                                    attainment_records, components)
+from qzlib.scenarios import (COMPONENT_ZH, STATUS_ZH, Engine, ScenarioResult, attainment_records,
+                             components)
 from qzlib.scenarios.schema import Scenario, component_names, dependants, list_files, load, parse
 
 DEFAULT_CODES = ["per_mu_value_added", "per_mu_tax", "mfg_labour_productivity", "rd_intensity",
@@ -619,7 +619,7 @@ def _note(text: str, warn: bool = False) -> str:
 def open_explorer(processed_dir: str | Path | None = None, scenario: str = "plan_path",
                   scenarios_dir: str | Path | None = None) -> Explorer:
     """An explorer on the processed plan tables; statistics are read only if a scenario needs them."""
-    from qzlib.scenarios.engine import plan_points
+    from qzlib.scenarios import plan_points
 
     return Explorer(plan_points(processed_dir or None), None, scenarios_dir=scenarios_dir or None,
                     scenario=scenario, processed_dir=processed_dir or None)
@@ -632,7 +632,7 @@ def export_overview(x: Explorer, names: list[str], output_dir: str | Path, year:
     scenario. Returns comparison, values (DataFrames), results and charts (by name), files."""
     from qzlib.atomic import staged_dir, write_csv
     from qzlib.paths import ROOT
-    from qzlib.scenarios.engine import compare
+    from qzlib.scenarios import compare
     from qzlib.scenarios.plot import PathsFigure
 
     if year not in x.years:

@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from qzlib.fonts import use_cjk
-from qzlib.scenarios.engine import ScenarioResult
+from qzlib.scenarios.result import ScenarioResult
 
 SCENARIO_COLOUR = "#1f5fa8"
 PLAN_COLOUR = "#7f7f7f"

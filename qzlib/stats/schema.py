@@ -13,7 +13,6 @@ import pandas as pd
 import pandera.pandas as pa
 
 from qzlib import catalogue
-from qzlib.errors import InputError
 from qzlib.stats import mapping
 from qzlib.stats.sources import OFFICIAL_TIER, SOURCE_KINDS  # noqa: F401 - re-exported
 
@@ -53,7 +52,7 @@ FIRST_YEAR = 1978
 TEMPLATE_FIRST_YEAR = 2015
 
 
-def last_year() -> int:
+def latest_year_begun() -> int:
     """No observation can describe a year that has not begun."""
     return _dt.date.today().year
 
@@ -68,17 +67,17 @@ def plan_period() -> tuple[int, int]:
 
 def template_years() -> range:
     """Rows the template offers: from TEMPLATE_FIRST_YEAR to the plan's last year, but never
-    past :func:`last_year` (the same bound ``qz stats check`` applies)."""
-    return range(TEMPLATE_FIRST_YEAR, min(plan_period()[1], last_year()) + 1)
+    past :func:`latest_year_begun` (the same bound ``qz stats check`` applies)."""
+    return range(TEMPLATE_FIRST_YEAR, min(plan_period()[1], latest_year_begun()) + 1)
 
 
 def year_rule_zh() -> str:
     """The year rule in the researcher's words (template instructions and check messages)."""
-    return f"年份须为 {FIRST_YEAR}—{last_year()} 年之间的整数（统计数据不能描述尚未开始的年份）"
+    return f"年份须为 {FIRST_YEAR}—{latest_year_begun()} 年之间的整数（统计数据不能描述尚未开始的年份）"
 
 
 def year_rule_en() -> str:
-    return f"a year from {FIRST_YEAR} to {last_year()} (a figure cannot describe a year that has not begun)"
+    return f"a year from {FIRST_YEAR} to {latest_year_begun()} (a figure cannot describe a year that has not begun)"
 
 
 def header_lookup() -> dict[str, str]:
@@ -132,7 +131,7 @@ def input_schema() -> pa.DataFrameSchema:
         {
             "region": pa.Column(str, pa.Check.isin(mapping.regions(), error="known_region")),
             "indicator": pa.Column(str, known),
-            "year": pa.Column("Int64", pa.Check.in_range(FIRST_YEAR, last_year(), error="year_range"),
+            "year": pa.Column("Int64", pa.Check.in_range(FIRST_YEAR, latest_year_begun(), error="year_range"),
                               nullable=True),
             "value": pa.Column(float, nullable=True),
             "unit": pa.Column(str, pa.Check.isin(list(mapping.units()), error="known_unit")),
@@ -157,7 +156,7 @@ def observations_schema() -> pa.DataFrameSchema:
         {
             "region": pa.Column(str, pa.Check.isin(mapping.regions())),
             "indicator": pa.Column(str, pa.Check.isin(mapping.canonical_codes())),
-            "year": pa.Column(int, pa.Check.in_range(FIRST_YEAR, last_year())),
+            "year": pa.Column(int, pa.Check.in_range(FIRST_YEAR, latest_year_begun())),
             "value": pa.Column(float, nullable=False),
             "unit": pa.Column(str, pa.Check.str_length(min_value=1)),
             "source": pa.Column(str, pa.Check.str_length(min_value=1)),

@@ -137,7 +137,7 @@ def _region_sheet(ws, codes: list[str], n_codes: int, region: str) -> None:
     code_dv = DataValidation(type="list", formula1=f"'{LIST_SHEET}'!$A$2:$A${n_codes + 1}", allow_blank=True,
                              showErrorMessage=True, errorTitle="指标代码", error="请从下拉列表选择方案指标代码")
     year_dv = DataValidation(type="whole", operator="between", formula1=str(schema.FIRST_YEAR),
-                             formula2=str(schema.last_year()), allow_blank=True, showErrorMessage=True,
+                             formula2=str(schema.latest_year_begun()), allow_blank=True, showErrorMessage=True,
                              errorTitle="年份", error=schema.year_rule_zh())
     kinds = ",".join(DECLARED_TYPES)
     type_dv = DataValidation(type="list", formula1=f'"{kinds}"', allow_blank=True, showErrorMessage=True,

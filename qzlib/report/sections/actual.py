@@ -176,7 +176,7 @@ def chart(ctx: BriefContext, ncols: int = 4):
         ax.grid(alpha=0.25)
     for ax in list(axes.flat)[len(codes):]:
         ax.axis("off")
-    handles, labels = {}, {}
+    handles = {}
     for ax in axes.flat:
         for hd, lb in zip(*ax.get_legend_handles_labels()):
             handles.setdefault(lb, hd)

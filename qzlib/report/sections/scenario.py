@@ -20,7 +20,7 @@ def result(ctx: BriefContext, name: str | None = None):
 
 
 def status_zh(status: str) -> str:
-    from qzlib.scenarios.engine import STATUS_ZH
+    from qzlib.scenarios import STATUS_ZH
 
     return STATUS_ZH.get(status, status)
 
