@@ -37,6 +37,15 @@ def num(value, digits: int = rules.VALUE_DIGITS) -> str:
     return text.replace(",", "") if abs(v) < 10000 else text
 
 
+def quantity(value, kind: str | None) -> str:
+    """A value of an indicator of ``kind`` as printed: counts as whole numbers.
+
+    >>> quantity(5.6, "count"), quantity(42.666, "count"), quantity(2.905, "share")
+    ('6', '43', '2.91')
+    """
+    return num(value, rules.value_digits(kind))
+
+
 def pct(value, digits: int = 1, signed: bool = True) -> str:
     """0.104 → '+10.4%'; NaN → '—'.
 

@@ -28,6 +28,16 @@ LOWER_IS_BETTER = frozenset({"<=", "≤", "<", "不高于", "以下", "低于"})
 STRICT = frozenset({">", "<"})
 
 
+def value_digits(kind: str | None) -> int:
+    """Decimals a value of this indicator kind is printed and compared at: a count is whole
+    ("5.6 家" is not a count), every other value has ``VALUE_DIGITS``.
+
+    >>> value_digits("count"), value_digits("share")
+    (0, 2)
+    """
+    return 0 if kind == "count" else VALUE_DIGITS
+
+
 def shown(x, digits: int) -> Decimal | None:
     """``x`` rounded half-up to ``digits`` decimals, as printed; None when not a number.
 
