@@ -91,7 +91,7 @@ def load_context(year, scenario="plan_path", lang="zh", processed_dir="", output
     if (processed / "observations.csv").is_file():
         from qzlib.stats import load_observations
 
-        observations = load_observations(processed)
+        observations = known_by(load_observations(processed), int(year))
     if isinstance(compare, str):
         compare = tuple(s for s in compare.split(",") if s)
     return BriefContext(
@@ -103,6 +103,18 @@ def load_context(year, scenario="plan_path", lang="zh", processed_dir="", output
         responsibility=load_table("responsibility", processed), meta=load_plan_meta(processed),
         observations=observations,
     )
+
+
+def known_by(observations: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The figures a brief for ``year`` may use: those of ``year`` and before (no time travel).
+
+    A brief for 2023 built today says what could be said with the figures of 2023; later
+    figures, held now, are not shown, fitted, judged or drawn. (A figure revised since is
+    used in its revised form; the data log keeps the old one.)
+    """
+    kept = observations[pd.to_numeric(observations["year"], errors="coerce") <= int(year)].copy()
+    kept.attrs = dict(observations.attrs)
+    return kept
 
 
 def show(fig, dpi: int = 170) -> None:
