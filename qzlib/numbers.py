@@ -10,6 +10,14 @@ Base-unit rule (used everywhere in the suite's target register):
   stays in 亿元 (5000亿元 → 5000 亿元, 千亿元 → 1000 亿元, 百亿级 → 100 亿元, a bare
   500亿 → 500 亿元). A magnitude in a denominator is part of the unit (件/万人).
 
+The plan's target register does not apply this rule: it keeps each number as the plan
+writes it (28 万元/亩, 1.5 万亩) and compares two numbers through :func:`same_quantity`,
+which applies it to both.
+
+Implied units (:func:`implied_unit`): a subject may carry the denominator its number
+leaves out — 亩均税收达到28万元 is 28 万元/亩, 人均… per person, 每万人口…6.5件 is
+6.5 件/万人 (per 10 000 people).
+
 Chinese numerals (两/三/十五/一千五百) are converted with the cn2an library rather than
 by hand; full-width digits and signs (１.５万亩, ３.２％) are folded to ASCII first.
 """
@@ -105,6 +113,45 @@ def to_base_unit(value: float, unit: str) -> tuple[float, str]:
     if unit in ("亿", "亿级", "级"):
         unit = "亿元" if unit != "级" else ""
     return value * factor, unit
+
+
+# 亩均 / 人均 / 户均: per 亩, per person, per household; 每万人口 / 每百户 / 每亩: per (magnitude) noun
+_PER_AVERAGE = re.compile(r"(亩|人|户)均")
+_PER_EACH = re.compile(r"每([十百千万]?)(人口|人|户|亩)")
+
+
+def implied_unit(unit: str, subject: str) -> str:
+    """``unit`` with the denominator ``subject`` implies, when the unit has none.
+
+    A share (%), a rank (强), a multiple (倍) and a unit that already names its denominator
+    are left as they are.
+
+    >>> implied_unit("万元", "规上工业亩均税收"), implied_unit("件", "每万人口高价值发明专利拥有量")
+    ('万元/亩', '件/万人')
+    >>> implied_unit("元", "城镇居民人均可支配收入"), implied_unit("%", "亩均税收增长")
+    ('元/人', '%')
+    >>> implied_unit("万元/人", "人均产值"), implied_unit("家", "产值超百亿元企业")
+    ('万元/人', '家')
+    """
+    if not unit or "/" in unit or unit in ("%", "强", "倍"):
+        return unit
+    per = [(m.start(), m.group(1)) for m in _PER_AVERAGE.finditer(subject)]
+    per += [(m.start(), m.group(1) + ("人" if m.group(2) == "人口" else m.group(2))) for m in _PER_EACH.finditer(subject)]
+    return f"{unit}/{min(per)[1]}" if per else unit
+
+
+def same_quantity(value_a: float, unit_a: str, value_b: float, unit_b: str) -> tuple[bool, bool]:
+    """(same unit, same number) of two numbers as written, after the base-unit rule.
+
+    >>> same_quantity(1.5, "万亩", 15000, "亩"), same_quantity(28, "万元/亩", 28, "万元")
+    ((True, True), (False, False))
+    >>> same_quantity(30, "%", 30.0, "%"), same_quantity(40, "家", 20, "家")
+    ((True, True), (True, False))
+    """
+    (a, ua), (b, ub) = to_base_unit(value_a, unit_a), to_base_unit(value_b, unit_b)
+    if ua != ub:
+        return False, False
+    return True, abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
 
 
 def _plain_number(num: str, percent_context: bool) -> float:
