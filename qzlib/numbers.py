@@ -3,16 +3,16 @@
 One parser for table cells and for numbers found in running text, so that the plan's
 annex tables and its body sentences are read by the same rules.
 
-Base-unit rule (used everywhere in the suite's target register):
+Base-unit rule (how :func:`parse_number` reads a phrase alone, and how two numbers are compared):
   the unit is the unit word left after removing the magnitudes 万/亿/千/百 in front of
   it, and the value is multiplied out (1.5万亩 → 15000 亩, 28万元 → 280000 元,
   35万元/人 → 350000 元/人, 3万人 → 30000 人) — except money counted in 亿元, which
   stays in 亿元 (5000亿元 → 5000 亿元, 千亿元 → 1000 亿元, 百亿级 → 100 亿元, a bare
   500亿 → 500 亿元). A magnitude in a denominator is part of the unit (件/万人).
 
-The plan's target register does not apply this rule: it keeps each number as the plan
-writes it (28 万元/亩, 1.5 万亩) and compares two numbers through :func:`same_quantity`,
-which applies it to both.
+The plan's target register does not store numbers this way: it keeps each as the plan
+writes it (28 万元/亩, 1.5 万亩) and compares two through :func:`same_quantity`, which
+applies the rule to both.
 
 Implied units (:func:`implied_unit`): a subject may carry the denominator its number
 leaves out — 亩均税收达到28万元 is 28 万元/亩, 人均… per person, 每万人口…6.5件 is

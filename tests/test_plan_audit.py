@@ -42,10 +42,23 @@ def test_number_finding_names_both_numbers_and_places(audit):
         assert part in zh, part
 
 
-def test_unit_finding_for_tax_per_mu(audit):
-    zh = _row(audit, "unit_differs", "附件1 第6行 2025年", "28万元")["detail_zh"]
-    assert zh == "正文一（二）写“达到28万元”，附件1第6行“规上工业亩均税收”2025年目标为28万元/亩，单位表述不一致。"
-    assert "万元" in zh and "万元/亩" in zh
+def test_approximate_and_exact_in_chinese(audit):
+    # 正文 一（二）“制造业增加值占全市生产总值比重达到30%左右”; 附件1 第1行 2025年 “30.0”
+    zh = _row(audit, "approx_vs_exact", "附件1 第1行 2025年", "30%左右")["detail_zh"]
+    assert zh == ("正文一（二）写“达到30%左右”（约数），附件1第1行“制造业增加值占全市生产总值比重”2025年目标为30.0%（确数）："
+                  "略低于30%是否算达到，两处说法不一。")
+
+
+def test_one_document_cited_by_title_and_by_number_in_chinese(audit):
+    zh = _row(audit, "same_document", "附件2 第2行", "浙政发")["detail_zh"]
+    assert zh == ("正文二（一）1以标题引用《浙江省“415X”先进制造业集群建设行动方案（2023—2027年）》，附件2第2行在同一句的"
+                  "同一位置以文号引用浙政发〔2023〕4号：文号年份2023年与标题相符，是同一文件。")
+
+
+def test_no_unit_finding_where_the_subject_implies_the_unit(audit):
+    # 亩均税收 28万元 and 亩均增加值 160万元 are 万元/亩; 每万人口…6.5件 is 件/万人: as 附件1 writes them
+    for row in ("附件1 第5行 2025年", "附件1 第6行 2025年", "附件1 第9行 2025年"):
+        assert not (audit.annex_location == row).any(), row
 
 
 def test_yearly_rate_multiplied_out_in_chinese(audit):
@@ -66,8 +79,6 @@ def test_stock_or_new_ambiguity_in_chinese(audit):
 @pytest.mark.parametrize("kind, annex_location, needle, words", [
     ("wording_differs", "附件1 第7行", "经费", ("正文“经费”，附件作“费用”", "附件1第7行")),
     ("wording_differs", "附件1 第9行", "拥有", ("正文“拥有”，附件作“授权”",)),
-    # title and document number share only their year: said as one replacement
-    ("wording_differs", "附件2 第2行", "浙政发", ("附件作“浙政发〔2023〕4号”", "2023—2027年")),
     ("wording_differs", "附件2 第16行", "小巨人", ("正文有“小巨人”，附件没有", "正文二（三）8", "附件2第16行")),
     ("wording_differs", "附件2 第38行", "深入", ("附件有“深入”，正文没有",)),
     ("wording_differs", "附件2 第5行", "争先进位", ("“推进高新区争先进位”", "没有相近的表述", "“力争衢州高新区跻身全省15强”")),
@@ -101,15 +112,14 @@ def test_every_excerpt_is_short_and_taken_from_its_quote(audit):
 
 # kind, annex location, a word of the English detail, what the body excerpt must show, the annex excerpt's
 EXCERPT_BY_HAND = [
-    ("unit_differs", "附件1 第6行 2025年", "28万元", "规上工业亩均税收达到28万元", "28"),
-    ("unit_differs", "附件1 第5行 2025年", "160万元", "亩均增加值达到160万元", "160"),
-    ("unit_differs", "附件1 第9行 2025年", "6.5件", "拥有量达到6.5件", "件/万人"),
+    ("approx_vs_exact", "附件1 第1行 2025年", "30%左右", "比重达到30%左右", "2025年：30.0"),
     ("wording_differs", "附件1 第7行", "经费", "研发经费占营业收入比重", "费用"),
     ("wording_differs", "附件1 第9行", "拥有", "发明专利拥有量", "授权量"),
     ("cumulative_vs_rate", "附件1 第14行", "10/yr", "“品字标浙江制造”认证企业10家", "2027年 86"),
     ("cumulative_vs_rate", "附件1 第13行", "40项以上", "制修订“浙江制造”标准40项以上", "2027年 40"),
     ("number_differs", "附件2 第16行", "40家", "专精特新“小巨人”企业40家", "专精特新“小巨人”企业20家"),
-    ("wording_differs", "附件2 第2行", "浙政发", "2023—2027年", "浙政发〔2023〕4号"),
+    ("same_document", "附件2 第2行", "浙政发", "按《浙江省“415X”先进制造业集群建设行动方案（2023—2027年）》文件",
+     "按浙政发〔2023〕4号文件"),
 ]
 
 
@@ -120,9 +130,9 @@ def test_excerpt_shows_what_differs(audit, kind, annex_location, needle, body_pa
 
 
 def test_long_sentence_excerpt_is_cut_at_clauses_on_both_sides(audit):
-    f = _row(audit, "unit_differs", "附件1 第6行 2025年", "28万元")
+    f = _row(audit, "approx_vs_exact", "附件1 第1行 2025年", "30%左右")
     assert len(f["body_quote"]) > 200
-    assert f["body_excerpt"] == "…规上制造业全员劳动生产率达到35万元/人以上，规上工业亩均税收达到28万元、亩均增加值达到160万元…"
+    assert f["body_excerpt"] == "…全要素生产率显著提升，制造业增加值占全市生产总值比重达到30%左右，规上制造业全员劳动生产率达到35万元/人以上…"
 
 
 def test_excerpt_short_text_is_whole():
@@ -145,6 +155,30 @@ def test_excerpt_cuts_a_long_clause_around_the_focus():
     ex = excerpt(text, 100, 103, width=30)
     assert len(ex) == 30 and "四十家" in ex and ex.startswith("…") and ex.endswith("…")
     assert abs(ex.index("四十家") - (len(ex) - ex.index("四十家") - 3)) <= 2  # centred
+
+
+def _clause(body, annex):
+    common = {"body_quote": body, "body_location": "正文 二（一）1", "annex_quote": annex,
+              "annex_location": "附件2 第1行", "status": "differs"}
+    return _compare_clause(body, annex, "标题", common)
+
+
+def test_clause_compare_reads_quantities_approximations_and_citations():
+    # synthetic clauses: the same quantity in other words differs in wording only, not in unit or number
+    assert [f["kind"] for f in _clause("改造开发1.5万亩以上", "改造开发15000亩以上")] == ["wording_differs"]
+    f, words = _clause("每年新增企业30家左右", "每年新增企业30家")
+    assert words["detail_zh"] == "对照正文二（一）1与附件2第1行：正文有“左右”，附件没有，表述不一致。"
+    assert (f["kind"], f["status"]) == ("approx_vs_exact", "ambiguous")
+    assert f["detail_zh"] == "正文二（一）1写企业30家左右（约数），附件2第1行为30家（确数）：略低于30家是否算达到，两处说法不一。"
+    f, = _clause("按《甲方案（2023—2027年）》执行", "按浙政发〔2023〕4号执行")
+    assert (f["kind"], f["status"]) == ("same_document", "consistent")
+    # a number of another year is not shown to be the titled document: the wording differs
+    assert [f["kind"] for f in _clause("按《甲方案（2023—2027年）》执行", "按浙政发〔2021〕4号执行")] == ["wording_differs"]
+    # the citation matches and the clause says something else too: the wording finding names only that
+    doc, words = _clause("按《甲方案（2023）》文件执行，另行补贴", "按浙政发〔2023〕4号文件执行，另行奖励")
+    assert (doc["kind"], words["kind"]) == ("same_document", "wording_differs")
+    assert words["detail_zh"] == "对照正文二（一）1与附件2第1行：正文“补贴”，附件作“奖励”，表述不一致。"
+    assert words["body_focus"] == (19, 21) and "按《甲方案（2023）》文件执行，另行补贴"[19:21] == "补贴"
 
 
 def test_chinese_detail_comes_from_the_compared_facts():

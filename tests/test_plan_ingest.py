@@ -58,7 +58,7 @@ def test_changed_copy_with_other_numbers_and_an_added_indicator(tmp_path):
     assert "warning:" in res.summary()
     reg = res.targets
     land = reg[(reg.location == "正文 二（一）1") & (reg.subject == "低效工业用地改造开发")]
-    assert land.iloc[0]["value"] == 25000 and land.iloc[0]["raw"] == "２.５万亩以上"
+    assert (land.iloc[0]["value"], land.iloc[0]["unit"], land.iloc[0]["raw"]) == (2.5, "万亩", "２.５万亩以上")
     assert (reg.location == "附件1 第17行 2027年").sum() == 1
     # the body still says 1.5万亩, the annex row now differs -> audit notices
     assert ((res.audit.kind == "number_differs") & (res.audit.annex_location == "附件2 第1行")).any()

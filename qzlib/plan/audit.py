@@ -11,8 +11,17 @@ Two passes, both matching by text similarity (difflib), never by hand-made pairs
 2. Body paragraphs ↔ 附件2/附件3 rows. Each annex row is paired with the body paragraph
    that covers most of its text; clause by clause, numbers, units and wording are compared.
 
-Findings: ``number_differs``, ``unit_differs``, ``wording_differs``, ``cumulative_vs_rate``.
-Cumulative checks that add up are listed too (status ``consistent``) so a reader sees
+Numbers are compared as quantities (:func:`qzlib.numbers.same_quantity`): the register keeps
+the plan's own units and reads the ones a subject implies (亩均税收达到28万元 is 28 万元/亩,
+每万人口…6.5件 is 6.5 件/万人), so a number written in other words is no unit difference.
+
+Findings: ``number_differs``, ``unit_differs``, ``wording_differs``, ``cumulative_vs_rate``,
+``approx_vs_exact`` (the same number, approximate in one place — 30%左右 — and exact in the
+other: status ``ambiguous``, since whether slightly less meets the target is left open) and
+``same_document`` (one document cited by its 《title》 in one place and by its number,
+浙政发〔2023〕4号, in the other, in the same spot of the same clause, the number's year one of
+the title's: status ``consistent``, no wording difference). Checks that add up (cumulative
+totals, one document cited two ways) are listed with status ``consistent`` so a reader sees
 what was checked; every other finding has status ``differs`` or ``ambiguous``.
 
 Each finding is said twice from the same facts: ``detail`` (English, for the terminal and
@@ -28,7 +37,7 @@ from difflib import SequenceMatcher
 import pandas as pd
 
 from qzlib.catalogue import by_code, match_code
-from qzlib.numbers import fold, to_base_unit
+from qzlib.numbers import fold, same_quantity, to_base_unit
 from qzlib.plan.targets import _strip_subject, find_targets
 from qzlib.text import split_outside_brackets, top_level_positions
 
@@ -41,6 +50,10 @@ _CLAUSE_END = "，；。"  # a clause of a body paragraph or an annex cell, for 
 NAME_MATCH = 0.6  # similarity needed to pair a body subject with an uncoded indicator name
 CLAUSE_MATCH = 0.5  # similarity needed to call two clauses the same statement
 _PUNCT = re.compile(r"[，。；、：,.;:\s“”\"《》（）()]")
+_TITLE = re.compile(r"《[^《》]+》")
+_DOC_NUMBER = re.compile(r"〔((?:19|20)\d\d)〕\d+号")  # the issuer's characters stand in front
+_ISSUER = 6  # at most this many characters name the issuer of a document number (浙政发, 衢政办发)
+_CONTEXT = 2  # characters on each side of a citation that must agree for two citations to stand in one spot
 
 
 def _ratio(a: str, b: str) -> float:
@@ -285,33 +298,56 @@ def _body_vs_indicators(targets: pd.DataFrame, indicators: pd.DataFrame, label: 
                                      f"{diff_text_zh(a, b)}，指标名称不一致。",
                         "body_focus": _span_of(t["sentence"], t["subject"]),
                         "annex_focus": (0, len(rec["name_zh"]))})
-        _, annex_unit = (None, rec["unit"]) if rec["unit"] == "%" else to_base_unit(1.0, rec["unit"])
         if year is not None:
             av = rec[f"value_{year}"]
-            quote = f"{rec['name_zh']}（{rec['unit']}）{year}年：{rec[f'raw_{year}']}"
-            yloc = f"{loc} {year}年"
-            annex_zh = f"{aloc}{_q(rec['name_zh'])}{year}年目标为{_with_unit(rec[f'raw_{year}'], rec['unit'])}"
-            afocus = _span_of(quote, f"{year}年")
-            if t["unit"] != annex_unit:
-                out.append({**common, "kind": "unit_differs", "annex_quote": quote, "annex_location": yloc,
-                            "detail": f"body states {t['raw']} (unit {t['unit']}); annex column unit is "
-                                      f"{rec['unit']} (base unit {annex_unit})", "status": "differs",
-                            "detail_zh": f"{bloc}写{_q(t['raw'])}，{annex_zh}，单位表述不一致。",
-                            "annex_focus": afocus})
-            if pd.notna(av):
-                annex_base = av if rec["unit"] == "%" else to_base_unit(av, rec["unit"])[0]
-                if abs(annex_base - t["value"]) > 1e-9 * max(1.0, abs(annex_base)):
-                    out.append({**common, "kind": "number_differs", "annex_quote": quote, "annex_location": yloc,
-                                "detail": f"body {t['raw']} vs annex {rec[f'raw_{year}']} ({rec['unit']})",
-                                "status": "differs",
-                                "detail_zh": f"{bloc}写{_q(t['raw'])}，{annex_zh}，数值不一致。",
-                                "annex_focus": afocus})
+            raw = rec[f"raw_{year}"]
+            quote = f"{rec['name_zh']}（{rec['unit']}）{year}年：{raw}"
+            annex = {"annex_quote": quote, "annex_location": f"{loc} {year}年",
+                     "annex_focus": _span_of(quote, f"{year}年")}
+            annex_zh = f"{aloc}{_q(rec['name_zh'])}{year}年目标为{_with_unit(raw, rec['unit'])}"
+            same_unit, same_number = same_quantity(t["value"], t["unit"], av if pd.notna(av) else 0.0, rec["unit"])
+            if not same_unit:
+                out.append({**common, **annex, "kind": "unit_differs", "status": "differs",
+                            "detail": f"body states {t['raw']} (unit {t['unit']}); annex column unit is {rec['unit']}",
+                            "detail_zh": f"{bloc}写{_q(t['raw'])}，{annex_zh}，单位表述不一致。"})
+            elif pd.notna(av) and not same_number:
+                out.append({**common, **annex, "kind": "number_differs", "status": "differs",
+                            "detail": f"body {t['raw']} vs annex {raw} ({rec['unit']})",
+                            "detail_zh": f"{bloc}写{_q(t['raw'])}，{annex_zh}，数值不一致。"})
+            elif pd.notna(av) and (t["comparator"] == "≈") != (rec[f"qualifier_{year}"] == "approx"):
+                out.append({**common, **annex, **_approx_vs_exact(
+                    t["comparator"] == "≈", (t["raw"], _q(t["raw"]), bloc), (f"{raw} ({rec['unit']})", annex_zh),
+                    f"{_num_zh(av)}{rec['unit']}")})
         if _is_cumulative(rec) and base_year is not None:
             out += _cumulative(t, rec, years, base_year, loc, common)
     return out
 
 
+def _approx_vs_exact(body_approx: bool, body: tuple[str, str, str], annex: tuple[str, str], amount: str) -> dict:
+    """The finding for one number said as approximate (左右) in one place and exact in the other.
+
+    ``body`` is (raw, quoted raw, Chinese location), ``annex`` (raw, Chinese phrase), ``amount``
+    the number with its unit in Chinese prose."""
+    (b_raw, b_quoted, bloc), (a_raw, annex_zh) = body, annex
+    said = ("approximate", "exact") if body_approx else ("exact", "approximate")
+    said_zh = ("约数", "确数") if body_approx else ("确数", "约数")
+    return {"kind": "approx_vs_exact", "status": "ambiguous",
+            "detail": f"body {b_raw} is {said[0]}, annex {a_raw} is {said[1]}: whether slightly less than "
+                      f"the number meets the target is left open",
+            "detail_zh": f"{bloc}写{b_quoted}（{said_zh[0]}），{annex_zh}（{said_zh[1]}）："
+                         f"略低于{amount}是否算达到，两处说法不一。"}
+
+
+def _in_unit(value: float, unit: str, target_unit: str) -> float | None:
+    """``value`` written in ``unit``, said in ``target_unit`` (None when they measure different things)."""
+    (v, u), (f, tu) = to_base_unit(value, unit), to_base_unit(1.0, target_unit)
+    return v / f if u == tu else None
+
+
 def _cumulative(t: dict, rec: dict, years: list[int], base_year: int, loc: str, common: dict) -> list[dict]:
+    stated = _in_unit(t["value"], t["unit"], rec["unit"])
+    if stated is None:  # another unit: said as a unit difference, no sum to check
+        return []
     quote = _annex1_quote(rec, years)
     common = {**common, "annex_focus": (0, len(quote))}
     bloc, aloc, unit = _loc_zh(t["location"]), _loc_zh(loc), rec["unit"]
@@ -319,7 +355,7 @@ def _cumulative(t: dict, rec: dict, years: list[int], base_year: int, loc: str, 
     if len(values) < 2:
         return []
     if t["period"] == "per_year":
-        rate, checks, checks_zh, ok = t["value"], [], [], True
+        rate, checks, checks_zh, ok = stated, [], [], True
         for k, ((y0, v0), (y1, v1)) in enumerate(zip(values, values[1:])):
             implied = rate * (y1 - y0)
             good = abs((v1 - v0) - implied) < 1e-9
@@ -336,7 +372,7 @@ def _cumulative(t: dict, rec: dict, years: list[int], base_year: int, loc: str, 
     if t["period"] in ("plan_period", "cumulative", f"by_{values[-1][0]}"):
         (_, first), (last_year, last) = values[0], values[-1]
         gain = last - first
-        total = t["value"]
+        total = stated
         first_year = values[0][0]
         if abs(total - gain) < 1e-9:
             status, why = "consistent", f"stated total {_num(total)} = annex increase {_num(first)}→{_num(last)}"
@@ -414,14 +450,19 @@ def _compare_clause(body: str, annex: str, heading: str, common: dict) -> list[d
     for b, a in zip(bt, at):
         subject = b.subject or heading
         focus = {"body_focus": _span_of(body, b.raw, b.subject), "annex_focus": _span_of(annex, a.raw, a.subject)}
-        if b.unit != a.unit:
+        same_unit, same_number = same_quantity(b.value, b.unit, a.value, a.unit)
+        if not same_unit:
             out.append({**common, **focus, "kind": "unit_differs", "subject": subject,
                         "detail": f"body {b.raw} ({b.unit}) vs annex {a.raw} ({a.unit})",
                         "detail_zh": f"{bloc}为{subject}{b.raw}，{aloc}为{a.raw}，单位不一致。"})
-        elif abs(b.value - a.value) > 1e-9 * max(1.0, abs(b.value)):
+        elif not same_number:
             out.append({**common, **focus, "kind": "number_differs", "subject": subject,
                         "detail": f"{subject}: body {b.raw} vs annex {a.raw}",
                         "detail_zh": f"{bloc}为{subject}{b.raw}，{aloc}为{a.raw}，数值不一致。"})
+        elif (b.comparator == "≈") != (a.comparator == "≈"):
+            out.append({**common, **focus, "subject": subject, **_approx_vs_exact(
+                b.comparator == "≈", (b.raw, f"{subject}{b.raw}", bloc), (a.raw, f"{aloc}为{a.raw}"),
+                f"{_num_zh(b.value)}{b.unit}")})
     if len(bt) != len(at):
         listed = [("、".join(f.raw for f in found) or "无") for found in (bt, at)]
         out.append({**common, "kind": "number_differs", "subject": heading,
@@ -431,15 +472,103 @@ def _compare_clause(body: str, annex: str, heading: str, common: dict) -> list[d
                                  f"（{listed[1]}），数字个数不一致。",
                     "body_focus": _span_of(body, *(f.raw for f in bt[len(at):])),
                     "annex_focus": _span_of(annex, *(f.raw for f in at[len(bt):]))})
-    mb, ma = _mask_numbers(_norm(body)), _mask_numbers(_norm(annex))
-    if mb != ma:
-        spans = diff_spans(body, annex)
+    pairs = cited_as_one(body, annex)
+    out += [{**common, **_same_document(body, annex, p, bloc, aloc), "subject": heading} for p in pairs]
+    same = body
+    for (b0, b1), (a0, a1) in reversed(pairs):  # the body as if it cited the annex's way
+        same = same[:b0] + annex[a0:a1] + same[b1:]
+    mb, ma = _mask_numbers(_norm(same)), _mask_numbers(_norm(annex))
+    if mb != ma:  # compared as if cited one way: a document cited two ways is not a wording difference
+        spans = diff_spans(same, annex)
         out.append({**common, "kind": "wording_differs", "subject": heading,
-                    "detail": diff_text(body, annex),
-                    "detail_zh": f"对照{bloc}与{aloc}：{diff_text_zh(body, annex)}，表述不一致。",
-                    "body_focus": (spans[0][0], spans[-1][1]) if spans else (0, 0),
+                    "detail": diff_text(same, annex),
+                    "detail_zh": f"对照{bloc}与{aloc}：{diff_text_zh(same, annex)}，表述不一致。",
+                    "body_focus": (_as_written(spans[0][0], pairs, annex), _as_written(spans[-1][1], pairs, annex))
+                    if spans else (0, 0),
                     "annex_focus": (spans[0][2], spans[-1][3]) if spans else (0, 0)})
     return out
+
+
+def _as_written(pos: int, pairs, annex: str) -> int:
+    """A position in the body with its citations replaced by the annex's (:func:`cited_as_one`),
+    as a position in the body as written (inside a replaced citation: its start)."""
+    shift = 0
+    for (b0, b1), (a0, a1) in pairs:
+        if pos < b0 + shift:
+            break
+        if pos < b0 + shift + (a1 - a0):
+            return b0
+        shift += (a1 - a0) - (b1 - b0)
+    return pos - shift
+
+
+def _titles(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _TITLE.finditer(text)]
+
+
+def _numbers(text: str, before: str) -> list[tuple[int, int]]:
+    """Spans of document numbers (浙政发〔2023〕4号) in ``text`` whose issuer (the Chinese
+    characters in front of 〔year〕, at most :data:`_ISSUER` of them) starts where ``before``
+    (the text in front of the other side's citation) ends."""
+    out = []
+    for m in _DOC_NUMBER.finditer(text):
+        for k in range(1, _ISSUER + 1):
+            s = m.start() - k
+            if s < 0 or not "\u4e00" <= text[s] <= "\u9fff":
+                break
+            if text[max(0, s - _CONTEXT):s] == before:
+                out.append((s, m.end()))
+                break
+    return out
+
+
+def _year_fits(title: str, number: str) -> bool:
+    """The number's year is one the title states (or the title states none)."""
+    years = re.findall(r"(?:19|20)\d\d", fold(title))
+    return not years or _DOC_NUMBER.search(number).group(1) in years
+
+
+def cited_as_one(body: str, annex: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """(body span, annex span) for each document the body cites by its 《title》 and the annex by
+    its number (浙政发〔2023〕4号), or the other way round, in the same spot: the same
+    :data:`_CONTEXT` characters on either side, and the number's year one the title states.
+
+    >>> body, annex = "按《甲方案（2023—2027年）》文件执行", "按浙政发〔2023〕4号文件执行"
+    >>> [(body[b:e], annex[i:j]) for (b, e), (i, j) in cited_as_one(body, annex)]
+    [('《甲方案（2023—2027年）》', '浙政发〔2023〕4号')]
+    >>> cited_as_one(body, "按浙政发〔2021〕4号文件执行")  # another year: not shown to be one document
+    []
+    """
+    pairs, used = [], set()
+    for side, other, flip in ((body, annex, False), (annex, body, True)):
+        for t0, t1 in _titles(side):
+            if side[t0:t1] in other:
+                continue
+            before, after = side[max(0, t0 - _CONTEXT):t0], side[t1:t1 + _CONTEXT]
+            for n0, n1 in _numbers(other, before):
+                if (n0, flip) in used or other[n0:n1] in side or other[n1:n1 + _CONTEXT] != after \
+                        or not _year_fits(side[t0:t1], other[n0:n1]):
+                    continue
+                used.add((n0, flip))
+                pairs.append(((n0, n1), (t0, t1)) if flip else ((t0, t1), (n0, n1)))
+                break
+    return sorted(pairs)
+
+
+def _same_document(body: str, annex: str, spans, bloc: str, aloc: str) -> dict:
+    """The finding for one document cited by title in the body and by number in the annex (or the reverse)."""
+    (b0, b1), (a0, a1) = spans
+    cited, by_number = body[b0:b1], annex[a0:a1]
+    by_title = bool(_TITLE.fullmatch(cited))
+    year = _DOC_NUMBER.search(by_number if by_title else cited).group(1)
+    way = ("标题", "文号") if by_title else ("文号", "标题")
+    return {"kind": "same_document", "status": "consistent",
+            "detail": f"the body cites {cited}, the annex {by_number} in the same spot of the clause: one document "
+                      f"cited by {'title' if by_title else 'number'} and by {'number' if by_title else 'title'} "
+                      f"(the number's year {year} fits the title)",
+            "detail_zh": f"{bloc}以{way[0]}引用{cited}，{aloc}在同一句的同一位置以{way[1]}引用{by_number}："
+                         f"文号年份{year}年与标题相符，是同一文件。",
+            "body_focus": (b0, b1), "annex_focus": (a0, a1)}
 
 
 def summary_lines(findings: pd.DataFrame) -> list[str]:

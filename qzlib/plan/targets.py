@@ -9,8 +9,16 @@ match; anything inside quotation or title marks (“415X”, “3030”, “6X�
 name. A money amount that only qualifies what is counted (10亿元以上项目30个,
 2个500亿特色制造业集群) is a threshold, kept in the subject rather than registered.
 
-Values are in base units (see :mod:`qzlib.numbers`): 1.5万亩 → 15000 亩, 28万元 →
-280000 元, 5000亿元 → 5000 亿元.
+Values and units are the plan's own, never multiplied out: 1.5万亩 → 1.5 万亩, 5000亿元
+→ 5000 亿元, 35万元/人 → 35 万元/人, an annex-1 cell in its column's unit (28 in the
+万元/亩 column → 28 万元/亩). A unit the subject implies is written out
+(:func:`qzlib.numbers.implied_unit`): 亩均税收达到28万元 → 28 万元/亩, 每万人口…6.5件 →
+6.5 件/万人. Compare two register numbers with :func:`qzlib.numbers.same_quantity`, which
+applies the base-unit rule to both.
+
+Subjects are the words the plan counts, without the verb that leads them (新增, 培育…);
+a bare head noun (企业（平台）) takes the object of the clause before it in the same
+sentence (…融合发展试点，培育发展企业（平台）3家 → 先进制造业与现代服务业融合发展试点企业（平台）).
 
 Period: ``per_year`` when 每年 comes earlier in the sentence, ``cumulative`` for 累计,
 ``by_YYYY`` when a 到YYYY年 / YYYY年底前 phrase came earlier in the paragraph (it carries
@@ -24,7 +32,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from qzlib.numbers import CN_DIGITS, comparator_of, cn_to_number, fold, to_base_unit
+from qzlib.numbers import CN_DIGITS, comparator_of, cn_to_number, fold, implied_unit, to_base_unit
 from qzlib.text import QUOTES, nesting, top_level_positions
 
 COLUMNS = ["target_id", "value", "unit", "comparator", "period", "subject", "sentence", "location",
@@ -46,11 +54,13 @@ YEAR_PHRASE = re.compile(r"(?:到|至|于)(20\d\d)年|(20\d\d)年(?:底|末)?(?:
 _DELIMS = "，、；。：,;:！？"
 _SENTENCE_END = "。；！？;"
 _LEAD = ("力争", "争取", "确保", "每年", "全市", "累计", "实现", "完成", "达到", "培育形成", "动态培育",
-         "培育", "建成", "新建", "建设", "创建", "新增", "实施", "引进", "新集聚", "集聚", "引导",
+         "培育发展", "培育", "深入推进", "推进", "建成", "新建", "建设", "创建", "新增", "实施", "引进", "新集聚", "集聚", "引导",
          "形成", "打造", "培养", "共同组建", "组建", "新上线运行", "推动企业牵头", "推动")
 _JOIN = ("以及", "和", "及", "与", "、", "的")
 _TRAIL = ("达到", "达", "为", "实现", "保持", "突破", "超过", "超")
-_MONEY = ("元", "亿元")
+_MONEY = ("元", "亿元")  # base units of money
+# a head noun that says nothing alone: it takes the object of the clause before it
+_BARE_HEAD = re.compile(r"(?:企业|平台|单位|机构|项目)(?:[（(](?:企业|平台|单位|机构|项目)[）)])?")
 
 
 @dataclass
@@ -129,14 +139,11 @@ def find_targets(text: str) -> list[Found]:
                 _frac(num) if "/" in num else cn_to_number(num))
         except ValueError:
             continue
-        if unit_text == "%":
-            unit, factor = "%", 1.0
-        else:
-            factor, unit = to_base_unit(1.0, unit_text)
+        unit = "亿元" if unit_text == "亿" else unit_text  # a bare 500亿 counts money
         num2 = m.groupdict().get("num2")
-        upper = float(num2) * factor if num2 else None
-        items.append({"m": m, "start": m.start(), "end": m.end(), "value": value * factor, "unit": unit,
-                      "upper": upper, "raw": text[m.start("num") if not m.group("pre") else m.start():m.end()],
+        items.append({"m": m, "start": m.start(), "end": m.end(), "value": value, "unit": unit,
+                      "upper": float(num2) if num2 else None,
+                      "raw": text[m.start("num") if not m.group("pre") else m.start():m.end()],
                       "cmp": comparator_of(m.group("pre") or "", m.group("suf") or "")})
     for m in specials:
         zero = "零突破" in m.group()
@@ -150,7 +157,7 @@ def find_targets(text: str) -> list[Found]:
         lo, hi = clause(it["start"])
         others = [o for o in items if o is not it and lo <= o["start"] < hi]
         follows = it["end"] < len(t) and t[it["end"]] not in _DELIMS and it["end"] < hi
-        if it["unit"] in _MONEY and follows and any(o["unit"] not in _MONEY for o in others):
+        if _money(it["unit"]) and follows and any(not _money(o["unit"]) for o in others):
             continue
         kept.append(it)
     out = []
@@ -160,8 +167,11 @@ def find_targets(text: str) -> list[Found]:
         before = _strip_subject(t[prev_end:it["start"]])
         after = _strip_subject(t[it["end"]:hi], lead=False).lstrip("的")
         subject = before if it.get("special") or not after else after
+        if _BARE_HEAD.fullmatch(subject):
+            subject = _object_before(t, lo, bounds) + subject
         if it.get("special") and it["unit"] == "":
             it["unit"] = "家" if subject.endswith("企业") else "个"
+        unit = implied_unit(it["unit"], subject)
         s_lo = max([i + 1 for i, ch in enumerate(t[:it["start"]]) if ch in _SENTENCE_END] + [0])
         s_hi = min([i + 1 for i, ch in enumerate(t) if ch in _SENTENCE_END and i >= it["end"]] + [len(t)])
         sentence = text[s_lo:s_hi].strip()
@@ -172,7 +182,7 @@ def find_targets(text: str) -> list[Found]:
         else:
             years = [y.group(1) or y.group(2) for y in YEAR_PHRASE.finditer(t[:it["start"]])]
             period = f"by_{years[-1]}" if years else "plan_period"
-        common = dict(start=it["start"], end=it["end"], raw=it["raw"], unit=it["unit"], subject=subject,
+        common = dict(start=it["start"], end=it["end"], raw=it["raw"], unit=unit, subject=subject,
                       sentence=sentence, period=period)
         if it["upper"] is not None:  # 1000—5000亩: two bounds
             out.append(Found(value=it["value"], comparator="≥", **common))
@@ -182,6 +192,19 @@ def find_targets(text: str) -> list[Found]:
         else:
             out.append(Found(value=it["value"], comparator=it["cmp"], **common))
     return out
+
+
+def _money(unit: str) -> bool:
+    return to_base_unit(1.0, unit)[1] in _MONEY
+
+
+def _object_before(t: str, lo: int, bounds: list[int]) -> str:
+    """What the clause ending just before ``lo`` is about (its words without the leading verb),
+    when that clause belongs to the same sentence; else ''."""
+    if lo < 2 or t[lo - 1] not in "，,":
+        return ""
+    start = max([b + 1 for b in bounds if b < lo - 1] + [0])
+    return _strip_subject(t[start:lo - 1])
 
 
 def _frac(num: str) -> float:
@@ -205,9 +228,8 @@ def register(paragraphs, indicators: pd.DataFrame, annex_rows: list[tuple[str, p
             if rec[f"qualifier_{y}"] not in ("exact", "approx"):
                 continue
             unit = rec["unit"]
-            value, base = (rec[f"value_{y}"], unit) if unit == "%" else to_base_unit(rec[f"value_{y}"], unit)
             baseline = y == rec["baseline_year"]
-            rows.append({"value": value, "unit": base,
+            rows.append({"value": rec[f"value_{y}"], "unit": unit,
                          "comparator": "=" if baseline else rec[f"comparator_{y}"],
                          "period": f"baseline_{y}" if baseline else f"by_{y}",
                          "subject": rec["name_zh"],
