@@ -32,12 +32,36 @@ def fit_cmd(indicator: str, region: str, method: str, horizon_to: int, processed
     meta = load_plan_meta(processed_dir)
     region = region or meta.region
     horizon_to = horizon_to or meta.period_end
-    s = series(load_observations(processed_dir), indicator, region)
+    obs = load_observations(processed_dir)
+    _known_series(indicator, obs)
+    s = series(obs, indicator, region)
     lower, upper = series_bounds(indicator)
     fc = fit(s, horizon_to, method, lower=lower, upper=upper)
     click.echo(f"{region} {indicator}: {len(fc.history)} 个观测值；{fc.status}；{fc.reason}")
     if fc.ok:
         click.echo(fc.path.round(4).to_string())
+
+
+def _known_series(indicator: str, obs) -> None:
+    """Refuse a code that names no series of the plan the observations follow (exit 2), naming
+    the closest known codes, or the plan's own codes when none is close."""
+    from difflib import get_close_matches
+
+    from qzlib.errors import InputError
+    from qzlib.stats import mapping, plan
+
+    with plan.use(plan.of(obs)) as the_plan:
+        if mapping.resolve(indicator) is not None:
+            return
+        known = sorted(set(mapping.series_table()))
+        n_reference = len(set(mapping.canonical_codes()) - set(the_plan.codes()))
+    close = get_close_matches(indicator, known, n=3, cutoff=0.6)
+    hint = (f"did you mean {' or '.join(close)}?" if close else
+            f"the plan's codes are {', '.join(the_plan.codes())}")
+    raise InputError.one(where="qz trend fit", field="INDICATOR", value=indicator,
+                         expected=f"a known indicator code, and this one is unknown (known: the plan's "
+                                  f"{len(the_plan.codes())} indicators and {n_reference} reference series, listed in "
+                                  f"{mapping.MAPPING_FILE.name}); {hint}")
 
 
 @trend.command("progress")
