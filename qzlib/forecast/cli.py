@@ -24,10 +24,9 @@ def trend() -> None:
 def fit_cmd(indicator: str, region: str, method: str, horizon_to: int, processed_dir: Path | None) -> None:
     """Forecast INDICATOR (a code, e.g. rd_gdp_pct) for REGION and print the path."""
     from qzlib.forecast import fit
+    from qzlib.plan.tables import load_plan_meta
     from qzlib.stats import load_observations, series
     from qzlib.stats.mapping import series_bounds
-
-    from qzlib.plan.tables import load_plan_meta
 
     meta = load_plan_meta(processed_dir)
     region = region or meta.region
