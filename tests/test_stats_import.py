@@ -80,7 +80,8 @@ def test_template_has_region_sheets_instructions_and_validations(tmp_path):
     assert wb["选项"].sheet_state == "hidden"
     ws = wb["衢州市"]
     assert [c.value for c in ws[1]] == ["指标代码", "指标名称", "年份", "数值", "单位", "来源", "网址", "原文摘录",
-                                         "发布日期", "备注", "来源类型"]
+                                         "发布日期", "备注", "来源类型", "地区"]
+    assert {c.value for c in next(ws.iter_cols(min_col=12, max_col=12, min_row=2))} == {"衢州市"}
     years = template_years()
     last = 1 + 16 * len(years)
     assert ws.max_row == last

@@ -318,11 +318,44 @@ def test_wrong_sheet_name(tmp_path):
     def fill(wb):
         ws = wb["衢州市"]
         ws.title = "Sheet1"
+        ws.delete_cols(12)  # no 地区 column either: nothing says the region
         ws.cell(find_row(ws, "rd_intensity", 2022), 4).value = 2.7
 
     p = only(workbook(tmp_path, fill))
     assert (p.where, p.field, p.value) == ("sheet Sheet1", "sheet name", "Sheet1")
     assert "a region name as the sheet name" in p.expected
+
+
+def test_a_sheet_not_named_after_a_region_takes_the_region_column(tmp_path):
+    rows = {}
+
+    def fill(wb):
+        ws = wb["衢州市"]
+        ws.title = "Sheet1"  # a copy into a new workbook: the 地区 column still says 衢州市
+        rows["a"] = r = find_row(ws, "rd_intensity", 2022)
+        for col, v in zip((4, 6, 8), (2.7, "衢政办发〔2023〕22号 附件1", "2.7")):
+            ws.cell(r, col).value = v
+        rows["b"] = r = find_row(ws, "rd_intensity", 2021)
+        for col, v in zip((4, 6, 8, 12), (2.5, "synthetic", "synthetic", None)):
+            ws.cell(r, col).value = v
+
+    p = only(workbook(tmp_path, fill))
+    assert (p.sheet, p.row, p.column, p.header) == ("Sheet1", rows["b"], "L", "地区")
+    assert p.render("zh").startswith(f"t.xlsx Sheet1 第{rows['b']}行 L列「地区」：未填，应为已知的地区名（衢州市、")
+    ok = workbook(tmp_path, lambda wb: (fill(wb), wb["Sheet1"].cell(rows["b"], 12, "衢州市")))
+    assert sorted(read_observations(ok)["region"]) == ["衢州市", "衢州市"]
+
+
+def test_the_region_column_must_agree_with_the_sheet_name(tmp_path):
+    def fill(wb):
+        ws = wb["衢州市"]
+        r = find_row(ws, "rd_intensity", 2022)
+        for col, v in zip((4, 6, 8, 12), (2.7, "衢政办发〔2023〕22号 附件1", "2.7", "浙江省")):
+            ws.cell(r, col).value = v
+
+    p = only(workbook(tmp_path, fill))
+    assert (p.field, p.value, p.column) == ("region", "浙江省", "L")
+    assert p.render("zh").endswith("填的是「浙江省」，应与工作表名（衢州市）一致，或留空")
 
 
 def test_formula_without_cached_value(tmp_path):

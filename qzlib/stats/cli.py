@@ -26,6 +26,9 @@ def _messages_in(lang: str):
 PLAN_DIR = click.option("--processed-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
                         help="Processed folder of the plan the statistics follow (its plan.csv and indicators.csv, "
                              "written by `qz ingest`) [default: the plan workspace's data/processed].")
+CSV_REGION = click.option("--region", default=None,
+                          help="Region of a CSV's rows where its 地区 column is missing or blank (a sheet saved "
+                               "alone as CSV from an older template); a row naming another region is refused.")
 PLAN_NAME = click.option("--plan", "plan_name", default=None,
                          help="Plan workspace (`qz plan list`) whose data/raw, data/processed and outputs to use "
                               "[default: the project's own plan].")
@@ -83,16 +86,18 @@ def _undeclared_note(obs, lang: str) -> str:
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--raw-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="data/raw folder whose earlier imports to compare with (default: the project's).")
+@CSV_REGION
 @PLAN_NAME
 @PLAN_DIR
 @LANG
-def check(file: Path, raw_dir: Path | None, plan_name: str | None, processed_dir: Path | None, lang: str) -> None:
-    """Check a filled workbook or CSV; print every problem (exit 2 if any), and how many of its
-    figures earlier imports already hold."""
+def check(file: Path, raw_dir: Path | None, region: str | None, plan_name: str | None, processed_dir: Path | None,
+          lang: str) -> None:
+    """Check a filled workbook or CSV (UTF-8 or GBK, as Excel saves it); print every problem (exit 2
+    if any), and how many of its figures earlier imports already hold."""
     from qzlib.stats.importer import check_file, figures, held_figures, sort_figures
 
     with _messages_in(lang), _plan_of(plan_name, processed_dir):
-        obs, table = check_file(file)
+        obs, table = check_file(file, region)
         new, repeats, revisions = sort_figures(obs, held_figures(Path(raw_dir or _workspace(plan_name).raw)))
     enc = f" (decoded as {table.encoding})" if table.encoding not in {"", "xlsx", "UTF-8"} else ""
     kinds = obs["source_kind"].value_counts().sort_index()
@@ -112,11 +117,12 @@ def check(file: Path, raw_dir: Path | None, plan_name: str | None, processed_dir
               help="data/raw folder to import into (default: the project's).")
 @click.option("--revise", is_flag=True, help="Accept figures that change figures an earlier import holds "
               "(same region, indicator, year and source); the data log records old -> new.")
+@CSV_REGION
 @PLAN_NAME
 @PLAN_DIR
 @LANG
-def import_(file: Path, raw_dir: Path | None, revise: bool, plan_name: str | None, processed_dir: Path | None,
-            lang: str) -> None:
+def import_(file: Path, raw_dir: Path | None, revise: bool, region: str | None, plan_name: str | None,
+            processed_dir: Path | None, lang: str) -> None:
     """Check FILE and add its new figures to data/raw/statistics/imported/ with their provenance in the data log.
 
     Figures an earlier import already holds are skipped; a file holding nothing new is refused.
@@ -124,7 +130,7 @@ def import_(file: Path, raw_dir: Path | None, revise: bool, plan_name: str | Non
     from qzlib.stats.importer import figures, import_file
 
     with _messages_in(lang), _plan_of(plan_name, processed_dir):
-        done = import_file(file, raw_dir or _workspace(plan_name).raw, revise=revise)
+        done = import_file(file, raw_dir or _workspace(plan_name).raw, revise=revise, region=region)
     lines = [f"imported {figures(done.imported)} from {file} -> {done.target}"]
     if len(done.repeats):
         lines.append(f"skipped {figures(len(done.repeats))} already held / 跳过已导入的数据 {len(done.repeats)} 个")

@@ -53,10 +53,12 @@ class ImportResult:
     revisions: pd.DataFrame = field(default_factory=pd.DataFrame)  # held figures this import changed
 
 
-def check_file(path: str | Path) -> tuple[pd.DataFrame, read.Table]:
-    """Observations of a filled workbook or CSV; raises InputError listing every problem."""
+def check_file(path: str | Path, region: str | None = None) -> tuple[pd.DataFrame, read.Table]:
+    """Observations of a filled workbook or CSV; raises InputError listing every problem.
+
+    ``region`` (``--region``) is the region of a CSV whose rows do not name one."""
     path = Path(path)
-    table = read.read_table(path, path.name)
+    table = read.read_table(path, path.name, region=region)
     obs = read.observations_from_table(table, file=path.name, source_kind=sources.UNDECLARED, fill_origin=True)
     return obs, table
 
@@ -163,13 +165,13 @@ class ImportBusy(QzError):
 
 
 def import_file(path: str | Path, raw_dir: str | Path | None = None, now: dt.datetime | None = None,
-                revise: bool = False) -> ImportResult:
+                revise: bool = False, region: str | None = None) -> ImportResult:
     """Check ``path`` and store its new (and, with ``revise``, revised) figures as a new CSV under
-    ``raw_dir/statistics/imported``, with a data-log row."""
+    ``raw_dir/statistics/imported``, with a data-log row (``region``: as for :func:`check_file`)."""
     path = Path(path)
     raw_dir = Path(raw_dir or paths.RAW)
     log = raw_dir / "README.md"
-    obs, table = check_file(path)
+    obs, table = check_file(path, region)
     digest = file_sha256(path)
     try:
         with import_lock(raw_dir):

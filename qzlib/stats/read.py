@@ -4,6 +4,12 @@ Every problem in the file is collected and raised at once as one ``InputError``;
 names the file, the place as a person sees it in a spreadsheet (sheet, row with header =
 row 1, column letter and the column's header as written in the file), the value found and
 what was expected, in Chinese and in English.
+
+Excel habits are met where they are harmless: a CSV may be UTF-8 (with Excel's BOM, "CSV
+UTF-8") or GBK/GB18030 (Excel's "CSV (逗号分隔)" on Chinese Windows); a row without a 数值
+is an unfilled template row and is skipped (in a workbook and in a CSV alike); a row's
+region is its 地区 column, else the sheet's name (workbook) or the region ``--region``
+gives (CSV). A CSV with neither is refused naming the file and what to add.
 """
 from __future__ import annotations
 
@@ -79,8 +85,11 @@ def file_problem(label: str, expected: Expect, **kw) -> Problem:
 # ----------------------------------------------------------------------------- files
 
 def read_table(path: str | Path, label: str | None = None, required=schema.REQUIRED,
-               allow_empty: bool = False) -> Table:
-    """Records of a CSV or .xlsx file; header and file-level problems are collected."""
+               allow_empty: bool = False, region: str | None = None) -> Table:
+    """Records of a CSV or .xlsx file; header and file-level problems are collected.
+
+    ``region`` is the region of a CSV's rows (``--region``): it fills a missing or blank 地区
+    column; a row naming another region is a problem. A workbook's sheets name their own."""
     path = Path(path)
     label = label or str(path)
     if not path.is_file():
@@ -91,12 +100,19 @@ def read_table(path: str | Path, label: str | None = None, required=schema.REQUI
         raise InputError([file_problem(label, _EMPTY)])
     suffix = path.suffix.lower()
     if data[:4] == b"PK\x03\x04" or suffix in {".xlsx", ".xlsm"}:
+        if region is not None:
+            raise InputError([file_problem(label, Expect(
+                "no --region for a workbook: each sheet's name (or its 地区 column) is its region; --region is "
+                "for a CSV", "工作簿不用 --region：每个工作表的名称（或“地区”列）就是地区；--region 只用于 CSV"),
+                field="--region", value=region)])
         return _read_xlsx(path, label)
     if suffix == ".xls" or data[:8] == bytes.fromhex("d0cf11e0a1b11ae1"):
         raise InputError([file_problem(label, Expect(
             "an .xlsx workbook or a CSV; this is an old binary .xls file: open it and save as .xlsx",
             "这是旧的 .xls 格式：请在 Excel/WPS 中打开，另存为 .xlsx 后再导入"))])
-    return _read_csv(data, label, required, allow_empty)
+    if region is not None and region not in mapping.regions():
+        raise InputError([file_problem(label, _EXPECTED["known_region"](None), field="--region", value=region)])
+    return _read_csv(data, label, required, allow_empty, region)
 
 
 def _decode(data: bytes, label: str) -> tuple[str, str]:
@@ -121,17 +137,20 @@ def _decode(data: bytes, label: str) -> tuple[str, str]:
     return text, "GBK/GB18030"
 
 
-def _read_csv(data: bytes, label: str, required=schema.REQUIRED, allow_empty: bool = False) -> Table:
+def _read_csv(data: bytes, label: str, required=schema.REQUIRED, allow_empty: bool = False,
+              region: str | None = None) -> Table:
     text, encoding = _decode(data, label)
     rows = list(csv.reader(io.StringIO(text, newline="")))
     table = Table(label, [], encoding)
     if not rows:
         raise InputError([file_problem(label, _EMPTY)])
-    columns, problems = _header(rows[0], label, None, required=required)
+    needed = tuple(c for c in required if not (region is not None and c == "region"))
+    columns, problems = _header(rows[0], label, None, required=needed)
     if problems:
         raise InputError(problems)
     n = len(rows[0])
     placed = {col: (get_column_letter(j + 1), str(rows[0][j]).strip()) for j, col in columns.items()}
+    skipped = 0
     for i, cells in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in cells):
             continue
@@ -143,11 +162,31 @@ def _read_csv(data: bytes, label: str, required=schema.REQUIRED, allow_empty: bo
                 expected_zh=f"这一行有 {len(cells)} 个字段，应与表头一样有 {n} 个逗号分隔的字段（含逗号的文字请加引号）"))
             continue
         fields = {col: cells[j] for j, col in columns.items()}
-        table.records.append(Record(f"row {i}", i, fields, columns=placed))
+        if "value" in columns.values() and _blank(fields["value"]):
+            skipped += 1
+            continue  # an unfilled template row (a sheet saved as CSV keeps all of them)
+        rec = Record(f"row {i}", i, fields, columns=placed)
+        if region is not None:
+            _set_region(table, rec, region, "--region")
+        table.records.append(rec)
     if not table.records and not table.problems and not allow_empty:
-        raise InputError([file_problem(label, Expect("at least one data row below the header",
-                                                     "表头下面应至少有一行数据"), where="row 2", row=2)])
+        raise InputError([file_problem(label, Expect("at least one data row below the header" + (
+            f" with a value (all {skipped} rows leave 数值 empty)" if skipped else ""), "表头下面应至少有一行数据"
+            + (f"（{skipped} 行都没有填「数值」）" if skipped else "")), where="row 2", row=2)])
     return table
+
+
+def _set_region(table: Table, rec: Record, region: str, said_by: str) -> None:
+    """Give ``rec`` the region ``said_by`` (the sheet's name, --region) says, where its 地区 cell is
+    blank; a cell naming another region is a problem."""
+    written = _text(rec.fields.get("region"))
+    if not written:
+        rec.fields["region"] = region
+    elif unicodedata.normalize("NFKC", written) != region:
+        zh = "工作表名" if said_by == "sheet" else "--region 指明的地区"
+        table.problems.append(cell_problem(table.label, rec, "region", written, Expect(
+            f"the region the {'sheet name' if said_by == 'sheet' else '--region option'} gives ({region}), "
+            "or a blank cell", f"应与{zh}（{region}）一致，或留空")))
 
 
 def _header(cells: list, label: str, sheet: str | None, required) -> tuple[dict[int, str], list[Problem]]:
@@ -178,14 +217,31 @@ def _header(cells: list, label: str, sheet: str | None, required) -> tuple[dict[
     missing = [c for c in required if c not in columns.values()]
     if not columns:
         problems = []  # no header at all: one message, not one per cell
-    if missing:
-        found = ", ".join(str(c) for c in cells if str(c or "").strip()) or "(nothing)"
+    found = ", ".join(str(c) for c in cells if str(c or "").strip()) or "(nothing)"
+    if missing == ["region"] and columns:
+        problems.append(file_problem(label, _no_region(), where=where, field="header", value=found, row=1))
+    elif missing:
+        hint = _no_region(hint_only=True) if "region" in missing else Expect("", "")
         problems.append(Problem(file=label, where=where, field="header", value=found,
                                 expected="a header row naming the columns " + ", ".join(required)
-                                + f" (missing: {', '.join(missing)})", sheet=sheet, row=1,
+                                + f" (missing: {', '.join(missing)})" + hint.en, sheet=sheet, row=1,
                                 expected_zh="第1行应为表头，包含这些列：" + "、".join(schema.HEADER_ZH[c] for c in required)
-                                + "（缺少：" + "、".join(schema.HEADER_ZH[c] for c in missing) + "）"))
+                                + "（缺少：" + "、".join(schema.HEADER_ZH[c] for c in missing) + "）" + hint.zh))
     return columns, problems
+
+
+def _no_region(hint_only: bool = False) -> Expect:
+    """What a CSV without a 地区 column needs (the example names the active plan's region)."""
+    own = plan.active().region
+    if hint_only:  # said after the list of missing header columns
+        return Expect(f"; a CSV of one region may instead name it with --region (e.g. --region {own})",
+                      f"；整个文件是同一地区时，也可以用 --region 指明（如 --region {own}）")
+    return Expect(
+        "a 地区 (region) column: nothing in this CSV says which region its figures are for. Add a column 地区 "
+        "with the region in every row (the template's last column, kept when a sheet is saved as CSV), or give "
+        f"the region with --region, e.g. --region {own}",
+        "没有「地区」列，看不出数据属于哪个地区：请加一列「地区」并在每行填写地区名（模板的最后一列，工作表另存为 CSV "
+        f"时会保留），或在命令后加 --region 地区名（如 --region {own}）")
 
 
 def _read_xlsx(path: Path, label: str) -> Table:
@@ -209,22 +265,17 @@ def _read_xlsx(path: Path, label: str) -> Table:
         raise InputError([file_problem(label, Expect(f"at least one sheet named after a region (e.g. {own})",
                                                      f"应至少有一个以地区命名的工作表（如“{own}”）"))])
     for ws in data_sheets:
-        if ws.title not in known:
+        header = [c.value for c in next(ws.iter_rows(min_row=1, max_row=1), [])]
+        required = tuple(c for c in schema.REQUIRED if c != "region")
+        columns, problems = _header(header, label, ws.title, required)
+        named = ws.title in known  # else every row's 地区 must say its region
+        if not named and "region" not in columns.values():
             table.problems.append(Problem(file=label, where=f"sheet {ws.title}", field="sheet name",
                                           value=ws.title, expected="a region name as the sheet name ("
                                           + ", ".join(mapping.regions()) + f") or {INSTRUCTION_SHEET}",
                                           sheet=ws.title, expected_zh="工作表名应为地区名（"
                                           + "、".join(mapping.regions()) + f"）或“{INSTRUCTION_SHEET}”"))
             continue
-        header = [c.value for c in next(ws.iter_rows(min_row=1, max_row=1), [])]
-        required = tuple(c for c in schema.REQUIRED if c != "region")
-        columns, problems = _header(header, label, ws.title, required)
-        if "region" in columns.values():
-            j = next(j for j, c in columns.items() if c == "region")
-            problems.append(Problem(file=label, where=f"sheet {ws.title} row 1", field="header", value="region",
-                                    expected="no region column in a workbook: the sheet name is the region",
-                                    sheet=ws.title, row=1, column=get_column_letter(j + 1),
-                                    header=str(header[j]), expected_zh="工作簿中不要有「地区」列：工作表名就是地区"))
         if problems:
             table.problems.extend(problems)
             continue
@@ -237,8 +288,10 @@ def _read_xlsx(path: Path, label: str) -> Table:
                         and fws.cell(row=r, column=j + 1).data_type == "f"}
             if _blank(fields.get("value")) and "value" not in uncached:
                 continue  # an unfilled template row
-            fields["region"] = ws.title
-            table.records.append(Record(f"sheet {ws.title} row {r}", r, fields, ws.title, uncached, placed))
+            rec = Record(f"sheet {ws.title} row {r}", r, fields, ws.title, uncached, placed)
+            if named:  # else the row's 地区 says it (checked as any region is)
+                _set_region(table, rec, ws.title, "sheet")
+            table.records.append(rec)
     if not table.records and not table.problems:
         raise InputError([file_problem(label, Expect(
             "at least one filled 数值 cell in a region sheet; the workbook has none",

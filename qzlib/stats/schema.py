@@ -36,9 +36,10 @@ INPUT_COLUMNS: dict[str, tuple[str, ...]] = {
 # The Chinese header of each column (what a message names when the file lacks the column).
 HEADER_ZH = {col: next(a for a in aliases if not a.isascii()) for col, aliases in INPUT_COLUMNS.items()}
 REQUIRED = ("region", "indicator", "year", "value", "unit", "source")
-# The workbook's header, in order (region is the sheet's name).
+# The workbook's header, in order. 地区 comes last, filled with the sheet's name on every row, so
+# that a sheet saved alone as CSV keeps its region (and the columns before it keep their letters).
 WORKBOOK_HEADER = ("指标代码", "指标名称", "年份", "数值", "单位", "来源", "网址", "原文摘录", "发布日期", "备注",
-                   "来源类型")
+                   "来源类型", "地区")
 
 OBS_COLUMNS = [
     "region", "indicator", "indicator_name_zh", "year", "value", "unit", "source", "url", "quote",

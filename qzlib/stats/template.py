@@ -3,9 +3,10 @@
 One sheet per region (default: the plan's region, the regions within it and those it lies
 within), one row per indicator of the plan (its own codes, names, units) and year (``schema.template_years``: from
 2015 to the plan's last year, never past the current year, the bound ``qz stats check``
-applies) with its unit pre-filled, drop-downs for codes, units and the source type, number
-checks on the value, and a sheet of instructions in Chinese. ``qz stats check`` reads it
-back with the same column names.
+applies) with its unit and region (the 地区 column, last, so that the sheet saved alone as
+CSV keeps it) pre-filled, drop-downs for codes, units and the source type, number checks
+on the value, and a sheet of instructions in Chinese. ``qz stats check`` reads it back —
+or one sheet of it saved as CSV (UTF-8 or GBK) — with the same column names.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from qzlib.stats import mapping, plan, schema
 from qzlib.stats.read import INSTRUCTION_SHEET, LIST_SHEET
 from qzlib.stats.sources import DECLARED_TYPES
 
-WIDTHS = (26, 36, 7, 12, 9, 36, 30, 40, 12, 24, 12)
+WIDTHS = (26, 36, 7, 12, 9, 36, 30, 40, 12, 24, 12, 10)
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 ENTRY_FILL = PatternFill("solid", fgColor="FFF2CC")
 
@@ -39,7 +40,8 @@ INSTRUCTIONS = [
     "用途：把统计部门提供的年度数据录入本表，再用 `qz stats check 文件名` 检查、`qz stats import 文件名` 导入。",
     "",
     "填写规则：",
-    "1. 每个工作表是一个地区，表名就是地区名（如“{region}”），请勿改名；不需要的地区表可以删除。",
+    "1. 每个工作表是一个地区，表名就是地区名（如“{region}”），请勿改名；不需要的地区表可以删除。"
+    "每行最后的“地区”列已填好本表的地区，请勿修改。",
     "2. 每行是一个指标的一个年份。只填有数据的行的“数值”列，没有数据的行留空（留空的行不会导入）。",
     "3. “数值”只填数字，可带千分位（如 1,953）；不要写“约”“左右”“—”或“%”，这类说明写在“备注”列。",
     "4. “单位”已按指标填好，可从下拉列表改成同类单位（如 万元、亿元），系统会自动换算；不同类单位会被拒绝。",
@@ -54,6 +56,8 @@ INSTRUCTIONS = [
     "测试 = 试填、演示用的数据（用了测试数据的简报会在封面和每页页脚注明）。不填的数据按“未声明”导入，不视为官方发布。",
     "11. 已导入过的数据（地区、指标、年份、数值、来源都相同）不会重复导入；要更正已导入的数值，改好后用 "
     "`qz stats import --revise 文件名` 导入，数据日志会记下旧值和新值。",
+    "12. 也可以把一个工作表单独另存为 CSV（“CSV UTF-8（逗号分隔）”或“CSV（逗号分隔）”均可）再检查、导入，"
+    "地区取自“地区”列；没有“地区”列的 CSV 请加上这一列，或在命令后加 --region 地区名（如 --region {region}）。",
     "",
     "口径提示：只有定义相同的数据才能填入这些指标。例如全社会 R&D 经费占 GDP 比重不是“规上制造业研发费用占营业收入比重”；"
     "高技术制造业（国家统计局分类）不是高新技术产业（浙江省口径）；专利“拥有量”（存量）不是“授权量”（流量）；"
@@ -139,6 +143,8 @@ def _region_sheet(ws, codes: list[str], n_codes: int, region: str) -> None:
     year_dv = DataValidation(type="whole", operator="between", formula1=str(schema.FIRST_YEAR),
                              formula2=str(schema.latest_year_begun()), allow_blank=True, showErrorMessage=True,
                              errorTitle="年份", error=schema.year_rule_zh())
+    region_dv = DataValidation(type="list", formula1=f'"{region}"', allow_blank=True, showErrorMessage=True,
+                               errorTitle="地区", error=f"本工作表的地区是“{region}”（另存为 CSV 时靠这一列保留地区）")
     kinds = ",".join(DECLARED_TYPES)
     type_dv = DataValidation(type="list", formula1=f'"{kinds}"', allow_blank=True, showErrorMessage=True,
                              errorTitle="来源类型", error="来源类型只能是：" + "、".join(DECLARED_TYPES),
@@ -159,7 +165,7 @@ def _region_sheet(ws, codes: list[str], n_codes: int, region: str) -> None:
                               promptTitle="数值", prompt="只填数字（降幅为正数）", showInputMessage=True),
     }
     unit_dvs: dict[str, DataValidation] = {}
-    for dv in [code_dv, year_dv, type_dv, *value_dvs.values()]:
+    for dv in [code_dv, year_dv, type_dv, region_dv, *value_dvs.values()]:
         ws.add_data_validation(dv)
     row = 2
     for code in codes:
@@ -173,7 +179,7 @@ def _region_sheet(ws, codes: list[str], n_codes: int, region: str) -> None:
         ws.add_data_validation(unit_dvs[code])
         first = row
         for year in schema.template_years():
-            ws.append([code, name, year, None, s.unit, None, None, None, None, None, None])
+            ws.append([code, name, year, None, s.unit, None, None, None, None, None, None, region])
             ws[f"D{row}"].fill = ENTRY_FILL
             row += 1
         lower, upper = catalogue.natural_bounds(s.kind)
@@ -184,7 +190,8 @@ def _region_sheet(ws, codes: list[str], n_codes: int, region: str) -> None:
     code_dv.add(f"A2:A{row - 1}")
     year_dv.add(f"C2:C{row - 1}")
     type_dv.add(f"K2:K{row - 1}")
-    for col, width in zip("ABCDEFGHIJK", WIDTHS):
+    region_dv.add(f"L2:L{row - 1}")
+    for col, width in zip("ABCDEFGHIJKL", WIDTHS):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "D2"
-    ws.auto_filter.ref = f"A1:K{row - 1}"
+    ws.auto_filter.ref = f"A1:L{row - 1}"
