@@ -9,6 +9,7 @@ Public API::
     build_into(out_dir, indicators, statistics_dir=None) -> str
     test_figures(obs) -> DataFrame                      # rows whose source kind is 'test' (imported as 测试)
     imported_figures(obs) -> DataFrame                  # rows brought in with `qz stats import`
+    revisions(raw_dir=None) -> DataFrame                # figures a later import changed (old -> new), from the data log
 
 Every function follows one plan of the 415X family (:mod:`qzlib.stats.plan`): its region is a
 valid region and the default one, its indicators (a generated ``x_…`` code too) are the series
@@ -22,7 +23,8 @@ from __future__ import annotations
 
 from qzlib.stats.build import build_into, load_conflicts, load_observations, load_plan_indicators, series
 from qzlib.stats.coverage import coverage_table, data_requests, plot_coverage
+from qzlib.stats.datalog import revisions
 from qzlib.stats.sources import SOURCE_KINDS, imported_figures, test_figures
 
 __all__ = ["SOURCE_KINDS", "build_into", "coverage_table", "data_requests", "imported_figures", "load_conflicts",
-           "load_observations", "load_plan_indicators", "plot_coverage", "series", "test_figures"]
+           "load_observations", "load_plan_indicators", "plot_coverage", "revisions", "series", "test_figures"]

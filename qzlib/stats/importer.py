@@ -230,9 +230,10 @@ def _log_row(rel: str, src: Path, digest: str, now: dt.datetime, obs: pd.DataFra
     if len(repeats):
         held += f"; {figures(len(repeats))} already held skipped ({_holders(repeats)[0]})"
     if len(revisions):
-        held += "; revises " + "; ".join(
-            f"{r['region']} {r['indicator']} {r['year']}: {r['value_published_held']} → {r['value_published']} "
-            f"{r['unit_published']}"
+        held += "; revises " + "; ".join(  # read back by qzlib.stats.datalog.revisions
+            f"{r['region']} {r['indicator']} {r['year']}: {r['value_published_held']}"
+            + ("" if r["unit_published_held"] == r["unit_published"] else f" {r['unit_published_held']}")
+            + f" → {r['value_published']} {r['unit_published']}"
             + ("" if r["source_kind"] == r["source_kind_held"] else
                f", source type {r['source_kind_held']} → {r['source_kind']}")
             + f" (was {_held_place(r)})" for _, r in revisions.iterrows())
