@@ -107,6 +107,11 @@ def test_implied_units_are_written_out_and_units_match_annex_1(result):
     assert body.loc["达到6.5件", "unit"] == annex.loc["每万人口高价值发明专利授权量", "unit"] == "件/万人"
     # no subject keeps a verb fragment: T046 read 发展企业（平台） before
     assert not reg["subject"].str.startswith(("发展", "培育", "推进")).any()
+    by_id = reg.set_index("target_id")
+    assert by_id.loc["T046", ["subject", "value", "unit", "raw"]].tolist() == [
+        "先进制造业与现代服务业融合发展试点企业（平台）", 3, "家", "3家（个）以上"]
+    assert by_id.loc[["T003", "T004", "T008"], ["value", "unit"]].values.tolist() == [
+        [28, "万元/亩"], [160, "万元/亩"], [6.5, "件/万人"]]
 
 
 def test_names_dates_and_document_numbers_are_not_targets(result):
