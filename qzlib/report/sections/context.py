@@ -1,15 +1,24 @@
-"""What every section shares: the processed tables, loaded once, and where to save."""
+"""What every section shares: the processed tables, loaded once, and where to save.
+
+Tables and charts leave a section through two calls, and everything beside the brief is
+made from them: ``ctx.save(name, df, …)`` writes ``<name>.csv`` (UTF-8 with BOM, Chinese
+headers, values as printed) and describes it in ``datapackage.json``, from which the
+runner builds ``results.xlsx``; ``show(fig)`` displays a chart in the brief and writes it to
+``charts/`` as a PNG for slides (see :mod:`qzlib.office`).
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from qzlib import paths
-from qzlib.atomic import write_csv
+from qzlib import office, paths
+from qzlib.office.tables import TableSpec
 from qzlib.plan.meta import PlanMeta
+
+_current: "BriefContext | None" = None   # the brief this kernel runs (set by load_context): show() saves its charts
 
 
 @dataclass
@@ -34,13 +43,62 @@ class BriefContext:
     observations: pd.DataFrame | None = None
     saved: list[str] = field(default_factory=list)
     cache: dict = field(default_factory=dict)  # results computed once per brief (scenarios, progress)
+    tables: dict = field(default_factory=dict)  # name → qzlib.office.tables.Table, in the order first saved
+    charts: list[str] = field(default_factory=list)  # files show() wrote to charts/, in order
 
-    def save(self, name: str, df: pd.DataFrame) -> pd.DataFrame:
-        """Write a table the brief shows as ``<output_dir>/<name>.csv``."""
-        write_csv(df, self.output_dir / f"{name}.csv")
-        if f"{name}.csv" not in self.saved:
-            self.saved.append(f"{name}.csv")
+    def save(self, name: str, df: pd.DataFrame, spec: TableSpec | None = None, **spec_fields) -> pd.DataFrame:
+        """Write a table the brief shows as ``<output_dir>/<name>.csv`` and describe it in
+        ``datapackage.json`` (and so in ``results.xlsx``); returns ``df`` unchanged.
+
+        What the section knows goes in ``spec`` (:class:`~qzlib.office.tables.TableSpec`) or as
+        its fields: ``title`` (Chinese; the sheet's name), ``headers`` {column: Chinese header},
+        ``units`` {column: unit}, ``digits`` {column: decimals printed}, ``percent`` {column:
+        decimals of the per cent, for a fraction printed as per cent}, ``keep_names`` (column
+        names fixed for machines), ``description``. The rest is inferred: titles of known
+        machine names (:mod:`qzlib.office.glossary`), years as whole numbers, other numbers at
+        ``rules.VALUE_DIGITS``. E.g. ``ctx.save("verdicts", df, title="指标判断", keep_names=True,
+        headers={"verdict": "判断"}, digits={"latest_value": 2})``.
+        """
+        from qzlib.office import csvfile, datapackage
+        from qzlib.office.tables import describe
+
+        spec = replace(spec, **spec_fields) if spec is not None else TableSpec(**spec_fields)
+        number = list(self.tables).index(name) + 1 if name in self.tables else len(self.tables) + 1
+        table = describe(name, df, spec, number=number)
+        csvfile.write(df, table, self.output_dir)
+        self.tables[name] = table
+        if table.file not in self.saved:
+            self.saved.append(table.file)
+        if office.enabled():
+            datapackage.write(self.brief_info, list(self.tables.values()), self.output_dir)
         return df
+
+    def save_chart(self, fig) -> Path:
+        """Write ``fig`` to ``<output_dir>/charts/``, named by ``fig.get_label()`` or its number,
+        with the brief's test-data warning when it has one (:mod:`qzlib.office.charts`)."""
+        from qzlib.office import charts
+
+        name = charts.file_name(fig.get_label(), len(self.charts) + 1, set(self.charts))
+        path = charts.save(fig, self.output_dir, name, self.test_warning)
+        self.charts.append(name)
+        return path
+
+    @property
+    def test_warning(self) -> str:
+        """The title page's warning when the brief uses figures marked 测试, else ''."""
+        from qzlib.report.sections.title import test_warning
+
+        return self.once("office:test_warning", lambda: test_warning(self))
+
+    @property
+    def brief_info(self):
+        """What the data package says about this brief (:class:`qzlib.office.datapackage.BriefInfo`)."""
+        from qzlib.office.datapackage import BriefInfo
+
+        m = self.meta
+        return self.once("office:brief_info", lambda: BriefInfo(
+            year=self.year, scenario=self.scenario, region=m.region, plan_title=m.title, doc_number=m.doc_number,
+            issued=m.issued, period=f"{m.period_start}—{m.period_end}", warning=self.test_warning))
 
     def once(self, key: str, compute):
         """``compute()`` the first time ``key`` is asked for in this brief, the cached value after."""
@@ -94,7 +152,8 @@ def load_context(year, scenario="plan_path", lang="zh", processed_dir="", output
         observations = known_by(load_observations(processed), int(year))
     if isinstance(compare, str):
         compare = tuple(s for s in compare.split(",") if s)
-    return BriefContext(
+    global _current
+    _current = BriefContext(
         year=int(year), scenario=str(scenario), lang=str(lang), processed_dir=processed, output_dir=out,
         scenarios_dir=Path(scenarios_dir) if scenarios_dir else paths.SCENARIOS, compare=tuple(compare),
         indicators=indicators, points=indicator_points(indicators),
@@ -103,6 +162,7 @@ def load_context(year, scenario="plan_path", lang="zh", processed_dir="", output
         responsibility=load_table("responsibility", processed), meta=load_plan_meta(processed),
         observations=observations,
     )
+    return _current
 
 
 def known_by(observations: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -118,7 +178,12 @@ def known_by(observations: pd.DataFrame, year: int) -> pd.DataFrame:
 
 
 def show(fig, dpi: int = 170) -> None:
-    """Display a figure once, as a PNG rendered here (whatever the kernel's backend), and free it."""
+    """Display a figure once, as a PNG rendered here (whatever the kernel's backend), and free it.
+
+    In a brief (after :func:`load_context`) the chart is also written to ``charts/`` beside it:
+    named by ``fig.get_label()`` when the section set one (``fig.set_label("二_实际值与规划路径")``),
+    else by its number among the brief's charts (``图03.png``).
+    """
     import io
 
     from IPython.display import Image, display
@@ -127,5 +192,9 @@ def show(fig, dpi: int = 170) -> None:
         return
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
-    plt.close(fig)
+    try:
+        if _current is not None and office.enabled():
+            _current.save_chart(fig)
+    finally:
+        plt.close(fig)
     display(Image(data=buf.getvalue(), format="png"))

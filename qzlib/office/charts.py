@@ -1,0 +1,69 @@
+"""``charts/``: every chart of the brief as a PNG for slides, at least 1200 px wide.
+
+Named by the figure's label when its section set one (``fig.set_label("二_实际值与规划路径")``,
+``"参考_浙江省_rd_gdp_pct"``), else by its place among the brief's charts (``图03.png``). A
+brief that uses figures marked 测试 (test) writes its warning across the top of every
+chart, in red, and into the PNG's description, so a picture pasted into a slide keeps it.
+"""
+from __future__ import annotations
+
+import io
+import math
+import re
+from pathlib import Path
+
+from qzlib.atomic import atomic_file
+
+FOLDER = "charts"
+MIN_WIDTH_PX = 1200
+MIN_DPI = 200
+WARNING_COLOUR = "#c0392b"   # the brief's warning red (brief_page.html.j2 .test-flag)
+
+
+def file_name(label: str, number: int, taken: set[str] | frozenset = frozenset()) -> str:
+    """The chart's file name: its label made safe for every file system, else ``图NN``.
+
+    >>> file_name("二_实际值与规划路径", 3), file_name("", 3), file_name("参考/浙江省: R&D", 1)
+    ('二_实际值与规划路径.png', '图03.png', '参考_浙江省_R&D.png')
+    >>> file_name("图03", 4, {"图03.png"})
+    '图03_2.png'
+    """
+    stem = re.sub(r'[\\/:*?"<>|\s]+', "_", label or "").strip("._") if label and not label.startswith("_") else ""
+    stem = stem[:80] or f"图{number:02d}"
+    name, n = f"{stem}.png", 2
+    while name in taken:
+        name, n = f"{stem}_{n}.png", n + 1
+    return name
+
+
+def png(fig, warning: str = "", min_width_px: int = MIN_WIDTH_PX, min_dpi: int = MIN_DPI) -> bytes:
+    """The figure as PNG bytes, cropped to its content, at least ``min_width_px`` wide, with
+    ``warning`` in red above it (the figure itself is left as it was)."""
+    mark = None
+    if warning:
+        from matplotlib.font_manager import FontProperties
+
+        from qzlib.fonts import font_path
+
+        mark = fig.text(0.5, 1.0, warning, ha="center", va="bottom", color=WARNING_COLOUR,
+                        fontproperties=FontProperties(fname=str(font_path()), size=9, weight="bold"))
+    try:
+        box = fig.get_tightbbox()   # any canvas (a bare Figure too)
+        dpi = max(min_dpi, math.ceil((min_width_px + 8) / max(box.width + 0.2, 0.1)))
+        meta = {"Software": "415X Monitor"}
+        if warning:
+            meta["Description"] = warning
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata=meta)
+    finally:
+        if mark is not None:
+            mark.remove()
+    return buf.getvalue()
+
+
+def save(fig, folder: str | Path, name: str, warning: str = "") -> Path:
+    """Write the chart as ``<folder>/charts/<name>`` (atomically); returns the path."""
+    path = Path(folder) / FOLDER / name
+    with atomic_file(path, "wb") as fh:
+        fh.write(png(fig, warning))
+    return path
