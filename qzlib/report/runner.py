@@ -182,11 +182,17 @@ def notebook_parameters(req: BriefRequest, output_dir: Path, processed_dir: Path
 def build_brief(req: BriefRequest, stage: Path) -> BriefResult:
     """Execute the brief notebook and export it into ``stage``; never publishes.
 
+    The kernel writes the tables (CSV, ``datapackage.json``) and ``charts/``; then the
+    notebook becomes ``brief.html`` and ``brief.pdf``, and :func:`qzlib.office.finish` adds
+    ``results.xlsx`` and ``brief.docx``. Everything is in ``stage`` before anything is
+    published, so a failure in any step leaves the previous brief complete.
+
     data/processed is read from one pinned version (a new ingest meanwhile does not mix
     its tables into this brief). Failures are returned, not raised.
     """
     import papermill as pm
 
+    from qzlib import office
     from qzlib.plan.tables import load_plan_meta
     from qzlib.report.export import html_to_pdf, notebook_to_html
 
@@ -213,6 +219,13 @@ def build_brief(req: BriefRequest, stage: Path) -> BriefResult:
         failed = _failed_cell(exc, executed, Path(req.notebooks_dir) / BRIEF_NOTEBOOK)
         return BriefResult(req, ok=False, seconds=time.perf_counter() - start, error=str(exc)[:2000],
                            failed_cell=failed)
+    if office.enabled():
+        try:
+            office.finish(stage, html, title)   # results.xlsx and brief.docx, beside the CSVs and charts
+        except Exception as exc:
+            return BriefResult(req, ok=False, seconds=time.perf_counter() - start, error=str(exc)[:2000],
+                               failed_cell=f"writing {' and '.join(office.FILES)}: {type(exc).__name__}: "
+                                           f"{str(exc).strip()[:300]}")
     return BriefResult(req, ok=True, seconds=time.perf_counter() - start)
 
 
