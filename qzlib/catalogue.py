@@ -13,6 +13,7 @@ from functools import lru_cache
 
 import yaml
 
+from qzlib import rules
 from qzlib.paths import RESOURCES
 
 KINDS = {"share", "level", "count", "ratio", "decline"}
@@ -36,6 +37,7 @@ class Indicator:
     unit: str
     cumulative: bool = False
     components: dict = field(default_factory=dict, hash=False, compare=False)
+    shape: str = "growth"   # how its path moves between milestones (rules.SHAPES), declared in indicators.yml
 
     @property
     def upper_limit(self) -> float | None:
@@ -61,6 +63,10 @@ def indicators() -> tuple[Indicator, ...]:
     for item in raw:
         if item["kind"] not in KINDS:
             raise ValueError(f"indicators.yml: {item['code']}: unknown kind {item['kind']!r}")
+        shape = item.get("shape") or rules.default_shape(item["kind"], item["unit"])
+        if shape not in rules.SHAPES:
+            raise ValueError(f"indicators.yml: {item['code']}: unknown shape {shape!r}; expected one of "
+                             f"{', '.join(rules.SHAPES)}")
         out.append(
             Indicator(
                 code=item["code"],
@@ -70,6 +76,7 @@ def indicators() -> tuple[Indicator, ...]:
                 unit=item["unit"],
                 cumulative=bool(item.get("cumulative", False)),
                 components=dict(item.get("components") or {}),
+                shape=shape,
             )
         )
     return tuple(out)
@@ -77,6 +84,23 @@ def indicators() -> tuple[Indicator, ...]:
 
 def by_code() -> dict[str, Indicator]:
     return {i.code: i for i in indicators()}
+
+
+def shape_of(code: str, kind: str = "", unit: str = "") -> str:
+    """The path shape of an indicator: declared in the catalogue, else the default of its kind
+    (an indicator a plan adds outside the catalogue).
+
+    >>> shape_of("pinzibiao_brand_firms"), shape_of("rd_intensity"), shape_of("per_mu_tax"), shape_of("x_1", "count")
+    ('additions', 'points', 'growth', 'additions')
+    """
+    known = by_code().get(code)
+    return known.shape if known else rules.default_shape(kind, unit)
+
+
+def is_cumulative(code: str) -> bool:
+    """True for an indicator the plan counts up over the years (累计): once reached, stays reached."""
+    known = by_code().get(code)
+    return bool(known and known.cumulative)
 
 
 def get(code: str) -> Indicator:

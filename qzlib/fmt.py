@@ -31,7 +31,9 @@ def num(value, digits: int = rules.VALUE_DIGITS) -> str:
     d = rules.shown(v, digits)
     if d is None:
         return MISSING
-    text = f"{d:,.{digits}f}".rstrip("0").rstrip(".")
+    text = f"{d:,.{digits}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
     if text in ("-0", ""):
         text = "0"
     return text.replace(",", "") if abs(v) < 10000 else text
@@ -40,33 +42,72 @@ def num(value, digits: int = rules.VALUE_DIGITS) -> str:
 def quantity(value, kind: str | None) -> str:
     """A value of an indicator of ``kind`` as printed: counts as whole numbers.
 
-    >>> quantity(5.6, "count"), quantity(42.666, "count"), quantity(2.905, "share")
-    ('6', '43', '2.91')
+    >>> quantity(5.6, "count"), quantity(42.666, "count"), quantity(70.0, "count"), quantity(2.905, "share")
+    ('6', '43', '70', '2.91')
     """
     return num(value, rules.value_digits(kind))
 
 
-def pct(value, digits: int = 1, signed: bool = True) -> str:
-    """0.104 → '+10.4%'; NaN → '—'.
+PACE_DIGITS = 2   # a growth rate is printed (and judged) at two decimals of a per cent: 0.25 % stays 0.25 %
 
-    >>> pct(0.104), pct(float("nan")), pct(0.0357, signed=False)
-    ('+10.4%', '—', '3.6%')
+
+def pct(value, digits: int = PACE_DIGITS, signed: bool = True) -> str:
+    """0.104 → '+10.40%'; 0.0025 → '+0.25%'; a rate that rounds to zero → '0.00%' (never '-0.00%'); NaN → '—'.
+
+    >>> pct(0.104), pct(0.0025), pct(-0.00001), pct(float("nan")), pct(0.0357, signed=False)
+    ('+10.40%', '+0.25%', '0.00%', '—', '3.57%')
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return MISSING
     d = rules.shown(value * 100, digits)
+    if d is None:
+        return MISSING
+    if d == 0:
+        return f"{abs(d):.{digits}f}%"
     return f"{d:{'+' if signed else ''}.{digits}f}%"
 
 
+def rate(pace, shape: str, unit: str = "") -> str:
+    """A yearly pace as the plan states it, in the indicator's shape: growth as a per cent,
+    points as 个百分点, additions in the indicator's unit (a pace, so one decimal is kept).
+
+    >>> rate(0.1037, "growth"), rate(0.1, "points"), rate(10 / 3, "additions", "家"), rate(17.0, "additions", "家")
+    ('+10.37%', '+0.10个百分点', '+3.3家', '+17家')
+    >>> rate(float("nan"), "points"), rate(-0.0001, "points")
+    ('—', '0.00个百分点')
+    """
+    d = rules.shown(pace, 2)
+    if d is None:
+        return MISSING
+    if shape == "points":
+        return f"{abs(d):.2f}个百分点" if d == 0 else f"{d:+.2f}个百分点"
+    if shape == "additions":
+        t = rules.plain(pace, 1)
+        return f"{t if t.startswith('-') or t == '0' else '+' + t}{unit}"
+    return pct(pace)
+
+
 def pace(points_per_year, growth, unit) -> str:
-    """A pace as the plan states it: points a year for a per-cent indicator, growth otherwise.
+    """A pace as the plan states it for an indicator without a declared shape: points a year
+    for a per-cent indicator, growth otherwise (:func:`rate` when the shape is known).
 
     >>> pace(0.1, 0.0357, "%"), pace(41.0, 0.104, "万元/亩"), pace(float("nan"), float("nan"), "%")
-    ('+0.10个百分点', '+10.4%', '—')
+    ('+0.10个百分点', '+10.40%', '—')
     """
     if rules.uses_points(unit):
-        return MISSING if rules.shown(points_per_year, 2) is None else f"{rules.text(points_per_year, 2, signed=True)}个百分点"
+        return rate(points_per_year, "points")
     return pct(growth)
+
+
+def wrap(text, n: int) -> str:
+    r"""Text broken into lines of at most ``n`` characters (chart titles and narrow cells are
+    wrapped, never cut).
+
+    >>> wrap("规上制造业企业研发费用占营业收入的比重", 10)
+    '规上制造业企业研发费\n用占营业收入的比重'
+    """
+    t = "" if text is None or (isinstance(text, float) and math.isnan(text)) else str(text)
+    return "\n".join(t[i:i + n] for i in range(0, len(t), n)) or t
 
 
 def clip(text, n: int) -> str:

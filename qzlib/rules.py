@@ -16,6 +16,7 @@ spellings mean lower is better.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import numpy as np
@@ -183,14 +184,82 @@ def uses_points(unit: str | None) -> bool:
     return str(unit or "").strip() == "%"
 
 
-def interpolate(years, anchors: list[tuple[int, float]], after: str = "stop") -> np.ndarray:
-    """Steady growth through ``anchors`` [(year, value), …]: geometric between two positive
-    values, linear otherwise; NaN outside unless ``after`` is 'hold' or 'continue'.
+# ---- path shapes ------------------------------------------------------------------------
+# How a value moves from one dated value to the next, declared per indicator in the catalogue:
+# steady growth (geometric), equal yearly additions (counts), equal yearly points (shares in %).
+SHAPES = ("growth", "additions", "points")
+SHAPE_ZH = {"growth": "按不变增速（几何）增长", "additions": "每年等量增加", "points": "每年等量变动百分点"}
+
+
+def default_shape(kind: str | None, unit: str | None = "") -> str:
+    """The shape of an indicator kind when the catalogue declares none: counts add, shares
+    and declines in % move by points, levels and ratios grow steadily.
+
+    >>> default_shape("count"), default_shape("share", "%"), default_shape("ratio", "万元/亩")
+    ('additions', 'points', 'growth')
+    """
+    if kind == "count":
+        return "additions"
+    if kind in ("share", "decline") or str(unit or "").strip() == "%":
+        return "points"
+    return "growth"
+
+
+def is_linear(shape: str) -> bool:
+    """Additions and points move by a fixed amount a year; growth by a fixed rate."""
+    return shape in ("additions", "points")
+
+
+def advance(value, rate, years, shape: str = "growth"):
+    """``value`` carried ``years`` years at ``rate`` a year: ``value + rate × years`` for
+    additions and points, ``value × (1 + rate) ** years`` for growth. The one place a pace is
+    applied: plan paths, scenario paths, extrapolation and the explorer call it (arrays too).
+
+    For a negative value, growth towards zero counts as a rise, as :func:`cagr` has it.
+
+    >>> advance(70, 17, 6, "additions"), round(advance(70, 0.394, 6), 1), advance(2.9, 0.1, 2, "points")
+    (172, 513.7, 3.1)
+    >>> [round(float(x), 6) for x in advance(100.0, 0.1, np.array([0.0, 1.0, 2.0]))]
+    [100.0, 110.0, 121.0]
+    """
+    if is_linear(shape):
+        return value + rate * years
+    towards = np.where(np.asarray(value) < 0, -rate, rate)   # a negative value rises towards zero
+    out = value * (1 + towards) ** years
+    return float(out) if np.ndim(out) == 0 else out
+
+
+def per_year(v0, y0, v1, y1, shape: str = "growth") -> float:
+    """The pace from (y0, v0) to (y1, v1) in the shape's measure: units (or points) a year for
+    additions and points, the compound rate for growth; NaN when undefined.
+
+    >>> per_year(36, 2022, 70, 2024, "additions"), round(per_year(2.7, 2022, 3.0, 2025, "points"), 2)
+    (17.0, 0.1)
+    >>> round(per_year(119, 2022, 160, 2025), 4), math.isnan(per_year(0, 2022, 5, 2025))
+    (0.1037, True)
+    """
+    try:
+        v0, v1 = float(v0), float(v1)
+    except (TypeError, ValueError):
+        return float("nan")
+    if y0 is None or y1 is None or y1 <= y0 or math.isnan(v0) or math.isnan(v1):
+        return float("nan")
+    if is_linear(shape):
+        return (v1 - v0) / (y1 - y0)
+    return cagr(v0, v1, y1 - y0)
+
+
+def interpolate(years, anchors: list[tuple[int, float]], after: str = "stop", shape: str = "growth") -> np.ndarray:
+    """The path through ``anchors`` [(year, value), …] in the indicator's shape: steady growth
+    (geometric between two positive values, linear otherwise), or equal yearly additions or
+    points (linear); NaN outside unless ``after`` is 'hold' or 'continue' (the last segment's pace).
 
     The plan path and every scenario path are drawn by this one function.
 
     >>> [round(float(v), 2) for v in interpolate([2022, 2023, 2025, 2026], [(2022, 119.0), (2025, 160.0), (2027, 195.0)])]
     [119.0, 131.34, 160.0, 176.64]
+    >>> [round(float(v), 2) for v in interpolate([2023, 2024, 2026], [(2022, 2.7), (2025, 3.0), (2027, 3.4)], shape="points")]
+    [2.8, 2.9, 3.2]
     >>> [float(v) for v in interpolate([2024, 2026], [(2022, -2.0), (2026, 2.0)])]
     [0.0, 2.0]
     """
@@ -199,10 +268,14 @@ def interpolate(years, anchors: list[tuple[int, float]], after: str = "stop") ->
     pts = sorted((int(y), float(v)) for y, v in anchors)
     if not pts:
         return out
+
+    def segment_shape(v0, v1):
+        return shape if is_linear(shape) or (v0 > 0 and v1 > 0) else "points"
+
     for (y0, v0), (y1, v1) in zip(pts, pts[1:]):
         sel = (years >= y0) & (years <= y1)
-        f = (years[sel] - y0) / (y1 - y0)
-        out[sel] = v0 * (v1 / v0) ** f if (v0 > 0 and v1 > 0) else v0 + (v1 - v0) * f
+        how = segment_shape(v0, v1)
+        out[sel] = advance(v0, per_year(v0, y0, v1, y1, how), years[sel] - y0, how)
     for y, v in pts:  # anchors exactly
         out[years == y] = v
     beyond = years > pts[-1][0]
@@ -211,9 +284,178 @@ def interpolate(years, anchors: list[tuple[int, float]], after: str = "stop") ->
             out[beyond] = pts[-1][1]
         else:  # continue at the last segment's pace
             (y0, v0), (y1, v1) = pts[-2], pts[-1]
-            n = years[beyond] - y1
-            if v0 > 0 and v1 > 0:
-                out[beyond] = v1 * (v1 / v0) ** (n / (y1 - y0))
-            else:
-                out[beyond] = v1 + (v1 - v0) / (y1 - y0) * n
+            how = segment_shape(v0, v1)
+            out[beyond] = advance(v1, per_year(v0, y0, v1, y1, how), years[beyond] - y1, how)
     return out
+
+
+# ---- verdicts ----------------------------------------------------------------------------
+# One verdict per indicator and milestone. The yardstick is the plan's own path (baseline
+# through every milestone, in the indicator's declared shape), so a back-loaded plan is
+# judged by the pace it asks for in each year, not by a straight line to its last target.
+VERDICTS = ("met", "on_track", "at_risk", "off_track", "not_assessed")
+VERDICT_ZH = {"met": "已达成", "on_track": "进度正常", "at_risk": "有风险", "off_track": "偏离",
+              "not_assessed": "无法评估"}
+VERDICT_COLOUR = {"met": "green", "on_track": "green", "at_risk": "amber", "off_track": "red",
+                  "not_assessed": "grey"}
+PATH_ON_TRACK = 0.95   # progress ≥ 95 % of the change the plan path expects by the latest year: on track
+PATH_AT_RISK = 0.60    # 60 % ≤ progress < 95 %: at risk; below 60 % (or moving away): off track
+
+
+def plain(x, digits: int = VALUE_DIGITS) -> str:
+    """A number as printed, trailing zeros dropped (2.90 → '2.9', 70.0 → '70'; NaN → '—').
+
+    >>> plain(2.9), plain(70.0, 0), plain(33.333), plain(-0.001), plain(float("nan"))
+    ('2.9', '70', '33.33', '0', '—')
+    """
+    d = shown(x, digits)
+    if d is None:
+        return "—"
+    t = f"{d:.{digits}f}"
+    t = t.rstrip("0").rstrip(".") if "." in t else t
+    return "0" if t in ("-0", "") else t
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A milestone's verdict: its code, the reason in words, and the figure it rests on."""
+
+    code: str                     # one of VERDICTS
+    reason: str                   # always said, in Chinese
+    progress: float = math.nan    # share of the plan path's expected change reached (the deciding number)
+    path_value: float = math.nan  # the plan path at the judged figure's year
+    judged_year: int | None = None
+    judged_value: float = math.nan
+    start_year: int | None = None  # where the path starts: the plan's baseline, else the first own figure
+    start_value: float = math.nan
+    met_year: int | None = None   # the year from which the target has been met
+
+    @property
+    def zh(self) -> str:
+        return VERDICT_ZH[self.code]
+
+    @property
+    def colour(self) -> str:
+        return VERDICT_COLOUR[self.code]
+
+
+def judge(figures, *, milestone: tuple[int, float | None], year: int, start: tuple[int, float] | None = None,
+          milestones=(), shape: str = "growth", comparator: str | None = "≥", qualitative: str = "",
+          cumulative: bool = False, kind: str | None = None, ceiling: float | None = None) -> Verdict:
+    """The verdict of one milestone ``(target year, target value)`` in a brief for ``year``.
+
+    ``figures``: the region's own figures [(year, value), …] (later years than ``year`` are
+    ignored: a brief knows nothing after its year); ``start``: the plan's baseline, or None when
+    the plan gives none (the first own figure then starts the path); ``milestones``: every
+    numeric (year, value) target of the indicator, so the path is the plan's own.
+
+    - ``met`` once a figure meets the target, from the year it was reached (a cumulative count
+      stays met; any other figure that falls back is judged again, and the reason says so);
+    - a milestone whose year has passed is met or ``off_track`` by its year's figure, and
+      ``not_assessed`` while that figure is not yet held;
+    - otherwise the latest figure against the plan path at its year: progress ≥ PATH_ON_TRACK of
+      the change the path expects since the start is ``on_track``, ≥ PATH_AT_RISK ``at_risk``,
+      else ``off_track``;
+    - ``not_assessed`` (with the reason) for a qualitative target, or no figure after the start.
+
+    >>> rd = dict(milestone=(2025, 3.0), start=(2022, 2.7), milestones=[(2025, 3.0), (2027, 3.4)], shape="points")
+    >>> v = judge([(2023, 2.8), (2024, 2.9)], year=2024, **rd); v.code, v.path_value, v.progress
+    ('on_track', 2.9, 1.0)
+    >>> judge([(2024, 2.85)], year=2024, **rd).code, judge([(2024, 2.75)], year=2024, **rd).code
+    ('at_risk', 'off_track')
+    >>> firms = dict(milestone=(2025, 66.0), start=(2022, 36.0), shape="additions", cumulative=True, kind="count")
+    >>> v = judge([(2023, 50), (2024, 70)], year=2024, **firms); v.code, v.met_year
+    ('met', 2024)
+    >>> judge([(2023, 3.4)], milestone=(2025, None), year=2024, qualitative="完成省下达任务").reason
+    '目标为定性表述（完成省下达任务），不作量化评估；最新值 3.4（2023年）'
+    >>> judge([(2023, 15.2)], milestone=(2025, 19.0), year=2024, milestones=[(2025, 19.0)], shape="points").reason
+    '规划未给基期值，仅有2023年一个数值（15.2），尚不能判断进度'
+    >>> judge([(2024, 2.9), (2025, 3.1)], year=2024, **rd).code   # 2025 is after the brief's year
+    'on_track'
+    """
+    target_year, target = int(milestone[0]), milestone[1]
+    d = direction(comparator)
+    digits = value_digits(kind)
+    figs = sorted((int(y), float(v)) for y, v in figures
+                  if y is not None and int(y) <= int(year) and v is not None and not math.isnan(float(v)))
+
+    def say(v) -> str:
+        return plain(v, digits)
+
+    latest_text = f"；最新值 {say(figs[-1][1])}（{figs[-1][0]}年）" if figs else ""
+    if qualitative or target is None or math.isnan(float(target)):
+        why = f"目标为定性表述（{qualitative}），不作量化评估" if qualitative else "目标值缺失，不作评估"
+        return Verdict("not_assessed", why + latest_text, judged_year=figs[-1][0] if figs else None,
+                       judged_value=figs[-1][1] if figs else math.nan)
+    target = float(target)
+    if ceiling is not None and target > ceiling:
+        return Verdict("not_assessed", f"目标值 {say(target)} 超过自然上限 {say(ceiling)}，请核对规划表")
+    own_start = start is None
+    if own_start:
+        if not figs:
+            return Verdict("not_assessed", "规划未给基期值，尚无观测值")
+        start = figs[0]
+    start = (int(start[0]), float(start[1]))
+    own = [f for f in figs if f[0] > start[0]]
+    known = [start] + own
+
+    def met_from(upto: int) -> int | None:
+        """The year from which the figures up to ``upto`` have met the target (None if the last has not)."""
+        first = None
+        for y, v in known:
+            if y > upto:
+                break
+            if is_met(v, target, comparator, d, digits):
+                first = y if first is None else first
+            elif not cumulative:
+                first = None
+        return first
+
+    def ever_met(upto: int) -> int | None:
+        return next((y for y, v in known if y <= upto and is_met(v, target, comparator, d, digits)), None)
+
+    base = dict(start_year=start[0], start_value=start[1])
+    if target_year < int(year):                      # the milestone's year has passed
+        at_t = dict(known).get(target_year)
+        met = met_from(target_year)
+        if at_t is not None or met is not None:
+            if met is not None:
+                return Verdict("met", f"{met}年已达到目标（{say(dict(known)[met])}，目标 {say(target)}）", met_year=met,
+                               judged_year=target_year, judged_value=at_t if at_t is not None else math.nan, **base)
+            lost = ever_met(target_year)
+            return Verdict("off_track", f"目标年{target_year}年实际值 {say(at_t)}，未达到目标 {say(target)}"
+                           + (f"（曾于{lost}年达到）" if lost else ""),
+                           judged_year=target_year, judged_value=at_t, **base)
+        last = known[-1]
+        return Verdict("not_assessed", f"目标年{target_year}年已过，其数值尚未取得（最新为{last[0]}年 {say(last[1])}）",
+                       judged_year=last[0], judged_value=last[1], **base)
+    met = met_from(int(year))
+    if met is not None:
+        last = known[-1]
+        return Verdict("met", f"{met}年已达到目标（最新值 {say(last[1])}，{last[0]}年；目标 {say(target)}）", met_year=met,
+                       judged_year=last[0], judged_value=last[1], **base)
+    if not own:
+        why = (f"规划未给基期值，仅有{start[0]}年一个数值（{say(start[1])}），尚不能判断进度" if own_start
+               else f"只有{start[0]}年基期值（{say(start[1])}），尚无后续数据")
+        return Verdict("not_assessed", why, judged_year=start[0], judged_value=start[1], **base)
+    ly, lv = own[-1]
+    anchors = [start] + sorted((int(y), float(v)) for y, v in milestones
+                               if v is not None and not math.isnan(float(v)) and int(y) > start[0])
+    if len(anchors) < 2:
+        anchors.append((target_year, target))
+    p = float(interpolate([ly], anchors, shape=shape)[0])
+    lost = ever_met(ly)
+    here = (f"曾于{lost}年达到目标，{ly}年回落至 {say(lv)}（规划路径值 {say(p)}）" if lost
+            else f"{ly}年 {say(lv)}，规划路径值 {say(p)}")
+    expected = (p - start[1]) * d
+    progress = (lv - start[1]) / (p - start[1]) if expected > 0 else math.nan
+    facts = dict(progress=progress, path_value=p, judged_year=ly, judged_value=lv, **base)
+    if is_met(lv, p, "≤" if d < 0 else "≥", d, digits):
+        return Verdict("on_track", here + ("：不低于规划路径" if d > 0 else "：不高于规划路径"), **facts)
+    if expected <= 0:
+        return Verdict("off_track", here + "：未守住规划路径", **facts)
+    share = text(progress, SHARE_DIGITS, percent=True)
+    code = ("on_track" if at_least(progress, PATH_ON_TRACK, RATIO_DIGITS) else
+            "at_risk" if at_least(progress, PATH_AT_RISK, RATIO_DIGITS) else "off_track")
+    move = "反向变动" if progress < 0 else f"完成规划路径预期变动的 {share}"
+    return Verdict(code, here + f"：{move}", **facts)

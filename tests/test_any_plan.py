@@ -58,7 +58,7 @@ def test_plans_side_by_side_for_the_indicators_they_share(county, processed_dir)
     tax = t.loc["per_mu_tax"]
     assert (tax["衢州市 基期"], tax["衢州市 目标"]) == ("2022年 17.6", "2025年 28；2027年 32")
     assert (tax["龙游县 基期"], tax["龙游县 目标"]) == ("2023年 15.2", "2026年 24；2028年 30")
-    assert tax["龙游县 年均所需"] == f"+{((24 / 15.2) ** (1 / 3) - 1) * 100:.1f}%；+{((30 / 24) ** 0.5 - 1) * 100:.1f}%"
+    assert tax["龙游县 年均所需"] == f"+{((24 / 15.2) ** (1 / 3) - 1) * 100:.2f}%；+{((30 / 24) ** 0.5 - 1) * 100:.2f}%"
     assert t.loc["rd_intensity", "衢州市 年均所需"] == "+0.10个百分点；+0.20个百分点"
     assert t.loc["energy_intensity_decline", "龙游县 目标"] == "2026年 完成省下达任务；2028年 完成省下达任务"
 

@@ -117,8 +117,11 @@ def test_written_files_load_back_with_types(written):
     assert ind["value_2025"].dtype == float and ind.loc[2, "code"] == "firms_output_over_10bn"
     assert ind.loc[9, "raw_2022"] == "/" and math.isnan(ind.loc[9, "value_2022"])
     pts = indicator_points(ind)
-    assert list(pts.columns) == ["code", "number", "name_zh", "name_en", "unit", "kind", "year", "role", "value",
-                                 "raw", "qualifier", "comparator"]
+    assert list(pts.columns) == ["code", "number", "name_zh", "name_en", "unit", "kind", "shape", "year", "role",
+                                 "value", "raw", "qualifier", "comparator"]
+    shapes = pts.drop_duplicates("code").set_index("code")["shape"]   # declared in the catalogue
+    assert (shapes["pinzibiao_brand_firms"], shapes["rd_intensity"], shapes["per_mu_tax"]) == \
+        ("additions", "points", "growth")
     assert len(pts) == 48
     rd = pts[(pts.code == "rd_intensity")].set_index("year")
     assert rd.loc[2022, "role"] == "baseline" and rd.loc[2027, "role"] == "target"

@@ -8,7 +8,7 @@ from qzlib.plan.responsibility import counts
 def test_search_targets_by_keyword_and_department(processed_dir):
     t = load_table("targets", processed_dir)
     land = search_targets(t, keyword="低效工业用地改造开发")
-    assert set(land["value"]) == {15000.0} and set(land["unit"]) == {"亩"}
+    assert set(land["value"]) == {1.5} and set(land["unit"]) == {"万亩"}   # as the plan writes it
     assert {"正文 二（一）1", "附件2 第1行"} <= set(land["location"])
     robots = search_targets(t, keyword="工业机器人", department="市经信局")
     assert list(robots["value"]) == [500.0] and list(robots["period"]) == ["per_year"]
@@ -33,8 +33,8 @@ def test_department_items_lists_what_the_finance_office_owns(processed_dir):
 def test_targets_read_in_the_plan_s_units(processed_dir):
     t = load_table("targets", processed_dir)
     pmva = targets_table(search_targets(t, keyword="亩均增加值"))
-    # the annex writes 119 / 160 / 195 万元/亩; the register keeps 1190000 元/亩 for arithmetic
-    assert list(pmva["目标"]) == ["达到 160 万元", "119 万元/亩", "不低于 160 万元/亩", "不低于 195 万元/亩"]
+    # the body and the annex write 160 / 119 / 160 / 195 万元/亩 (亩均 implies per 亩)
+    assert list(pmva["目标"]) == ["达到 160 万元/亩", "119 万元/亩", "不低于 160 万元/亩", "不低于 195 万元/亩"]
     assert not pmva["目标"].str.contains("0000").any()
     assert list(pmva.columns) == ["编号", "对象", "目标", "原文", "期限", "位置", "责任单位"]
     assert as_written(350000.0, "元/人") == "35 万元/人" and as_written(32.17, "万元/人") == "32.17 万元/人"
@@ -59,5 +59,20 @@ def test_department_summary_is_short_and_adds_up(processed_dir):
 
 def test_audit_table_speaks_chinese(processed_dir):
     a = audit_table(load_table("audit", processed_dir))
-    assert set(a["类型"]) <= {"表述不同", "累计数与年均数", "单位不同", "数值不同"}
+    assert set(a["类型"]) <= {"表述不同", "累计数与年均数", "单位不同", "数值不同", "约数与确数不一", "同一文件两种引法"}
+    assert {"约数与确数不一", "同一文件两种引法"} <= set(a["类型"])
     assert a["说明"].str.contains("正文").any() and not a["说明"].str.contains("body states").any()
+
+
+def test_views_follow_any_plans_years(tmp_path):
+    """A county plan of the family with a 2023 baseline and 2026/2028 targets (tests/county_plan.py)
+    reads with its own years: no 2022/2025/2027 column is assumed."""
+    import county_plan
+    from qzlib.plan.ingest import build
+
+    county = build(county_plan.write(tmp_path))
+    ind = indicators_table(county.indicators)
+    assert [c for c in ind.columns if "年" in c] == ["2023年（基期）", "2026年目标", "2028年目标"]
+    assert ind.set_index("指标").loc["规上工业亩均税收", "2026年目标"] == "24"
+    t = targets_table(county.targets)
+    assert not t["期限"].str.contains("by_|baseline_").any() and t["期限"].str.contains("到2026年").any()

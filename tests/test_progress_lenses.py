@@ -62,14 +62,19 @@ def test_four_lenses_on_per_mu_value_added(points):
     # lens 4: 2022 (plan baseline) + two observations = 3 points → a probability
     assert 0 <= r["prob"] <= 1 and r["l4_colour"] in {"green", "amber", "red"}
     assert r["required_pts_per_year"] == pytest.approx(20.0)            # 140 → 160 in one year
+    assert r["required_pace"] == pytest.approx(160 / 140 - 1)              # in its shape: growth
     assert r["plan_path_value"] == pytest.approx(119 * (160 / 119) ** (2 / 3))
-    assert r["headline_lens"] == "l2" and r["headline_colour"] == "amber"
+    # the verdict is the plan path's: 140 of the path's 145.1 (progress 21/26.1 = 0.80) → at risk
+    from qzlib.forecast.verdicts import verdict_table
+
+    v = verdict_table(points, obs, 2024, "衢州市").set_index(["code", "target_year"]).loc[("per_mu_value_added", 2025)]
+    assert v["verdict"] == "at_risk" and v["path_progress"] == pytest.approx(21 / (r["plan_path_value"] - 119))
 
 
 def test_only_a_baseline_reports_required_pace_and_no_trend(points):
     t = P.progress_table(points, _obs("rd_intensity", {2022: 2.7}), 2025, "衢州市").set_index(["code", "target_year"])
     r = t.loc[("rd_intensity", 2025)]
-    assert "只有基期值" in r["l1_label"] and np.isnan(r["prob"]) and r["l4_colour"] == "grey"
+    assert "只有起点值" in r["l1_label"] and np.isnan(r["prob"]) and r["l4_colour"] == "grey"
     assert r["required_pts_per_year"] == pytest.approx(0.10)
     assert r["segment_pts_per_year"] == pytest.approx(0.10)
     assert t.loc[("rd_intensity", 2027), "segment_pts_per_year"] == pytest.approx(0.20)
@@ -80,10 +85,24 @@ def test_qualitative_and_missing_targets_are_not_assessed(points):
                          "衢州市")
     t = t.set_index(["code", "target_year"])
     e = t.loc[("energy_intensity_decline", 2025)]
-    assert "定性目标" in e["l1_label"] and e["headline_colour"] == "grey"
-    # high-tech share has no 2022 baseline ('/'): no completion, no growth ratio
+    assert "定性目标" in e["l1_label"] and e["l1_colour"] == "grey"
+    # high-tech share has no 2022 baseline ('/') and no figure yet: nothing to start from
     h = t.loc[("high_tech_mfg_share", 2025)]
-    assert "缺少基期值" in h["l1_label"] and h["l1_colour"] == "grey"
+    assert "未给基期值" in h["l1_label"] and h["l1_colour"] == "grey"
+
+
+def test_a_qualitative_target_still_shows_its_latest_figure(points):
+    t = P.progress_table(points, _obs("energy_intensity_decline", {2023: 3.4, 2024: 4.1}), 2024, "衢州市")
+    e = t.set_index(["code", "target_year"]).loc[("energy_intensity_decline", 2025)]
+    assert (e["latest_year"], e["latest_value"]) == (2024, 4.1) and e["l1_colour"] == "grey"
+
+
+def test_without_a_baseline_the_first_own_figure_starts_the_lenses(points):
+    t = P.progress_table(points, _obs("high_tech_mfg_share", {2023: 15.2, 2024: 16.0}), 2024, "衢州市")
+    h = t.set_index(["code", "target_year"]).loc[("high_tech_mfg_share", 2025)]
+    # from 15.2 (2023) to 19 (2025): 0.8 of 3.8 points done at half the time → behind
+    assert (h["base_year"], h["base_value"]) == (2023, 15.2) and h["completion"] == pytest.approx(0.8 / 3.8)
+    assert h["l1_label"] == "滞后" and h["r_growth"] == pytest.approx(0.8 / 1.9)     # points a year, its shape
 
 
 def test_approx_target_counts_within_tolerance(points):
@@ -112,9 +131,12 @@ def test_share_at_its_natural_limit():
 
 
 def test_zero_base_and_sign_changes_are_not_forced_into_a_growth_rate():
-    z = P.assess(2022, 0.0, 2025, 5.0, pd.Series({2023: 1.0, 2024: 2.0}), 2024, kind="count")
+    z = P.assess(2022, 0.0, 2025, 5.0, pd.Series({2023: 1.0, 2024: 2.0}), 2024, kind="level")
     assert z["l2_colour"] == "grey" and math.isnan(z["r_growth"]) and z["l3_colour"] == "grey"
     assert z["completion"] == pytest.approx(0.4) and z["l1_label"] == "滞后"   # lens 1 still works
+    # a count adds: from zero, 1 a year against 5/3 needed is a ratio, R = 0.6
+    c = P.assess(2022, 0.0, 2025, 5.0, pd.Series({2023: 1.0, 2024: 2.0}), 2024, kind="count")
+    assert c["r_growth"] == pytest.approx(0.6) and c["l2_label"] == "需加快" and c["projected"] == pytest.approx(3.0)
     neg = P.assess(2022, -2.0, 2025, 3.0, pd.Series({2023: -1.0, 2024: 1.0}), 2024)
     assert neg["l2_colour"] == "grey" and "符号" in neg["l2_label"]
     assert neg["completion"] == pytest.approx(3 / 5)
@@ -212,10 +234,18 @@ def test_decline_indicator_larger_number_is_the_achievement():
     assert r["l1_label"] == "已完成"
 
 
-def test_method_notes_carry_every_threshold():
-    notes = P.METHOD_NOTES_ZH
-    for v in ("0.95", "0.6", "0.1", "2/3", "时间过半", "欧盟统计局", "联合国统计司", "+0.10 个百分点", "±2%"):
+def test_method_notes_are_read_from_the_thresholds_that_decide(monkeypatch):
+    from qzlib.forecast import verdicts
+
+    notes = verdicts.method_notes()
+    for v in ("95%", "60%", "0.95", "0.6", "0.1", "2/3", "时间过半", "欧盟统计局", "联合国统计司", "+0.10 个百分点", "±2%",
+              "累计数量每年等量增加", "占比类每年等量变动百分点"):
         assert v in notes, v
+    # the appendix states the thresholds the rule uses, not a copy of them
+    monkeypatch.setattr(rules, "PATH_ON_TRACK", 0.9)
+    monkeypatch.setattr(P, "R_ACCELERATE", 0.55)
+    changed = verdicts.method_notes()
+    assert "进度 ≥ 90%" in changed and "0.55 ≤ R" in changed and "进度 ≥ 95%" not in changed
 
 
 def test_fan_charts_only_where_a_trend_exists(points):

@@ -61,7 +61,7 @@ def test_five_percent_smaller_land_base_lifts_every_per_mu_indicator(points):
     assert np.allclose(small.paths.loc["mfg_labour_productivity"], flat.paths.loc["mfg_labour_productivity"])
 
 
-def test_plan_path_is_geometric_between_baseline_and_targets(points):
+def test_plan_path_follows_each_indicators_declared_shape(points):
     r = run(scen("assumptions:\n  per_mu_value_added: {follow: plan, source: s}\n"
                  "  rd_intensity: {follow: plan, source: s}\n"), points)
     p = r.paths.loc["per_mu_value_added"]
@@ -69,9 +69,9 @@ def test_plan_path_is_geometric_between_baseline_and_targets(points):
     assert p[2023] == pytest.approx(119 * (160 / 119) ** (1 / 3))
     assert p[2026] == pytest.approx(math.sqrt(160 * 195))
     assert np.isnan(p[2028])  # the plan says nothing after 2027
-    # 2.7 → 3.0 → 3.4: back-loaded (+0.10 then +0.20 points a year, roughly)
+    # 2.7 → 3.0 → 3.4: a share moves by points, back-loaded (+0.10 then +0.20 points a year)
     rd = r.paths.loc["rd_intensity"]
-    assert rd[2026] == pytest.approx(math.sqrt(3.0 * 3.4))
+    assert rd[2024] == pytest.approx(2.9) and rd[2026] == pytest.approx(3.2)
     assert set(r.attainment.query("code in ['per_mu_value_added', 'rd_intensity']").status) == {"met"}
     assert np.allclose(r.plan_paths.loc["per_mu_value_added", 2022:2027], p.loc[2022:2027])
 
@@ -188,30 +188,35 @@ def test_prepared_refuses_a_frame_without_the_needed_columns():
         Prepared(pd.DataFrame({"code": [], "year": [], "role": [], "value": []}))
 
 
-def test_trend_assumption_uses_the_forecast_contract(points, monkeypatch):
-    """The engine reads Forecast.status and Forecast.path (mean, lo80, hi80, lo95, hi95 by year)."""
+def test_trend_on_another_regions_series_borrows_its_pace_not_its_level(points, monkeypatch):
+    """The engine reads Forecast.status, .history and .path (mean, lo80, hi80, lo95, hi95 by year);
+    浙江's R&D/GDP forecast moves 衢州's R&D intensity by its change since the local anchor (the
+    2022 baseline here), never by writing 浙江's level (3.x %) into 衢州's path."""
     import qzlib.forecast as forecast
 
-    years = list(range(2023, 2031))
-    path = pd.DataFrame({"mean": [3.0 + 0.1 * i for i in range(8)]}, index=years)
+    years = list(range(2024, 2031))
+    path = pd.DataFrame({"mean": [3.3 + 0.1 * i for i in range(7)]}, index=years)
     for k, d in [("lo80", -0.1), ("hi80", 0.1), ("lo95", -0.2), ("hi95", 0.2)]:
         path[k] = path["mean"] + d
     calls = []
 
     def fake_fit(series, horizon_to, method, **bounds):
         calls.append((list(series.index), horizon_to, method, bounds))
-        return SimpleNamespace(status="ok", path=path)
+        return SimpleNamespace(status="ok", path=path, history=series)
 
     monkeypatch.setattr(forecast, "fit", fake_fit, raising=False)
     obs = pd.DataFrame({"indicator": ["rd_gdp_pct"] * 3, "region": ["浙江省"] * 3,
                         "year": [2021, 2022, 2023], "value": [2.94, 3.11, 3.20], "selected": True})
     r = run(scen("assumptions:\n  rd_intensity: {follow: trend, series: {indicator: rd_gdp_pct, region: 浙江省},"
-                 " method: drift, rationale: r}\n"), points, obs)
+                 " method: drift, rationale: r}\n"), points, obs, region="衢州市")
     assert calls == [([2021, 2022, 2023], 2030, "drift", {"lower": 0.0, "upper": 100.0})]
-    assert r.paths.loc["rd_intensity", 2022] == 2.7  # the plan baseline anchors the path
-    assert r.paths.loc["rd_intensity", 2025] == pytest.approx(3.2)
-    assert r.band("lo95").loc["rd_intensity", 2025] == pytest.approx(3.0)
-    assert r.attainment.set_index(["code", "target_year"]).loc[("rd_intensity", 2025), "lo80"] == pytest.approx(3.1)
+    row = r.paths.loc["rd_intensity"]
+    assert row[2022] == 2.7                                   # the plan baseline anchors the path
+    assert row[2023] == pytest.approx(2.7 + (3.20 - 3.11))    # 浙江's change in points since 2022
+    assert row[2025] == pytest.approx(2.7 + (3.4 - 3.11))     # not 浙江's level 3.4
+    assert r.band("lo95").loc["rd_intensity", 2025] == pytest.approx(2.7 + (3.2 - 3.11))
+    assert r.attainment.set_index(["code", "target_year"]).loc[("rd_intensity", 2025), "lo80"] == \
+        pytest.approx(2.7 + (3.3 - 3.11))
 
     monkeypatch.setattr(forecast, "fit", lambda *a, **k: SimpleNamespace(status="insufficient", path=None,
                                                                          reason="数据不足：仅有 1 个"),
@@ -222,7 +227,6 @@ def test_trend_assumption_uses_the_forecast_contract(points, monkeypatch):
 
 
 def test_trend_with_the_real_model_on_a_synthetic_quzhou_series(points):
-    pytest.importorskip("qzlib.forecast.trend")
     # synthetic 衢州 history ending at the plan's 2022 baseline (tests only)
     obs = pd.DataFrame({"indicator": ["rd_intensity"] * 6, "region": ["衢州市"] * 6,
                         "year": list(range(2019, 2025)), "value": [2.2, 2.35, 2.5, 2.7, 2.8, 2.95],
@@ -238,7 +242,6 @@ def test_trend_with_the_real_model_on_a_synthetic_quzhou_series(points):
 
 
 def test_trend_on_the_shipped_statistics_says_why_there_is_no_path(points, obs):
-    pytest.importorskip("qzlib.forecast.trend")
     r = run(scen("assumptions:\n  per_mu_value_added: {follow: trend, rationale: r}\n"), points, obs, region="衢州市")
     assert r.paths.loc["per_mu_value_added"].isna().all()
     assert "数据不足" in r.reasons["per_mu_value_added"]

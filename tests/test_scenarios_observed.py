@@ -1,5 +1,6 @@
-"""recent_pace's `follow: observed`: the region's own pace where it has two figures after the
-baseline, the reference pace otherwise, and the assumptions table says which, with the rows.
+"""recent_pace's `follow: observed`: the region's own pace whenever it has the baseline and one
+figure after it, the reference pace only when it has none, and the assumptions table says which,
+with the rows.
 Observed values here are synthetic (tests only); baselines come from the ingested plan."""
 from __future__ import annotations
 
@@ -41,18 +42,35 @@ def test_own_pace_through_the_observed_figures(points, processed_dir):
     assert lab[2025] == pytest.approx(33.9 * (1 + g))
     table = res.assumptions_table().set_index("对象")
     said = table.loc["制造业增加值占全市生产总值比重（%）"]
-    assert "衢州市自身速度" in said["假设"] and "每年 +0.800 个百分点" in said["假设"]
+    assert "衢州市自身速度" in said["假设"] and "每年 +0.80个百分点" in said["假设"]
     assert said["来源或理由"] == "衢州市统计数据：2023年 27.5、2024年 28.3"
 
 
-def test_reference_pace_when_the_region_has_too_few_figures(points, processed_dir):
+def test_own_pace_from_a_single_figure_comes_before_the_reference(points, processed_dir):
     obs = _obs(processed_dir, [("per_mu_tax", 2023, 19.6)])
     res = Engine(points, obs, region="衢州市").run(load("recent_pace"))
     tax = res.paths.loc["per_mu_tax"]
-    # 浙江省 2023 亩均税收增速 9.4 % carried on from the one local figure
-    assert tax[2023] == 19.6 and tax[2025] == pytest.approx(19.6 * 1.094 ** 2)
+    # its own pace 17.6 (2022 baseline) → 19.6 (2023), not 浙江's 9.4 %
+    assert tax[2023] == 19.6 and tax[2025] == pytest.approx(19.6 * (19.6 / 17.6) ** 2)
     said = res.assumptions_table().set_index("对象").loc["规上工业亩均税收（万元/亩）"]
-    assert "观测值不足 2 个（2023年 19.6）" in said["假设"] and "mu_tax_growth_pct" in said["来源或理由"]
+    assert "衢州市自身速度：2022年基期 17.6 至 2023年 19.6，年均增长 +11.36%" == said["假设"]
+    assert said["来源或理由"] == "衢州市统计数据：2023年 19.6"
+
+
+def test_reference_pace_only_without_a_figure_after_the_baseline(points, processed_dir):
+    res = Engine(points, _obs(processed_dir, []), region="衢州市").run(load("recent_pace"))
+    tax = res.paths.loc["per_mu_tax"]
+    # 浙江省 2023 亩均税收增速 9.4 % carried from the 2022 baseline, and the table says it was borrowed
+    assert tax[2022] == 17.6 and tax[2025] == pytest.approx(17.6 * 1.094 ** 3)
+    said = res.assumptions_table().set_index("对象").loc["规上工业亩均税收（万元/亩）"]
+    assert "基期后尚无观测值，借用参照速度" in said["假设"] and "mu_tax_growth_pct" in said["来源或理由"]
+
+
+def test_cumulative_counts_add_instead_of_compounding(points, processed_dir):
+    obs = _obs(processed_dir, [("pinzibiao_brand_firms", 2023, 50), ("pinzibiao_brand_firms", 2024, 70)])
+    firms = Engine(points, obs, region="衢州市").run(load("recent_pace")).paths.loc["pinzibiao_brand_firms"]
+    # 36 (2022) → 70 (2024): 17 more firms a year, so 172 by 2030 (compounding would give about 515)
+    assert firms[2024] == 70 and firms[2025] == pytest.approx(87) and firms[2030] == pytest.approx(172)
 
 
 def test_no_figures_and_no_reference_gives_no_path_with_the_reason(points, processed_dir):

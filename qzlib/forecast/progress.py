@@ -1,6 +1,6 @@
 """Progress towards the plan's targets through four lenses, with the plan's implied pace.
 
-Lenses (each has its thresholds as named constants below; METHOD_NOTES_ZH describes them):
+Lenses (each has its thresholds as named constants below; :func:`method_notes` describes them):
 
 1. Completion vs time (中期评估, "时间过半、任务过半"): completion = (actual - base) /
    (target - base) against time progress = (year - base year) / (target year - base year).
@@ -51,31 +51,34 @@ FLOOR_MISSED = "未达到目标（目标低于基期值）"
 COLOUR_HEX = {GREEN: "#2e8b57", AMBER: "#e0a100", RED: "#c0392b", GREY: "#9e9e9e"}
 COLOUR_ZH = {GREEN: "绿", AMBER: "黄", RED: "红", GREY: "灰"}
 
-METHOD_NOTES_ZH = f"""\
-| 视角 | 计算方法 | 判定标准（阈值） | 来源 |
+def method_notes() -> str:
+    """The lenses' method and thresholds in Chinese, read from the constants at call time."""
+    return f"""\
+| 辅助视角 | 计算方法 | 判定标准（阈值） | 来源 |
 |---|---|---|---|
-| ① 完成度与时间进度 | 完成度 =（实际值 − 基期值）/（目标值 − 基期值）；时间进度 =（评估年 − 基期年）/（目标年 − 基期年） | 完成度 ≥ 时间进度 + {AHEAD_MARGIN:.0%}：超前（绿）；完成度 ≥ 时间进度：同步（绿）；完成度 < 时间进度：滞后（黄）；完成度 < 0：倒退（红） | 规划中期评估“时间过半、任务过半” |
-| ② 实际增速与所需增速之比 | R = d × 实际年均增速 / \\|所需年均增速\\|（d = +1，数值越大越好）；年均增速按复合增长率计 | 已达到目标：已达成（绿）；R ≥ {R_ON_TRACK}：进度正常（绿）；{R_ACCELERATE} ≤ R < {R_ON_TRACK}：需加快（黄）；0 ≤ R < {R_ACCELERATE}：进展有限（红）；R < 0：背离目标（红）。基期值与最新值须同号、非零，至少两个时点；占比类指标以 100% 为上限 | 欧盟统计局 SDG 监测方法（Open SDG sdg-build 实现） |
-| ③ 按实际增速外推 | 以最新值按实际年均增速推算至目标年；比值 =（推算值 − 基期值）/（目标值 − 基期值） | 比值 ≥ {X_ON_TRACK}：可如期实现（绿）；{X_ACCELERATE} ≤ 比值 < {X_ON_TRACK}：需加快（黄）；比值 < {X_ACCELERATE}：停滞或倒退（红） | 联合国统计司 SDG 进展图 |
-| ④ 达标概率 | 由校准后的趋势预测分布（至少 {MIN_POINTS_PROBABILITY} 个年度值）计算目标年达到目标的概率 | P ≥ 2/3：可能达成（绿）；1/3 ≤ P < 2/3：难以判断（黄）；P < 1/3：不太可能（红） | OECD“距目标距离”后期版本；可能性措辞参照 IPCC |
+| ① 完成度与时间进度 | 完成度 =（实际值 − 起点值）/（目标值 − 起点值）；时间进度 =（评估年 − 起点年）/（目标年 − 起点年），即按直线（匀速）衡量 | 完成度 ≥ 时间进度 + {AHEAD_MARGIN:.0%}：超前（绿）；完成度 ≥ 时间进度：同步（绿）；完成度 < 时间进度：滞后（黄）；完成度 < 0：倒退（红） | 规划中期评估“时间过半、任务过半” |
+| ② 实际速度与所需速度之比 | R = d × 实际速度 / \\|所需速度\\|（d = +1，数值越大越好）；速度按指标的路径形态计：年均增速（复合增长率）、每年增加量或每年变动的百分点；所需速度为起点至目标的匀速 | 已达到目标：已达成（绿）；R ≥ {R_ON_TRACK}：进度正常（绿）；{R_ACCELERATE} ≤ R < {R_ON_TRACK}：需加快（黄）；0 ≤ R < {R_ACCELERATE}：进展有限（红）；R < 0：背离目标（红）。按增速计时起点值与最新值须同号、非零；占比类指标以 100% 为上限 | 欧盟统计局 SDG 监测方法（Open SDG sdg-build 实现） |
+| ③ 按实际速度外推 | 以最新值按实际速度（同一路径形态）推算至目标年；比值 =（推算值 − 起点值）/（目标值 − 起点值） | 比值 ≥ {X_ON_TRACK}：可如期实现（绿）；{X_ACCELERATE} ≤ 比值 < {X_ON_TRACK}：需加快（黄）；比值 < {X_ACCELERATE}：停滞或倒退（红） | 联合国统计司 SDG 进展图 |
+| ④ 达标概率 | 由校准后的趋势预测分布（至少 {MIN_POINTS_PROBABILITY} 个年度值）计算目标年达到目标的概率；已达到的目标不再计算概率 | P ≥ 2/3：可能达成（绿）；1/3 ≤ P < 2/3：难以判断（黄）；P < 1/3：不太可能（红） | OECD“距目标距离”后期版本；可能性措辞参照 IPCC |
 
 比较符：“≥”“=”及未注明者按“达到或超过目标”判断；“>”按“超过目标”；“≈”（左右）在目标值 ±{rules.APPROX_TOLERANCE:.0%} 以内即视为达到。\
-降幅类指标以降幅数值本身为成绩（越大越好）。定性目标（如“完成省下达任务”）不作量化评估，标为灰色。\
-规划隐含路径按基期值与各目标值之间的几何插值推算（非统计数据），用于显示规划本身的节奏：\
+降幅类指标以降幅数值本身为成绩（越大越好）。所有比较均按简报所印位数进行（数值两位小数，数量类取整；比值两位小数；百分比取整）。\
+规划隐含路径按各指标声明的路径形态在基期值与各目标值之间推算（非统计数据），用于显示规划本身的节奏：\
 例如某百分比指标基期 2.7、三年后目标 3.0、再过两年目标 3.4，即前三年每年 +0.10 个百分点、后两年每年 +0.20 个百分点，任务后移。\
-无观测值时只报告所需增速和规划路径，不做趋势判断。\
+无观测值时只报告所需速度和规划路径，不做趋势判断。\
 目标年已有观测值时，四个视角均按该年实际值判定“已达到/未达到目标”；目标年之后的数据不用于该目标。\
-目标值低于基期值（“不低于”型底线）而最新值未达到时，视角①③标为“未达到目标”（红）。\
+目标值低于起点值（“不低于”型底线）而最新值未达到时，视角①③标为“未达到目标”（红）。\
 最近 {calibration.SCALE_WINDOW} 个年度值完全没有变化时无法估计波动，视角④不作概率判断。
 """
 
 
 # ---- the four lenses --------------------------------------------------------------------
 
-def lens_completion(base_year, base, target_year, target, year_obs, value, comparator="≥", d=1) -> dict:
-    """Lens 1: completion against time progress."""
+def lens_completion(base_year, base, target_year, target, year_obs, value, comparator="≥", d=1,
+                    digits=rules.VALUE_DIGITS) -> dict:
+    """Lens 1: completion against time progress (a straight line from the start to the target)."""
     time_p = (year_obs - base_year) / (target_year - base_year)
-    if rules.is_met(value, target, comparator, d):
+    if rules.is_met(value, target, comparator, d, digits):
         return dict(time_progress=time_p, completion=_safe_ratio(value - base, target - base),
                     l1_label="已完成", l1_colour=GREEN)
     if target == base:
@@ -90,26 +93,28 @@ def lens_completion(base_year, base, target_year, target, year_obs, value, compa
 
 
 def lens_growth(base_year, base, target_year, target, year_obs, value, comparator="≥", d=1,
-                limit=None) -> dict:
-    """Lens 2: R = d * CAGR_obs / |CAGR_req| (Eurostat)."""
+                limit=None, shape="growth", digits=rules.VALUE_DIGITS) -> dict:
+    """Lens 2: R = d * observed pace / |required pace| (Eurostat), paces in the indicator's
+    shape: compound growth for levels and ratios, yearly additions or points otherwise."""
     out = dict(cagr_obs=float("nan"), cagr_req=float("nan"), r_growth=float("nan"))
-    if rules.is_met(value, target, comparator, d):
+    if rules.is_met(value, target, comparator, d, digits):
         out.update(l2_label="已达成", l2_colour=GREEN)
         return out
     if year_obs <= base_year:
-        out.update(l2_label="仅有基期值，无法计算实际增速", l2_colour=GREY)
+        out.update(l2_label="仅有起点值，无法计算实际速度", l2_colour=GREY)
         return out
-    if base == 0 or value == 0 or (base > 0) != (value > 0) or (base > 0) != (target > 0):
-        out.update(l2_label="基期值、最新值或目标值为零或符号不同，增速不可比", l2_colour=GREY)
+    if not rules.is_linear(shape) and (base == 0 or value == 0 or (base > 0) != (value > 0)
+                                       or (base > 0) != (target > 0)):
+        out.update(l2_label="起点值、最新值或目标值为零或符号不同，增速不可比", l2_colour=GREY)
         return out
     if limit is not None and target > limit:
         out.update(l2_label=f"目标超过自然上限 {limit:g}", l2_colour=GREY)
         return out
-    g_obs = rules.cagr(base, value, year_obs - base_year)
-    g_req = rules.cagr(base, target, target_year - base_year)
+    g_obs = rules.per_year(base, base_year, value, year_obs, shape)
+    g_req = rules.per_year(base, base_year, target, target_year, shape)
     out.update(cagr_obs=g_obs, cagr_req=g_req)
     if g_req == 0 or np.isnan(g_req):
-        out.update(l2_label="目标等于基期值，不适用", l2_colour=GREY)
+        out.update(l2_label="目标等于起点值，不适用", l2_colour=GREY)
         return out
     r = d * g_obs / abs(g_req)
     out["r_growth"] = r
@@ -120,27 +125,28 @@ def lens_growth(base_year, base, target_year, target, year_obs, value, comparato
 
 
 def lens_extrapolate(base_year, base, target_year, target, year_obs, value, comparator="≥", d=1,
-                     limit=None) -> dict:
-    """Lens 3: latest value carried at the observed CAGR to the target year (UNSD)."""
+                     limit=None, shape="growth", digits=rules.VALUE_DIGITS) -> dict:
+    """Lens 3: the latest value carried at the observed pace (in the indicator's shape) to the
+    target year (UNSD)."""
     out = dict(projected=float("nan"), ratio_extrap=float("nan"))
-    if rules.is_met(value, target, comparator, d):
+    if rules.is_met(value, target, comparator, d, digits):
         out.update(l3_label="已达成", l3_colour=GREEN)
         return out
-    g = rules.cagr(base, value, year_obs - base_year)
+    g = rules.per_year(base, base_year, value, year_obs, shape)
     if np.isnan(g) or target == base:
-        out.update(l3_label="无法外推（仅基期值、零值或符号不同）", l3_colour=GREY)
+        out.update(l3_label="无法外推（仅起点值、零值或符号不同）", l3_colour=GREY)
         return out
-    proj = value * (1 + g) ** (target_year - year_obs) if value > 0 else value * (1 - g) ** (target_year - year_obs)
+    proj = float(rules.advance(value, g, target_year - year_obs, shape))
     if limit is not None:
         proj = min(proj, limit)
     ratio = (proj - base) / (target - base)
     out.update(projected=proj, ratio_extrap=ratio)
     if (target - base) * d < 0:       # a floor below the baseline: the ratio says nothing
         out.update(ratio_extrap=float("nan"))
-        out["l3_label"], out["l3_colour"] = (("可如期实现", GREEN) if rules.is_met(proj, target, comparator, d)
+        out["l3_label"], out["l3_colour"] = (("可如期实现", GREEN) if rules.is_met(proj, target, comparator, d, digits)
                                              else (FLOOR_MISSED, RED))
         return out
-    graded = float("inf") if rules.is_met(proj, target, comparator, d) else ratio
+    graded = float("inf") if rules.is_met(proj, target, comparator, d, digits) else ratio
     out["l3_label"], out["l3_colour"] = rules.ladder(
         graded, [(X_ON_TRACK, "可如期实现", GREEN), (X_ACCELERATE, "需加快", AMBER)], ("停滞或倒退", RED),
         rules.RATIO_DIGITS)
@@ -203,16 +209,21 @@ def _safe_ratio(a, b):
 
 def assess(base_year: int | None, base_value: float | None, target_year: int, target_value: float | None,
            observations: pd.Series | None = None, year: int | None = None, *, comparator: str = "≥",
-           qualifier: str = "exact", kind: str = "level", higher_is_better: bool = True) -> dict:
+           qualifier: str = "exact", kind: str = "level", higher_is_better: bool = True,
+           shape: str | None = None) -> dict:
     """Assess one indicator against one target through all four lenses.
 
     ``observations`` is a Series of observed values by year (the baseline year may be in
     it); only years up to ``year`` AND up to ``target_year`` are used: a target is judged on
     the path to its own year, and once its year is observed, on that year's value alone
-    (met or missed). Returns a flat dict of numbers, Chinese labels and colour keys
-    (green/amber/red/grey), plus a plain ``note``.
+    (met or missed). Without a baseline in the plan, the first figure starts the lenses.
+    A target already met gets no pace still needed and no probability. Returns a flat dict
+    of numbers, Chinese labels and colour keys (green/amber/red/grey), plus a plain ``note``.
+    (The verdict itself is :func:`qzlib.rules.judge`; these lenses support it.)
     """
     d = 1 if higher_is_better else -1
+    shape = shape or rules.default_shape(kind)
+    digits = rules.value_digits(kind)
     lower, limit = natural_bounds(kind)
     obs = pd.Series(dtype=float) if observations is None else pd.to_numeric(pd.Series(observations),
                                                                             errors="coerce").dropna()
@@ -224,9 +235,11 @@ def assess(base_year: int | None, base_value: float | None, target_year: int, ta
     obs = obs[obs.index <= target_year]
     row = dict(target_year=target_year, target_value=target_value, base_year=base_year, base_value=base_value,
                comparator=comparator or "≥", qualifier=qualifier, latest_year=np.nan, latest_value=np.nan,
-               n_obs=int(len(obs)))
+               n_obs=int(len(obs)), shape=shape)
     blank = {f"l{i}_label": "" for i in range(1, 5)} | {f"l{i}_colour": GREY for i in range(1, 5)}
     row.update(blank)
+    if len(obs):
+        row.update(latest_year=int(obs.index[-1]), latest_value=float(obs.iloc[-1]))
     if qualifier == "qualitative" or target_value is None or pd.isna(target_value):
         msg = "定性目标，无量化目标值，不作评估" if qualifier == "qualitative" else "目标值缺失，不作评估"
         row.update({f"l{i}_label": msg for i in range(1, 5)}, note=msg)
@@ -236,40 +249,37 @@ def assess(base_year: int | None, base_value: float | None, target_year: int, ta
         msg = f"目标值 {target_value:g} 超过自然上限 {limit:g}，请核对"
         row.update({f"l{i}_label": msg for i in range(1, 5)}, note=msg)
         return row
+    if base_value is None or pd.isna(base_value):     # no baseline: the first own figure starts the lenses
+        if obs.empty:
+            msg = "规划未给基期值，尚无观测值"
+            row.update({f"l{i}_label": msg for i in range(1, 5)}, note=msg)
+            return row
+        base_year, base_value = int(obs.index[0]), float(obs.iloc[0])
+        row.update(base_year=base_year, base_value=base_value)
     # The baseline is a published figure: use it as a point of the history when the
     # observations do not already hold that year.
     hist = with_baseline(obs, base_year, base_value, up_to=target_year)
-    later = hist[hist.index > (base_year if base_year is not None else -10**9)]
-    if base_value is None or pd.isna(base_value):
-        if len(hist) and int(hist.index[-1]) == target_year:
-            row.update(latest_year=target_year, latest_value=float(hist.iloc[-1]))
-            return _verdict(row, target_year, float(hist.iloc[-1]), target_value, comparator, d)
-        msg = "缺少基期值，前三个视角无法计算"
-        row.update(l1_label=msg, l2_label=msg, l3_label=msg)
-        row.update(lens_probability(hist, target_year, target_value, comparator, d, limit, lower))
-        row["note"] = msg
-        if len(hist):
-            ly = int(hist.index[-1])
-            row.update(latest_year=ly, latest_value=float(hist.iloc[-1]))
-            row["note"] = "；".join(x for x in (msg, _beyond_note(beyond, target_year, ly)) if x)
-        return row
+    later = hist[hist.index > base_year]
     if later.empty:
-        msg = "只有基期值、尚无后续观测值：只报告所需增速和规划路径，不做趋势判断"
+        msg = "只有起点值、尚无后续观测值：只报告所需速度和规划路径，不做趋势判断"
         row.update({f"l{i}_label": msg for i in range(1, 5)}, note=msg, latest_year=base_year,
                    latest_value=float(base_value))
-        row.update(_required(base_year, base_value, target_year, target_value))
+        row.update(_required(base_year, base_value, target_year, target_value, shape, comparator, d, digits))
         return row
     ly, lv = int(later.index[-1]), float(later.iloc[-1])
     row.update(latest_year=ly, latest_value=lv, note="")
-    row.update(lens_completion(base_year, base_value, target_year, target_value, ly, lv, comparator, d))
+    row.update(lens_completion(base_year, base_value, target_year, target_value, ly, lv, comparator, d, digits))
     if ly == target_year:
-        return _verdict(row, ly, lv, target_value, comparator, d)
-    row.update(lens_growth(base_year, base_value, target_year, target_value, ly, lv, comparator, d, limit))
-    row.update(lens_extrapolate(base_year, base_value, target_year, target_value, ly, lv, comparator, d, limit))
-    row.update(lens_probability(hist, target_year, target_value, comparator, d, limit, lower))
-    row.update(_required(ly, lv, target_year, target_value))
-    if rules.is_met(lv, target_value, comparator, d):
-        row["note"] = f"{ly} 年已达到目标"
+        return _verdict(row, ly, lv, target_value, comparator, d, digits)
+    row.update(lens_growth(base_year, base_value, target_year, target_value, ly, lv, comparator, d, limit, shape,
+                           digits))
+    row.update(lens_extrapolate(base_year, base_value, target_year, target_value, ly, lv, comparator, d, limit,
+                                shape, digits))
+    if rules.is_met(lv, target_value, comparator, d, digits):
+        row.update(l4_label="已达成", l4_colour=GREEN, note=f"{ly} 年已达到目标")
+    else:
+        row.update(lens_probability(hist, target_year, target_value, comparator, d, limit, lower))
+    row.update(_required(ly, lv, target_year, target_value, shape, comparator, d, digits))
     row["note"] = "；".join(x for x in (row["note"], _beyond_note(beyond, target_year, ly)) if x)
     return row
 
@@ -282,20 +292,23 @@ def _beyond_note(beyond: pd.Series, target_year: int, latest_year: int) -> str:
             f"（{int(beyond.index[0])} 年起的数据不用于此目标）")
 
 
-def _verdict(row: dict, year: int, value: float, target: float, comparator: str, d: int) -> dict:
+def _verdict(row: dict, year: int, value: float, target: float, comparator: str, d: int, digits: int) -> dict:
     """The target year is observed: every lens gives that value's verdict (met or missed);
     no pace and no forecast."""
-    met = rules.is_met(value, target, comparator, d)
+    met = rules.is_met(value, target, comparator, d, digits)
     lab, col = ("目标年实际值已达到目标", GREEN) if met else ("目标年实际值未达到目标", RED)
     row.update({f"l{i}_label": lab for i in range(1, 5)} | {f"l{i}_colour": col for i in range(1, 5)})
-    row["note"] = f"{year} 年实际值 {value:g}，{'已' if met else '未'}达到目标 {target:g}"
+    row["note"] = f"{year} 年实际值 {rules.plain(value, digits)}，{'已' if met else '未'}达到目标 {rules.plain(target, digits)}"
     return row
 
 
-def _required(y0, v0, target_year, target) -> dict:
-    """Pace needed from (y0, v0) to the target."""
+def _required(y0, v0, target_year, target, shape, comparator, d, digits) -> dict:
+    """Pace still needed from (y0, v0) to the target, in the indicator's shape; none once met."""
+    if rules.is_met(v0, target, comparator, d, digits):
+        return dict(required_pts_per_year=np.nan, required_cagr=np.nan, required_pace=np.nan)
     p, g = rules.pace(v0, y0, target, target_year)
-    return dict(required_pts_per_year=p, required_cagr=g)
+    return dict(required_pts_per_year=p, required_cagr=g, required_pace=rules.per_year(v0, y0, target, target_year,
+                                                                                       shape))
 
 
 # ---- plan table helpers -------------------------------------------------------------------
@@ -332,10 +345,14 @@ def observed_series(observations: pd.DataFrame, code: str, region: str) -> pd.Se
 def progress_table(points: pd.DataFrame, observations: pd.DataFrame, year: int, region: str) -> pd.DataFrame:
     """One row per indicator x target year with every lens, the paces and the plan path.
 
-    ``points``: the long plan table (code, number, name_zh, name_en, unit, kind, year, role,
-    value, raw, qualifier, comparator); ``observations``: region, indicator, year, value,
+    ``points``: the long plan table (code, number, name_zh, name_en, unit, kind, shape, year,
+    role, value, raw, qualifier, comparator); ``observations``: region, indicator, year, value,
     selected. Only observations of ``region`` (the plan's own place) up to ``year`` count.
+    The verdict that decides is not here: :func:`qzlib.forecast.verdicts.verdict_table` joins
+    these lenses to :func:`qzlib.rules.judge`.
     """
+    from qzlib.plan.path import shape as shape_of
+
     rows = []
     for code, p in points.groupby("code", sort=False):
         p = p.sort_values("year")
@@ -345,12 +362,13 @@ def progress_table(points: pd.DataFrame, observations: pd.DataFrame, year: int, 
         bv = float(base["value"].iloc[0]) if len(base) and pd.notna(base["value"].iloc[0]) else None
         obs = observed_series(observations, code, region)
         path = plan_path(points, code)
+        shape = shape_of(points, code)
         segs = segment_paces(points, code).set_index("to_year") if bv is not None or len(p) > 1 else None
         for _, t in p[p["role"] == "target"].iterrows():
             comparator = t.get("comparator", "≥") or "≥"
             r = assess(by, bv, int(t["year"]), None if pd.isna(t["value"]) else float(t["value"]), obs, year,
                        comparator=comparator, qualifier=t.get("qualifier", "exact"), kind=info["kind"],
-                       higher_is_better=rules.direction(comparator) > 0)
+                       higher_is_better=rules.direction(comparator) > 0, shape=shape)
             seg = segs.loc[int(t["year"])] if segs is not None and int(t["year"]) in segs.index else None
             r.update(
                 code=code, number=info.get("number"), name_zh=info.get("name_zh"), name_en=info.get("name_en"),
@@ -360,35 +378,26 @@ def progress_table(points: pd.DataFrame, observations: pd.DataFrame, year: int, 
                 segment_cagr=np.nan if seg is None else seg["cagr"],
                 plan_path_value=float(path.get(year, np.nan)) if len(path) else np.nan,
             )
-            r.setdefault("required_pts_per_year", np.nan)
-            r.setdefault("required_cagr", np.nan)
-            hl = _headline(r)
-            r.update(headline_lens=hl[0], headline_label=hl[1], headline_colour=hl[2])
+            for k in ("required_pts_per_year", "required_cagr", "required_pace"):
+                r.setdefault(k, np.nan)
             rows.append(r)
-    cols = ["code", "number", "name_zh", "name_en", "unit", "kind", "target_year", "target_value", "target_raw",
-            "comparator", "qualifier", "base_year", "base_value", "latest_year", "latest_value", "n_obs",
-            "time_progress", "completion", "l1_label", "l1_colour",
-            "cagr_obs", "cagr_req", "r_growth", "l2_label", "l2_colour",
-            "projected", "ratio_extrap", "l3_label", "l3_colour",
-            "prob", "forecast_method", "forecast_mean", "l4_label", "l4_colour",
-            "segment_from_year", "segment_pts_per_year", "segment_cagr",
-            "required_pts_per_year", "required_cagr", "plan_path_value",
-            "headline_lens", "headline_label", "headline_colour", "note"]
     out = pd.DataFrame(rows)
-    for c in cols:
+    for c in PROGRESS_COLUMNS:
         if c not in out.columns:
             out[c] = np.nan
-    return out[cols].reset_index(drop=True)
+    return out[PROGRESS_COLUMNS].reset_index(drop=True)
 
 
-HEADLINE_ORDER = ("l2", "l1", "l3", "l4")   # Eurostat's ratio first: it uses the target's own pace
-
-
-def _headline(r: dict) -> tuple[str, str, str]:
-    for lens in HEADLINE_ORDER:
-        if r.get(f"{lens}_colour") != GREY and r.get(f"{lens}_label"):
-            return lens, r[f"{lens}_label"], r[f"{lens}_colour"]
-    return "", r.get("l1_label", ""), GREY
+PROGRESS_COLUMNS = ["code", "number", "name_zh", "name_en", "unit", "kind", "shape", "target_year", "target_value",
+                    "target_raw", "comparator", "qualifier", "base_year", "base_value", "latest_year", "latest_value",
+                    "n_obs", "time_progress", "completion", "l1_label", "l1_colour",
+                    "cagr_obs", "cagr_req", "r_growth", "l2_label", "l2_colour",
+                    "projected", "ratio_extrap", "l3_label", "l3_colour",
+                    "prob", "forecast_method", "forecast_mean", "l4_label", "l4_colour",
+                    "segment_from_year", "segment_pts_per_year", "segment_cagr",
+                    "required_pts_per_year", "required_cagr", "required_pace", "plan_path_value", "note"]
+LENS_NAMES_ZH = {"l1": "视角①（完成度与时间进度，按直线）", "l2": "视角②（实际与所需速度之比，按基期至目标的匀速）",
+                 "l3": "视角③（按实际速度外推）", "l4": "视角④（趋势模型的达标概率）"}
 
 
 def fan_charts(points: pd.DataFrame, observations: pd.DataFrame, region: str, codes=None,

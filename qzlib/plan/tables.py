@@ -16,7 +16,7 @@ from qzlib.errors import InputError
 NAMES = ("plan", "indicators", "tasks", "measures", "targets", "audit", "responsibility")
 _NUMERIC = re.compile(r"^(value|value_\d{4}|number|baseline_year|item_number|line|period_start|period_end)$")
 
-POINT_COLUMNS = ["code", "number", "name_zh", "name_en", "unit", "kind", "year", "role", "value", "raw",
+POINT_COLUMNS = ["code", "number", "name_zh", "name_en", "unit", "kind", "shape", "year", "role", "value", "raw",
                  "qualifier", "comparator"]
 
 
@@ -45,15 +45,19 @@ def load_indicators(processed_dir: str | Path | None = None) -> pd.DataFrame:
 def indicator_points(indicators_df: pd.DataFrame) -> pd.DataFrame:
     """Long form: one row per indicator and year (baseline and targets).
 
-    Columns: code, number, name_zh, name_en, unit, kind, year, role ('baseline'|'target'),
+    Columns: code, number, name_zh, name_en, unit, kind, shape (how its path moves between
+    milestones, from the catalogue: growth, additions or points), year, role ('baseline'|'target'),
     value, raw, qualifier, comparator.
     """
+    from qzlib.catalogue import shape_of
+
     years = sorted(int(c[6:]) for c in indicators_df.columns if re.fullmatch(r"value_\d{4}", c))
     rows = []
     for rec in indicators_df.to_dict("records"):
+        shape = shape_of(rec["code"], rec["kind"], rec["unit"])
         for y in years:
             rows.append({"code": rec["code"], "number": rec["number"], "name_zh": rec["name_zh"],
-                         "name_en": rec["name_en"], "unit": rec["unit"], "kind": rec["kind"], "year": y,
+                         "name_en": rec["name_en"], "unit": rec["unit"], "kind": rec["kind"], "shape": shape, "year": y,
                          "role": "baseline" if y == int(rec["baseline_year"]) else "target",
                          "value": rec[f"value_{y}"], "raw": rec[f"raw_{y}"],
                          "qualifier": rec[f"qualifier_{y}"], "comparator": rec[f"comparator_{y}"]})

@@ -7,21 +7,37 @@ logic and the answers under test. Tables come with Chinese headers (English with
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 
-PERIOD_ZH = {"per_year": "每年", "by_2025": "到2025年", "by_2027": "到2027年", "cumulative": "累计",
-             "plan_period": "规划期内", "baseline_2022": "2022年基期"}
-PERIOD_EN = {"per_year": "per year", "by_2025": "by 2025", "by_2027": "by 2027", "cumulative": "cumulative",
-             "plan_period": "plan period", "baseline_2022": "2022 baseline"}
+PERIOD_ZH = {"per_year": "每年", "cumulative": "累计", "plan_period": "规划期内"}
+PERIOD_EN = {"per_year": "per year", "cumulative": "cumulative", "plan_period": "plan period"}
 AUDIT_KIND_ZH = {"wording_differs": "表述不同", "cumulative_vs_rate": "累计数与年均数", "unit_differs": "单位不同",
-                 "number_differs": "数值不同"}
+                 "number_differs": "数值不同", "approx_vs_exact": "约数与确数不一", "same_document": "同一文件两种引法"}
 AUDIT_STATUS_ZH = {"differs": "不一致", "ambiguous": "有歧义", "consistent": "一致"}
 COMPARATOR_ZH = {"≥": "不低于", ">": "超过", "≈": "左右", "≤": "不高于", "=": "达到", "": ""}
 
 
 def _h(lang: str, zh: str, en: str) -> str:
     return en if lang == "en" else zh
+
+
+def period_text(period: str, lang: str = "zh") -> str:
+    """A register period in words, for any plan's years: 'by_2026' → '到2026年', 'baseline_2023' → '2023年基期'.
+
+    >>> period_text("by_2026"), period_text("baseline_2023"), period_text("per_year"), period_text("by_2028", "en")
+    ('到2026年', '2023年基期', '每年', 'by 2028')
+    """
+    words = PERIOD_EN if lang == "en" else PERIOD_ZH
+    if period in words:
+        return words[period]
+    m = re.fullmatch(r"(by|baseline)_(\d{4})", str(period))
+    if not m:
+        return str(period)
+    if m.group(1) == "by":
+        return _h(lang, f"到{m.group(2)}年", f"by {m.group(2)}")
+    return _h(lang, f"{m.group(2)}年基期", f"{m.group(2)} baseline")
 
 
 def search_targets(targets: pd.DataFrame, keyword: str = "", department: str = "") -> pd.DataFrame:
@@ -54,11 +70,17 @@ def as_written(value: float, unit: str) -> str:
 
 
 def indicators_table(indicators: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """Annex 1's 16 indicators as the annex prints them (cells as written: 1/3左右, “/”, 完成省下达任务)."""
+    """Annex 1's indicators as the annex prints them (cells as written: 1/3左右, “/”, 完成省下达任务),
+    with the plan's own baseline and target years (any plan of the family)."""
+    years = sorted(int(c[4:]) for c in indicators.columns if re.fullmatch(r"raw_\d{4}", c))
+    base = int(indicators["baseline_year"].mode().iloc[0]) if "baseline_year" in indicators and len(indicators) \
+        else (years[0] if years else None)
     cols = {"number": _h(lang, "序号", "No."), "category": _h(lang, "类别", "group"),
             "name_zh": _h(lang, "指标", "indicator"), "unit": _h(lang, "单位", "unit"),
-            "raw_2022": _h(lang, "2022年（基期）", "2022 (baseline)"), "raw_2025": _h(lang, "2025年目标", "2025 target"),
-            "raw_2027": _h(lang, "2027年目标", "2027 target"), "owners": _h(lang, "责任单位", "owners")}
+            **{f"raw_{y}": (_h(lang, f"{y}年（基期）", f"{y} (baseline)") if y == base
+                            else _h(lang, f"{y}年目标", f"{y} target")) for y in years},
+            "owners": _h(lang, "责任单位", "owners")}
+    cols = {k: v for k, v in cols.items() if k in indicators.columns}
     out = indicators[list(cols)].rename(columns=cols)
     if lang == "en" and "name_en" in indicators:
         out.insert(3, "indicator (English)", indicators["name_en"])
@@ -67,15 +89,15 @@ def indicators_table(indicators: pd.DataFrame, lang: str = "zh") -> pd.DataFrame
 
 def targets_table(found: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """Register rows for reading: the target as the plan writes it, period and place in Chinese."""
-    period = PERIOD_EN if lang == "en" else PERIOD_ZH
     return pd.DataFrame({
         _h(lang, "编号", "id"): found["target_id"],
         _h(lang, "对象", "subject"): found["subject"],
         _h(lang, "目标", "target"): [
-            (f"{'' if p == 'baseline_2022' else COMPARATOR_ZH.get(c, c) if lang != 'en' else c} {as_written(v, u)}").strip()
+            (f"{'' if str(p).startswith('baseline_') else COMPARATOR_ZH.get(c, c) if lang != 'en' else c} "
+             f"{as_written(v, u)}").strip()
             for v, u, c, p in zip(found["value"], found["unit"], found["comparator"].fillna(""), found["period"])],
         _h(lang, "原文", "as written"): found["raw"],
-        _h(lang, "期限", "period"): found["period"].map(period).fillna(found["period"]),
+        _h(lang, "期限", "period"): [period_text(p, lang) for p in found["period"]],
         _h(lang, "位置", "where"): found["location"],
         _h(lang, "责任单位", "owners"): found["owners"].fillna(""),
     })
@@ -83,11 +105,10 @@ def targets_table(found: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
 
 def targets_overview(targets: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """How many targets the register holds, by where they stand and by period."""
-    period = PERIOD_EN if lang == "en" else PERIOD_ZH
     where = targets["location"].astype(str).str.extract(r"^(正文|附件\d)")[0].fillna("其他")
     total = _h(lang, "合计", "total")
     df = pd.crosstab(where.rename(_h(lang, "位置", "where")),
-                     targets["period"].map(period).fillna(targets["period"]).rename(_h(lang, "期限", "period")),
+                     targets["period"].map(lambda p: period_text(p, lang)).rename(_h(lang, "期限", "period")),
                      margins=True, margins_name=total)
     df.columns.name = None
     return df.reset_index()

@@ -16,6 +16,7 @@ import pandas as pd
 from qzlib import catalogue
 from qzlib.errors import InputError
 from qzlib.plan.path import plan_path
+from qzlib.plan.path import shape as path_shape
 
 QUANTITATIVE = {"exact", "approx"}
 
@@ -31,6 +32,8 @@ class PreparedIndicator:
     targets: list[tuple[int, float, str, str]]  # (year, value, comparator, qualifier)
     reason: str | None  # why the indicator can get no path; None when it can
     plan: np.ndarray  # plan path over Prepared.years (NaN outside baseline … last target)
+    shape: str = "growth"  # how its paths move (catalogue: growth, additions or points)
+    no_baseline: bool = False  # the plan gives no baseline ("/"): only its own figures can start a path
 
 
 def _num(x) -> float:
@@ -115,7 +118,8 @@ class Prepared:
         plan = empty
         if reason is None:
             plan = plan_path(g, code).reindex(self.years).to_numpy(dtype=float)
-        return PreparedIndicator(code, name, unit, kind, base_year, base, targets, reason, plan)
+        return PreparedIndicator(code, name, unit, kind, base_year, base, targets, reason, plan,
+                                 shape=path_shape(g, code), no_baseline=not np.isfinite(base) and bool(targets))
 
 
 def plan_points(processed_dir: str | Path | None = None) -> pd.DataFrame:

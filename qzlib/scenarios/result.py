@@ -26,6 +26,7 @@ class ScenarioResult:
     method: dict[str, str]
     reasons: dict[str, str]
     described: list[dict] = field(default_factory=list)
+    said: dict[str, tuple[str, str]] = field(default_factory=dict)  # code -> (assumption, source) from figures
 
     @property
     def name(self) -> str:

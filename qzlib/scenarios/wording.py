@@ -1,6 +1,7 @@
 """The Chinese wording of scenarios: statuses, components and every assumption with its source."""
 from __future__ import annotations
 
+from qzlib import fmt, rules
 from qzlib.scenarios.prepared import components, dependants_of
 from qzlib.scenarios.result import ScenarioResult
 from qzlib.scenarios.schema import Scenario
@@ -15,7 +16,6 @@ COMPONENT_ZH = {
     "rd_spending": "规上制造业研发费用",
     "revenue": "规上制造业营业收入",
 }
-MIN_LOCAL_POINTS = 2   # figures after the base year before the region's own pace is used (follow: observed)
 
 
 def value_text(v: float) -> str:
@@ -24,21 +24,26 @@ def value_text(v: float) -> str:
 
 def say(engine, spec: dict, unit: str, where: str, file, code: str | None = None) -> str:
     """One assumption in Chinese words (the rate a reference implies is computed by ``engine``)."""
-    pts_unit = "个百分点" if unit == "%" else unit
+    def points(p) -> str:
+        return fmt.rate(p, "points") if unit == "%" else fmt.rate(p, "additions", unit)
+
     if "growth" in spec:
-        return f"年均增长 {spec['growth'] * 100:.1f}%"
+        return f"年均增长 {fmt.pct(spec['growth'], signed=False)}"
     if "points_per_year" in spec:
-        return f"每年 {spec['points_per_year']:+.2f} {pts_unit}"
+        return f"每年 {points(spec['points_per_year'])}"
     if "levels" in spec or "index" in spec:
         key = "levels" if "levels" in spec else "index"
         word = "水平路径" if key == "levels" else "相对基年指数"
         after = {"stop": "此后不外推", "hold": "此后保持", "continue": "此后按最后一段增速延续"}[spec.get("after", "stop")]
         pts = "，".join(f"{y}年 {value_text(float(v))}" for y, v in sorted(spec[key].items()))
-        return f"{word}：{pts}（几何插值；{after}）"
+        how = "几何插值" if key == "index" or code not in engine.prepared.info else \
+            rules.SHAPE_ZH[engine.prepared.info[code].shape]
+        return f"{word}：{pts}（{how}；{after}）"
     follow = spec.get("follow")
     if follow == "plan":
         pace = spec.get("pace", 1.0)
-        head = "按规划路径（基期与各目标之间几何插值）" if pace == 1 else f"按规划年均进度的 {pace * 100:.0f}%"
+        how = rules.SHAPE_ZH[engine.prepared.info[code].shape] if code in engine.prepared.info else "几何插值"
+        head = f"按规划路径（基期与各目标之间{how}）" if pace == 1 else f"按规划年均进度的 {pace * 100:.0f}%"
         if spec.get("after", "stop") == "stop":
             return head
         targets = engine.prepared.info[code].targets if code in engine.prepared.info else []
@@ -49,12 +54,12 @@ def say(engine, spec: dict, unit: str, where: str, file, code: str | None = None
         r = engine.rate(ref, file, where)
         m = ref.get("measure", "cagr")
         single = ref["from"] == ref["to"]
-        what = {"cagr": f"年均增长 {r * 100:.2f}%", "points": f"每年 {r:+.3f} {pts_unit}",
-                "rate": f"年均增长 {r * 100:.2f}%" + ("（公布增速）" if single else "（公布增速的几何平均）")}[m]
+        what = {"cagr": f"年均增长 {fmt.pct(r, signed=False)}", "points": f"每年 {points(r)}",
+                "rate": f"年均增长 {fmt.pct(r, signed=False)}" + ("（公布增速）" if single else "（公布增速的几何平均）")}[m]
         window = f"{ref['from']}年" if single else f"{ref['from']}—{ref['to']}年"
         return f"参照 {ref['region']} {ref['indicator']} {window}：{what}"
     if follow == "observed":
-        return f"按本地统计数据的自身速度（基期后不足 {MIN_LOCAL_POINTS} 个观测值时借用参照速度）"
+        return "按本地统计数据的自身速度（基期后尚无观测值时借用参照速度）"
     if follow == "trend":
         s = spec.get("series") or {}
         return (f"趋势模型外推（{s.get('region') or engine.region} {s.get('indicator', code)}，"
@@ -67,8 +72,9 @@ def describe(engine, scenario: Scenario, res: ScenarioResult) -> list[dict]:
     p = engine.prepared
     for name, spec in scenario.components.items():
         deps = "、".join(p.info[c].name_zh for c in dependants_of(name) if c in p.info) or "本规划无相关指标"
+        unknown = engine.not_yet_known(spec["reference"]) if "reference" in spec else ""
         rows.append({"对象": f"{COMPONENT_ZH.get(name, name)}（影响：{deps}）", "类别": "分项指数",
-                     "假设": say(engine, spec, "指数", f"components.{name}.reference", scenario.file),
+                     "假设": unknown or say(engine, spec, "指数", f"components.{name}.reference", scenario.file),
                      "来源或理由": source_of(spec)})
     used = set()
     for code in p.codes:
@@ -88,8 +94,8 @@ def describe(engine, scenario: Scenario, res: ScenarioResult) -> list[dict]:
         info = p.info[code]
         name = f"{info.name_zh}（{info.unit}）"
         spec = scenario.assumption(code)
-        if spec is not None and res.method.get(code) != "components" and code in engine.observed_said:
-            said, source = engine.observed_said[code]
+        if spec is not None and res.method.get(code) != "components" and code in res.said:
+            said, source = res.said[code]
             rows.append({"对象": name, "类别": "指标", "假设": said, "来源或理由": source})
         elif spec is not None and res.method.get(code) != "components" and code not in res.reasons:
             rows.append({"对象": name, "类别": "指标",

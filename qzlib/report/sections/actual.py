@@ -21,6 +21,7 @@ from qzlib.fonts import use_cjk
 from qzlib.forecast.plot import fan_bands
 from qzlib.forecast.progress import no_forecast_reason
 from qzlib.plan.path import plan_path
+from qzlib.plan.path import shape as path_shape
 from qzlib import fmt
 from qzlib.report.sections import facts
 from qzlib.report.sections.context import BriefContext
@@ -56,12 +57,16 @@ def fans(ctx: BriefContext) -> dict:
 
 
 def year_table(ctx: BriefContext) -> pd.DataFrame:
-    """One row per indicator and year from the baseline to the latest figure (saved as CSV)."""
+    """One row per indicator and year from the baseline to the latest figure (saved as CSV).
+
+    Changes and paces are in the indicator's shape: points for shares, additions for counts,
+    growth rates otherwise; once a figure meets the next target, nothing more is "needed".
+    """
     def compute():
         rows = []
         local = facts.local_observations(ctx)
         for code in facts.indicators_with_data(ctx):
-            unit = ctx.unit(code)
+            unit, kind, shape = ctx.unit(code), facts.kind(ctx, code), path_shape(ctx.points, code)
             h = facts.history(ctx, code)
             path = plan_path(ctx.points, code)
             targets = _targets(ctx, code)
@@ -70,23 +75,25 @@ def year_table(ctx: BriefContext) -> pd.DataFrame:
                 prev = h.get(y - 1)
                 p = path.get(y, np.nan) if len(path) else np.nan
                 nxt = targets[targets.index > y]
-                need_pts, need_g = (rules.pace(v, y, nxt.iloc[0], int(nxt.index[0])) if len(nxt)
-                                    else (np.nan, np.nan))
+                met = len(nxt) and rules.is_met(v, nxt.iloc[0], "≥", 1, rules.value_digits(kind))
+                need = (rules.per_year(v, y, nxt.iloc[0], int(nxt.index[0]), shape) if len(nxt) and not met
+                        else np.nan)
                 rows.append({
                     "code": code, "指标": ctx.name(code), "单位": unit, "年份": int(y), "实际值": v,
                     "较上年": np.nan if prev is None else v - prev,
-                    "较上年增速": np.nan if prev is None else rules.cagr(prev, v, 1),
+                    "较上年速度": np.nan if prev is None else rules.per_year(prev, y - 1, v, y, shape),
                     "规划路径值": p, "与路径差距": v - p if not np.isnan(p) else np.nan,
                     "下一目标年": int(nxt.index[0]) if len(nxt) else None,
                     "下一目标": float(nxt.iloc[0]) if len(nxt) else np.nan,
-                    "仍需年均（点）": need_pts, "仍需年均增速": need_g,
+                    "已达到下一目标": bool(met), "仍需速度": need, "速度口径": rules.SHAPE_ZH[shape],
                     "来源类型": SOURCE_KIND_ZH.get(kinds.get(y, "plan"), str(kinds.get(y, ""))),
+                    "_shape": shape, "_kind": kind,
                 })
-        return pd.DataFrame(rows, columns=["code", "指标", "单位", "年份", "实际值", "较上年", "较上年增速", "规划路径值",
-                                           "与路径差距", "下一目标年", "下一目标", "仍需年均（点）", "仍需年均增速",
-                                           "来源类型"])
+        return pd.DataFrame(rows, columns=["code", "指标", "单位", "年份", "实际值", "较上年", "较上年速度", "规划路径值",
+                                           "与路径差距", "下一目标年", "下一目标", "已达到下一目标", "仍需速度", "速度口径",
+                                           "来源类型", "_shape", "_kind"])
     df = ctx.once("actual_table", compute)
-    ctx.save("actual_vs_plan", df)
+    ctx.save("actual_vs_plan", df.drop(columns=["_shape", "_kind"]))
     return df
 
 
@@ -96,7 +103,8 @@ def behind_path(ctx: BriefContext) -> pd.DataFrame:
     if df.empty:
         return df
     last = df.sort_values("年份").groupby("code", sort=False).tail(1)
-    below = [not rules.is_met(v, p, "≥") for v, p in zip(last["实际值"], last["规划路径值"])]
+    below = [not rules.is_met(v, p, "≥", 1, rules.value_digits(k))
+             for v, p, k in zip(last["实际值"], last["规划路径值"], last["_kind"])]
     return last[np.array(below) & last["规划路径值"].notna().to_numpy()]
 
 
@@ -122,12 +130,13 @@ def intro(ctx: BriefContext) -> HTML:
                 if f else "目前没有一项指标的本地序列足以拟合趋势（至少 3 个年度值且近年有变化）。")
     behind = behind_path(ctx)
     behind_text = (f"最新数值低于规划路径的有 {len(behind)} 项：" + "；".join(
-        f"{html.escape(r['指标'])}（{r['年份']}年 {fmt.num(r['实际值'])}，路径值 {fmt.num(r['规划路径值'])}）"
+        f"{html.escape(r['指标'])}（{r['年份']}年 {fmt.quantity(r['实际值'], r['_kind'])}，"
+        f"路径值 {fmt.quantity(r['规划路径值'], r['_kind'])}）"
         for _, r in behind.iterrows()) + "。") if len(behind) else "各项指标的最新数值均不低于规划路径。"
     return HTML(f"<p>{html.escape(ctx.region)}有{ctx.base_year}年以后统计数据的指标共 {len(codes)} 项（共 {ctx.n_indicators} 项），"
                 f"数据最新至 {latest} 年。{fan_text}{behind_text}</p>"
-                f"<p class='note'>图中实线圆点为{html.escape(ctx.region)}实际值（含规划基期值），虚线为规划隐含路径，菱形为目标值，"
-                f"绿色细线为“{html.escape(_scenario_name(ctx))}”情景路径。</p>")
+                f"<p class='note'>图中实线圆点为{html.escape(ctx.region)}实际值（含规划基期值），橙色虚线为规划隐含路径，菱形为目标值，"
+                f"绿色细线为“{html.escape(_scenario_name(ctx))}”情景自最新实际值起的路径。</p>")
 
 
 def _scenario_name(ctx: BriefContext) -> str:
@@ -155,20 +164,20 @@ def chart(ctx: BriefContext, ncols: int = 4):
     for ax, code in zip(axes.flat, codes):
         h = facts.history(ctx, code)
         path = plan_path(ctx.points, code)
-        if len(path):
-            ax.plot(path.index, path.values, color="#b8860b", lw=1.0, ls="--", label="规划隐含路径")
         tg = _targets(ctx, code)
-        ax.scatter(tg.index, tg.values, color="#c0392b", marker="D", s=16, zorder=4, label="目标")
+        ax.scatter(tg.index, tg.values, color="#c0392b", marker="D", s=16, zorder=7, label="目标")
         if code in f:
             fan_bands(ax, h, f[code].path, label="趋势 ")
         if paths is not None and code in paths.index:
             s = paths.loc[code].dropna()
-            s = s[s.index <= last]
-            if len(s):
-                ax.plot(s.index, s.values, color="#2e8b57", lw=0.9, label="情景路径")
+            s = s[(s.index >= h.index[-1]) & (s.index <= last)]   # the scenario from the latest figure on
+            if len(s) > 1:
+                ax.plot(s.index, s.values, color="#2e8b57", lw=0.9, zorder=3, label="情景路径")
         ax.plot(h.index, h.values, "o-", color="#1f3b73", lw=1.5, ms=3, zorder=5, label="实际值")
+        if len(path):   # drawn on top of the scenario and the figures, distinct: what the targets imply
+            ax.plot(path.index, path.values, color="#d35400", lw=1.1, ls=(0, (4, 2)), zorder=6, label="规划隐含路径")
         ax.axvline(ctx.year, color="#999", lw=0.6, ls=":")
-        ax.set_title(fmt.clip(ctx.name(code), 15), fontsize=7)
+        ax.set_title(fmt.wrap(ctx.name(code), 12), fontsize=6.5)
         ax.text(0.02, 0.95, ctx.unit(code), transform=ax.transAxes, fontsize=5.5, va="top", color="#555")
         ax.tick_params(labelsize=5.5)
         ax.set_xlim(min(h.index[0], ctx.base_year or h.index[0]) - 0.3, last + 0.3)
@@ -191,19 +200,20 @@ def table(ctx: BriefContext) -> HTML:
     if df.empty:
         return HTML("")
     show = pd.DataFrame({
-        "指标": [fmt.clip(n, 14) for n in df["指标"]], "年份": df["年份"].astype(int),
-        "实际值": df["实际值"].map(fmt.num),
-        "较上年": [fmt.pace(d, g, u) if not pd.isna(d) else fmt.MISSING
-                   for d, g, u in zip(df["较上年"], df["较上年增速"], df["单位"])],
-        "规划路径值": df["规划路径值"].map(fmt.num),
+        "指标": df["指标"], "年份": df["年份"].astype(int),
+        "实际值": [fmt.quantity(v, k) for v, k in zip(df["实际值"], df["_kind"])],
+        "较上年": [fmt.MISSING if pd.isna(c) else ("持平" if rules.shown(c, 2) == 0 else fmt.rate(c, sh, u))
+                   for c, sh, u in zip(df["较上年速度"], df["_shape"], df["单位"])],
+        "规划路径值": [fmt.quantity(v, k) for v, k in zip(df["规划路径值"], df["_kind"])],
         "与路径差距": [fmt.MISSING if pd.isna(g) else (f"{rules.text(g, 2, signed=True)}个百分点" if rules.uses_points(u)
                                                    else f"{'+' if g >= 0 else ''}{fmt.num(g)}")
                        for g, u in zip(df["与路径差距"], df["单位"])],
-        "下一目标": [fmt.MISSING if pd.isna(v) else f"{fmt.num(v)}（{int(y)}）"
-                     for v, y in zip(df["下一目标"], df["下一目标年"])],
-        "仍需年均": [fmt.pace(p, g, u) for p, g, u in zip(df["仍需年均（点）"], df["仍需年均增速"], df["单位"])],
+        "下一目标": [fmt.MISSING if pd.isna(v) else f"{fmt.quantity(v, k)}（{int(y)}）"
+                     for v, y, k in zip(df["下一目标"], df["下一目标年"], df["_kind"])],
+        "仍需": ["已达成" if m else fmt.rate(p, sh, u)
+                 for m, p, sh, u in zip(df["已达到下一目标"], df["仍需速度"], df["_shape"], df["单位"])],
         "单位": df["单位"], "来源": df["来源类型"],
     })
     widths = {"指标": "19%", "年份": "6%", "单位": "8%", "来源": "10%"}
-    return HTML(fmt.table(show, numeric=("年份", "实际值", "较上年", "规划路径值", "与路径差距", "下一目标", "仍需年均"),
+    return HTML(fmt.table(show, numeric=("年份", "实际值", "较上年", "规划路径值", "与路径差距", "下一目标", "仍需"),
                           classes="actual", widths=widths, nowrap=("年份", "单位", "来源")))

@@ -7,11 +7,10 @@ import pandas as pd
 from IPython.display import HTML
 
 from qzlib import fmt
+from qzlib.plan.views import AUDIT_KIND_ZH
 from qzlib.report.sections import facts
 from qzlib.report.sections.context import BriefContext
 
-KINDS_ZH = {"number_differs": "数值不一致", "wording_differs": "表述不一致", "unit_differs": "单位不一致",
-            "cumulative_vs_rate": "累计与年度不一致"}
 STATUS_ZH = {"differs": "不一致", "ambiguous": "口径有歧义", "consistent": "相符"}
 
 
@@ -22,7 +21,7 @@ def table(ctx: BriefContext) -> HTML:
     real = facts.audit_discrepancies(ctx)
     df = pd.DataFrame({
         "编号": a["finding_id"],
-        "类型": a["kind"].map(KINDS_ZH).fillna(a["kind"]) + "（" + a["status"].map(STATUS_ZH).fillna("") + "）",
+        "类型": a["kind"].map(AUDIT_KIND_ZH).fillna(a["kind"]) + "（" + a["status"].map(STATUS_ZH).fillna("") + "）",
         "正文摘录": a["body_excerpt"].map(lambda s: fmt.clip(s, 60)),
         "附件摘录": a["annex_excerpt"].map(lambda s: fmt.clip(s, 60)),
         "说明": a["detail_zh"],

@@ -58,6 +58,11 @@ def history(ctx: BriefContext, code: str) -> pd.Series:
     return with_baseline(obs, by, bv, up_to=ctx.year)
 
 
+def kind(ctx: BriefContext, code: str) -> str:
+    """The indicator's kind (count, share, …): counts print as whole numbers."""
+    return str(ctx.points.loc[ctx.points["code"] == code, "kind"].iloc[0])
+
+
 def audit_discrepancies(ctx: BriefContext) -> pd.DataFrame:
     """Audit findings that are real discrepancies (status other than 'consistent')."""
     a = ctx.audit

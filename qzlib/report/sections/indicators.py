@@ -15,9 +15,9 @@ from qzlib.report.sections.context import BriefContext
 
 def intro(ctx: BriefContext) -> HTML:
     years = "、".join(f"{y}年" for y in ctx.target_years)
-    return HTML(f"<p>附件1设定的 {ctx.n_indicators} 项主要目标：{ctx.base_year}年基期值、{years}目标值，以及按几何插值"
-                f"得到的“规划隐含路径”（仅为目标之间的等速路径，不是统计数据）。“年均所需”为达到下一个目标每年需要的增速；"
-                f"以百分比计量的指标用“个百分点/年”表示。</p>")
+    return HTML(f"<p>附件1设定的 {ctx.n_indicators} 项主要目标：{ctx.base_year}年基期值、{years}目标值，以及“规划隐含路径”"
+                f"（目标之间的等速路径，不是统计数据；水平值与比率按不变增速增长，累计数量每年等量增加，占比类每年等量变动百分点，"
+                f"各指标的路径形态见附录）。“所需”为每段每年需要的速度：增速、每年增加量或每年变动的百分点。</p>")
 
 
 def overview(ctx: BriefContext) -> pd.DataFrame:
@@ -32,10 +32,9 @@ def overview(ctx: BriefContext) -> pd.DataFrame:
             t = grp[(grp["role"] == "target") & (grp["year"] == y)]
             row[f"{y}年目标"] = _cell(t.iloc[0]) if len(t) else fmt.MISSING
         path = plan_path(ctx.points, code)
-        row[f"{ctx.year}年规划路径值"] = fmt.num(path.get(ctx.year)) if len(path) else fmt.MISSING
+        row[f"{ctx.year}年规划路径值"] = fmt.quantity(path.get(ctx.year), first["kind"]) if len(path) else fmt.MISSING
         for seg in milestone_paces(ctx.points, code):
-            row[f"{seg['from_year']}→{seg['to_year']}年均所需"] = fmt.pace(seg["points_per_year"], seg["cagr"],
-                                                                        first["unit"])
+            row[f"{seg['from_year']}→{seg['to_year']}每年所需"] = fmt.rate(seg["pace"], seg["shape"], first["unit"])
         rows.append(row)
     df = pd.DataFrame(rows).sort_values("序号")
     return ctx.save("indicators_overview", df.fillna(fmt.MISSING))
@@ -47,7 +46,7 @@ def _cell(point) -> str:
         return fmt.MISSING
     if q == "qualitative":
         return str(point["raw"])
-    text = fmt.num(point["value"])
+    text = fmt.quantity(point["value"], point["kind"])
     return f"约{text}（{point['raw']}）" if q == "approx" else text
 
 
@@ -85,7 +84,7 @@ def chart(ctx: BriefContext, ncols: int = 4):
         ax.scatter(base["year"], base["value"], color="#444", s=14, zorder=3, label="基期")
         ax.scatter(tgt["year"], tgt["value"], color="#c0392b", marker="D", s=14, zorder=3, label="目标")
         ax.axvline(ctx.year, color="#999", lw=0.6, ls=":")
-        ax.set_title(f"{int(g.iloc[0]['number'])}. {fmt.clip(g.iloc[0]['name_zh'], 14)}", fontsize=6.5)
+        ax.set_title(fmt.wrap(f"{int(g.iloc[0]['number'])}. {g.iloc[0]['name_zh']}", 13), fontsize=6.2)
         ax.tick_params(labelsize=5.5)
         ax.set_xticks(ticks)
         ax.text(0.02, 0.95, str(g.iloc[0]["unit"]), transform=ax.transAxes, fontsize=5.5, va="top", color="#555")
@@ -98,11 +97,13 @@ def chart(ctx: BriefContext, ncols: int = 4):
 
 
 def backloaded(ctx: BriefContext) -> list[str]:
-    """Indicators whose later segment needs a clearly faster pace (“前低后高”), with both paces."""
+    """Indicators whose later segment needs a clearly faster pace (“前低后高”), with both paces in
+    the indicator's own measure (points for shares, additions for counts, growth otherwise)."""
     out = []
     for code, g in ctx.points.groupby("code", sort=False):
-        segs = [s for s in milestone_paces(ctx.points, code) if not pd.isna(s["cagr"])]
-        if len(segs) == 2 and segs[1]["cagr"] > segs[0]["cagr"] * 1.2 and segs[1]["cagr"] > 0:
-            out.append(f"{html.escape(str(g.iloc[0]['name_zh']))}（{fmt.pct(segs[0]['cagr'])} → "
-                       f"{fmt.pct(segs[1]['cagr'])}）")
+        segs = [s for s in milestone_paces(ctx.points, code) if not pd.isna(s["pace"])]
+        if len(segs) == 2 and segs[1]["pace"] > segs[0]["pace"] * 1.2 and segs[1]["pace"] > 0:
+            unit = str(g.iloc[0]["unit"])
+            out.append(f"{html.escape(str(g.iloc[0]['name_zh']))}（{fmt.rate(segs[0]['pace'], segs[0]['shape'], unit)} → "
+                       f"{fmt.rate(segs[1]['pace'], segs[1]['shape'], unit)}）")
     return out

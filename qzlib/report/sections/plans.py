@@ -33,7 +33,7 @@ def side_by_side(plans: dict[str, pd.DataFrame], shared_only: bool = True) -> pd
     ...     "value": [b, t1, t2], "raw": ["", "", ""], "qualifier": ["exact"] * 3})
     >>> t = side_by_side({"甲市": pts(119, 160, 195, 2022), "乙县": pts(90, 110, 130, 2023)})
     >>> t.loc[0, "甲市 基期"], t.loc[0, "乙县 目标"], t.loc[0, "甲市 年均所需"]
-    ('2022年 119', '2026年 110；2028年 130', '+10.4%；+10.4%')
+    ('2022年 119', '2026年 110；2028年 130', '+10.37%；+10.40%')
     """
     codes = {label: list(p["code"].drop_duplicates()) for label, p in plans.items()}
     order = next(iter(codes.values()), [])
@@ -52,7 +52,7 @@ def side_by_side(plans: dict[str, pd.DataFrame], shared_only: bool = True) -> pd
             row[f"{label} 目标"] = "；".join(
                 f"{int(y)}年 {fmt.num(v) if q in ('exact', 'approx') else raw}"
                 for y, v, q, raw in zip(tg["year"], tg["value"], tg["qualifier"], tg["raw"])) or fmt.MISSING
-            row[f"{label} 年均所需"] = "；".join(fmt.pace(s["points_per_year"], s["cagr"], first["unit"])
+            row[f"{label} 年均所需"] = "；".join(fmt.rate(s["pace"], s["shape"], first["unit"])
                                             for s in milestone_paces(g, code)) or fmt.MISSING
         rows.append(row)
     return pd.DataFrame(rows)

@@ -16,7 +16,7 @@ def result(ctx: BriefContext, name: str | None = None):
 
     name = name or ctx.scenario
     return ctx.once(f"scenario:{name}", lambda: run(load(name, ctx.scenarios_dir), ctx.points, ctx.observations,
-                                                      ctx.processed_dir, region=ctx.region))
+                                                      ctx.processed_dir, region=ctx.region, as_of=ctx.year))
 
 
 def status_zh(status: str) -> str:
@@ -38,11 +38,13 @@ def attainment(ctx: BriefContext) -> HTML:
     res = result(ctx)
     a = res.attainment
     a = a[a["target_year"].notna()]
+    kinds = {c: k for c, k in zip(ctx.points["code"], ctx.points["kind"])}
     df = pd.DataFrame({
         "指标": a["name_zh"], "单位": a["unit"], "目标年": a["target_year"].astype(int),
-        "目标": a["target"].map(fmt.num), "情景值": a["value"].map(fmt.num),
+        "目标": [fmt.quantity(v, kinds.get(c)) for v, c in zip(a["target"], a["code"])],
+        "情景值": [fmt.quantity(v, kinds.get(c)) for v, c in zip(a["value"], a["code"])],
         "结果": a["status"].map(status_zh),
-        "差距": [fmt.MISSING if pd.isna(g) else f"{g:+.1f}%" for g in a["gap_pct"]],
+        "差距": [fmt.MISSING if pd.isna(g) else fmt.pct(g / 100) for g in a["gap_pct"]],
         "首次达到": a["first_year_reached"].map(lambda v: fmt.MISSING if pd.isna(v) else str(int(v))),
         "说明": a["reason"].fillna(""),
     })

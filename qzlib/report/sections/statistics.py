@@ -115,7 +115,12 @@ def imported_figures(ctx: BriefContext) -> HTML:
         "采用": o["selected"].map({True: "是", False: "否（另有数值）"}),
     })
     ctx.save("researcher_figures", df)
-    return HTML(head + f"<p>通过 <code>qz stats import</code> 从统计部门表格录入的 {len(df)} 个数值，逐条注明来源、原文摘录与录入位置。</p>"
+    kinds = df["来源类型"].value_counts()
+    parts = "、".join(f"{k} {n} 个" for k, n in kinds.items())
+    test = (f"其中标为“测试”的 {int(kinds.get(SOURCE_KIND_ZH['test'], 0))} 个是检验用的测试数据，不是统计数据，不得引用；"
+            if SOURCE_KIND_ZH["test"] in kinds else "")
+    return HTML(head + f"<p>研究人员通过 <code>qz stats import</code> 录入的 {len(df)} 个数值（{html.escape(parts)}）。"
+                + test + "每个数值注明来源、原文摘录与录入位置。</p>"
                 + fmt.table(df, numeric=("年份", "数值"), classes="researcher",
                             nowrap=("地区", "年份", "单位", "来源类型", "采用")))
 

@@ -9,7 +9,7 @@ import html
 
 from IPython.display import HTML
 
-from qzlib.report.sections import actual, audit, facts, indicators, progress, scenario, title
+from qzlib.report.sections import audit, facts, indicators, progress, scenario, title
 from qzlib.report.sections.context import BriefContext
 
 
@@ -33,13 +33,12 @@ def data_item(ctx: BriefContext) -> str:
     if not codes:
         return (f"数据：截至{ctx.year}年，{html.escape(ctx.region)} {ctx.n_indicators} 项指标都没有{ctx.base_year}年基期以后的数据；"
                 f"只能依据规划基期与目标作路径和情景分析。第四部分列出了向统计部门提出的数据需求清单。")
-    behind = actual.behind_path(ctx)
-    behind_text = (f"最新数值低于规划路径的有 <b>{len(behind)}</b> 项：{html.escape('、'.join(behind['指标']))}（第二部分）。"
-                   if len(behind) else "各项最新数值均不低于规划路径（第二部分）。")
+    order = ctx.points.drop_duplicates("code").sort_values("number")["code"]
+    without = [c for c in order if c not in codes]
+    rest = (f"其余 {len(without)} 项（{html.escape(facts.names(ctx, without))}）只能依据规划基期与目标作路径和情景分析"
+            f"（数据需求见第四部分）。" if without else "")
     return (f"数据：{html.escape(ctx.region)} {ctx.n_indicators} 项指标中，<b>{len(codes)}</b> 项有{ctx.base_year}年以后的数据"
-            f"（最新至 <b>{facts.latest_data_year(ctx)}</b> 年）：{html.escape(facts.names(ctx, codes))}；"
-            f"其余 {ctx.n_indicators - len(codes)} 项只能依据规划基期与目标作路径和情景分析（数据需求见第四部分）。"
-            + behind_text)
+            f"（最新至 <b>{facts.latest_data_year(ctx)}</b> 年，逐年对照规划路径见第二部分）；" + rest)
 
 
 def scenario_item(ctx: BriefContext) -> str:
@@ -64,11 +63,12 @@ def page(ctx: BriefContext) -> HTML:
         items.insert(0, f'<span class="warn">{html.escape(warn)}。</span>')
     items.append(data_item(ctx))
     items += progress.headline(ctx)
-    back = indicators.backloaded(ctx)
-    if back:
-        y = [ctx.base_year, *ctx.target_years]
-        items.append(f"以下指标的目标“前低后高”，{y[-2]}—{y[-1]}年所需年均增速明显高于{y[0]}—{y[-2]}年："
-                     + "；".join(back) + "。")
+    if not facts.indicators_with_data(ctx):   # with figures, each indicator's later pace is said beside its verdict
+        back = indicators.backloaded(ctx)
+        if back:
+            y = [ctx.base_year, *ctx.target_years]
+            items.append(f"以下指标的目标“前低后高”，{y[-2]}—{y[-1]}年每年所需的速度明显高于{y[0]}—{y[-2]}年："
+                         + "；".join(back) + "。")
     items.append(scenario_item(ctx))
     items += audit.number_findings(ctx)
     lis = "".join(f"<li>{t}</li>" for t in items)

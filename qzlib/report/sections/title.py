@@ -19,7 +19,10 @@ def data_date(ctx: BriefContext) -> str:
     parts = [f"规划文本 {ctx.meta.issued}"]
     latest = facts.latest_data_year(ctx)
     if latest is not None:
-        parts.append(f"{ctx.region}规划指标数据最新至 {latest} 年")
+        local = facts.local_observations(ctx)
+        test = int((local["source_kind"] == "test").sum())
+        what = ("（均为测试数据，不是统计）" if test == len(local) else f"（其中 {test} 个为测试数据，不是统计）") if test else ""
+        parts.append(f"{ctx.region}规划指标数据最新至 {latest} 年{what}")
     elif ctx.base_year is not None:
         parts.append(f"{ctx.region}规划指标尚无{ctx.base_year}年基期以后的数据")
     ref = facts.reference_latest_year(ctx)
