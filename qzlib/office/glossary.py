@@ -32,6 +32,7 @@ TABLE_TITLES = {
     "responsibility_counts": "责任分工",
     "audit_findings": "规划文本一致性核查",
     "provenance_files": "输入文件",
+    "indicator_shapes": "各指标的路径形态",
     "revisions": "数值修订",
 }
 TABLE_PREFIXES = {"figures_": "{}已收集的数值"}

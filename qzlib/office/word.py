@@ -46,7 +46,7 @@ _TABLE_SIZE = re.compile(r"(?<![\w.#-])table((?:\.[\w-]+)?)\s*\{[^}]*?font-size:
 TABLE_PT = 7.8          # the page's ``table { font-size }`` when it says none
 PT_MM = 0.3528
 CELL_MARGIN_MM = 1.0    # left and right in every cell (the page's td padding is 1–1.4 mm)
-_PROP = re.compile(r"(background(?:-color)?|color|font-weight)\s*:\s*([^;]+)")
+_PROP = re.compile(r"(background(?:-color)?|color|font-weight|white-space)\s*:\s*([^;]+)")
 
 
 def _hex(colour: str) -> str | None:
@@ -58,7 +58,7 @@ def _hex(colour: str) -> str | None:
 
 
 def class_styles(css: str) -> dict[frozenset, dict]:
-    """Colours and weight of the page's class rules: {classes: {'fill', 'colour', 'bold'}}.
+    """Colours, weight and no-wrap of the page's class rules: {classes: {'fill', 'colour', 'bold', 'nowrap'}}.
 
     >>> s = class_styles(".chip.rag-red { background: #c0392b; color: #fff; } td.num { color: #000 }")
     >>> s[frozenset({"chip", "rag-red"})]
@@ -72,6 +72,8 @@ def class_styles(css: str) -> dict[frozenset, dict]:
         for key, value in _PROP.findall(body):
             if key == "font-weight":
                 props["bold"] = value.strip() in ("bold", "700", "800", "900")
+            elif key == "white-space":
+                props["nowrap"] = value.strip() == "nowrap"
             elif _hex(value):
                 props["fill" if key.startswith("background") else "colour"] = _hex(value)
         if props:
@@ -353,7 +355,8 @@ class _Writer:
             if header:
                 _repeat_header(table.rows[i])
             _keep_row_together(table.rows[i])
-        _set_widths(table, _column_widths(el, rows, ncols, size))
+        nowrap = {next(iter(sel)) for sel, props in self.css.items() if props.get("nowrap") and len(sel) == 1}
+        _set_widths(table, _column_widths(el, rows, ncols, size, nowrap))
         self.after_table = True
 
     def picture(self, run, data: bytes) -> None:
@@ -422,9 +425,25 @@ def _lines_width(el) -> int:
     return max(display_width(re.sub(r"\s+", " ", t).strip()) for t in lines)
 
 
-def _column_widths(table_el, rows, ncols: int, size_pt: float) -> list[float]:
+SHORT_LINE = 8   # display columns: a line this short ("2025年", "（2024）") is not broken
+
+
+def _unbroken_width(cell, nowrap: set[str]) -> int:
+    """Display width a cell needs unbroken: its longest line when the page keeps the cell on one
+    line (``num``, ``nowrap``), else its widest element of a no-wrap class (a chip, a number)
+    or its longest line when that is short."""
+    longest = _lines_width(cell)
+    if {"num", "nowrap"} & set((cell.get("class") or "").split()):
+        return longest
+    return max([longest if longest <= SHORT_LINE else 0]
+               + [display_width(re.sub(r"\s+", " ", e.text_content()).strip()) for e in cell.iterdescendants()
+                  if isinstance(e.tag, str) and nowrap & set((e.get("class") or "").split())])
+
+
+def _column_widths(table_el, rows, ncols: int, size_pt: float, nowrap: set[str] = frozenset()) -> list[float]:
     """Column widths (mm): the shares the HTML's <colgroup> fixes, the rest by content length;
-    a column the page keeps on one line (``num``, ``nowrap``) at least as wide as its longest line."""
+    what the page keeps on one line (``num``, ``nowrap`` cells, elements of the ``nowrap`` classes)
+    gets at least its width while the page has room."""
     fixed: dict[int, float] = {}
     for j, col in enumerate(table_el.xpath("./colgroup/col")):
         m = re.search(r"width:\s*([\d.]+)%", col.get("style") or "")
@@ -438,8 +457,8 @@ def _column_widths(table_el, rows, ncols: int, size_pt: float) -> list[float]:
             if _span(c) == 1 and j < ncols:
                 w = _lines_width(c)
                 weight[j] = max(weight[j], min(w, 36) + 2)
-                if not header and {"num", "nowrap"} & set((c.get("class") or "").split()):
-                    need[j] = max(need[j], w * unit_mm + 2 * CELL_MARGIN_MM + 0.5)
+                if not header:
+                    need[j] = max(need[j], _unbroken_width(c, nowrap) * unit_mm + 2 * CELL_MARGIN_MM + 0.5)
             j += _span(c)
     free = [j for j in range(ncols) if j not in fixed]
     rest = max(1.0 - sum(fixed.values()), 0.05 * len(free)) if free else 0
@@ -447,15 +466,17 @@ def _column_widths(table_el, rows, ncols: int, size_pt: float) -> list[float]:
     shares = [fixed.get(j, rest * weight[j] / total) for j in range(ncols)]
     scale = sum(shares) or 1
     widths = [TEXT_WIDTH_MM * s / scale for s in shares]
-    short = [j for j in range(ncols) if widths[j] < need[j]]
-    if short and sum(need) < TEXT_WIDTH_MM:
-        for j in short:
+    if sum(need) >= TEXT_WIDTH_MM:
+        return widths
+    held: set[int] = set()          # columns raised to their need; the others share what is left
+    while short := [j for j in range(ncols) if j not in held and widths[j] < need[j] - 1e-6]:
+        held.update(short)
+        for j in held:
             widths[j] = need[j]
-        others = [j for j in range(ncols) if j not in short]
-        left = TEXT_WIDTH_MM - sum(widths[j] for j in short)
+        others = [j for j in range(ncols) if j not in held]
         have = sum(widths[j] for j in others) or 1
         for j in others:
-            widths[j] *= left / have
+            widths[j] *= (TEXT_WIDTH_MM - sum(widths[j] for j in held)) / have
     return widths
 
 
