@@ -1,4 +1,7 @@
-"""``charts/``: every chart of the brief as a PNG for slides, at least 1200 px wide.
+"""``charts/``: every chart of the brief as a PNG for slides, at least 1200 px wide and 150 dpi.
+
+The brief shows the same picture (one render serves both), except that a brief using
+figures marked 测试 keeps its page clean and puts the warning on the files.
 
 Named by the figure's label when its section set one (``fig.set_label("二_实际值与规划路径")``,
 ``"参考_浙江省_rd_gdp_pct"``), else by its place among the brief's charts (``图03.png``). A
@@ -10,13 +13,15 @@ from __future__ import annotations
 import io
 import math
 import re
+import struct
 from pathlib import Path
 
 from qzlib.atomic import atomic_file
 
 FOLDER = "charts"
 MIN_WIDTH_PX = 1200
-MIN_DPI = 200
+MIN_DPI = 150
+CROP = 0.9     # a cropped figure keeps at least this share of its width (else a second render)
 WARNING_COLOUR = "#c0392b"   # the brief's warning red (brief_page.html.j2 .test-flag)
 
 
@@ -36,9 +41,22 @@ def file_name(label: str, number: int, taken: set[str] | frozenset = frozenset()
     return name
 
 
+def png_width(data: bytes) -> int:
+    """Pixel width from a PNG's header.
+
+    >>> png_width(bytes.fromhex("89504e470d0a1a0a0000000d49484452000004b0"))
+    1200
+    """
+    return struct.unpack(">I", data[16:20])[0]
+
+
 def png(fig, warning: str = "", min_width_px: int = MIN_WIDTH_PX, min_dpi: int = MIN_DPI) -> bytes:
-    """The figure as PNG bytes, cropped to its content, at least ``min_width_px`` wide, with
-    ``warning`` in red above it (the figure itself is left as it was)."""
+    """The figure as PNG bytes, cropped to its content, at least ``min_width_px`` wide and
+    ``min_dpi``, with ``warning`` in red above it (the figure itself is left as it was).
+
+    One render in the usual case: the resolution is chosen from the figure's width with room
+    for the crop, and raised for a second render only if the cropped picture came out narrower.
+    """
     mark = None
     if warning:
         from matplotlib.font_manager import FontProperties
@@ -47,23 +65,25 @@ def png(fig, warning: str = "", min_width_px: int = MIN_WIDTH_PX, min_dpi: int =
 
         mark = fig.text(0.5, 1.0, warning, ha="center", va="bottom", color=WARNING_COLOUR,
                         fontproperties=FontProperties(fname=str(font_path()), size=9, weight="bold"))
+    meta = {"Software": "415X Monitor", **({"Description": warning} if warning else {})}
     try:
-        box = fig.get_tightbbox()   # any canvas (a bare Figure too)
-        dpi = max(min_dpi, math.ceil((min_width_px + 8) / max(box.width + 0.2, 0.1)))
-        meta = {"Software": "415X Monitor"}
-        if warning:
-            meta["Description"] = warning
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata=meta)
+        dpi = max(min_dpi, math.ceil(min_width_px / (CROP * fig.get_figwidth())))
+        for _ in range(2):
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata=meta)
+            width = png_width(buf.getvalue())
+            if width >= min_width_px:
+                break
+            dpi = math.ceil(dpi * (min_width_px + 2) / max(width, 1))
     finally:
         if mark is not None:
             mark.remove()
     return buf.getvalue()
 
 
-def save(fig, folder: str | Path, name: str, warning: str = "") -> Path:
-    """Write the chart as ``<folder>/charts/<name>`` (atomically); returns the path."""
+def save(data: bytes, folder: str | Path, name: str) -> Path:
+    """Write a chart's PNG bytes as ``<folder>/charts/<name>`` (atomically); returns the path."""
     path = Path(folder) / FOLDER / name
     with atomic_file(path, "wb") as fh:
-        fh.write(png(fig, warning))
+        fh.write(data)
     return path

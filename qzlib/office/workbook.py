@@ -99,14 +99,11 @@ def _header(ws, labels: list[str]) -> None:
         c.alignment = Alignment(wrap_text=True, vertical="top")
         c.border = Border(bottom=line)
     ws.freeze_panes = "A3"
-    if labels:
-        from openpyxl.utils import get_column_letter
-
-        ws.auto_filter.ref = f"A2:{get_column_letter(len(labels))}{max(ws.max_row, 2)}"
 
 
 def _finish(ws, labels: list[str], warning: str) -> None:
-    """Column widths from the contents, long text wrapped; A4 print set-up; the warning in the footer."""
+    """Column widths from the contents, long text wrapped; a filter on the header; A4 print set-up;
+    the warning in the footer."""
     from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
 
@@ -120,6 +117,8 @@ def _finish(ws, labels: list[str], warning: str) -> None:
         if longest + 2 > MAX_WIDTH:
             for c in cells:
                 c.alignment = Alignment(wrap_text=True, vertical="top")
+    if labels:
+        ws.auto_filter.ref = f"A2:{get_column_letter(len(labels))}{max(ws.max_row, 2)}"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if len(labels) > 6 else "portrait"
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
@@ -145,7 +144,6 @@ def _table_sheet(wb, resource: dict, folder: Path, name: str, warning: str) -> i
             c = ws.cell(row=i, column=j, value=value)
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 c.number_format = form if form != "General" else ("#,##0" if "," in text else "General")
-    _header(ws, labels)   # the filter range now covers the rows
     _finish(ws, labels, warning)
     return len(df)
 
@@ -182,7 +180,6 @@ def build(package: dict | None, folder: str | Path, title: str = ""):
         link = index.cell(row=i, column=2)
         link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{name}'!A1")   # a link inside the workbook
         link.font = Font(color="0563C1", underline="single")
-    _header(index, labels)
     _finish(index, labels, info.warning)
     return wb
 

@@ -73,15 +73,18 @@ class BriefContext:
             datapackage.write(self.brief_info, list(self.tables.values()), self.output_dir)
         return df
 
-    def save_chart(self, fig) -> Path:
-        """Write ``fig`` to ``<output_dir>/charts/``, named by ``fig.get_label()`` or its number,
-        with the brief's test-data warning when it has one (:mod:`qzlib.office.charts`)."""
+    def save_chart(self, fig, dpi: int = 150) -> bytes:
+        """Write ``fig`` to ``<output_dir>/charts/`` (:mod:`qzlib.office.charts`), named by
+        ``fig.get_label()`` or its number, with the brief's test-data warning when it has one;
+        returns the PNG the brief shows (the same render when there is no warning)."""
         from qzlib.office import charts
 
         name = charts.file_name(fig.get_label(), len(self.charts) + 1, set(self.charts))
-        path = charts.save(fig, self.output_dir, name, self.test_warning)
+        shown = charts.png(fig, min_dpi=dpi)
+        charts.save(charts.png(fig, self.test_warning, min_dpi=dpi) if self.test_warning else shown,
+                    self.output_dir, name)
         self.charts.append(name)
-        return path
+        return shown
 
     @property
     def test_warning(self) -> str:
@@ -182,7 +185,8 @@ def show(fig, dpi: int = 170) -> None:
 
     In a brief (after :func:`load_context`) the chart is also written to ``charts/`` beside it:
     named by ``fig.get_label()`` when the section set one (``fig.set_label("二_实际值与规划路径")``),
-    else by its number among the brief's charts (``图03.png``).
+    else by its number among the brief's charts (``图03.png``); the brief then shows that same
+    picture, at ``dpi`` or more so that it is at least 1200 px wide.
     """
     import io
 
@@ -190,11 +194,13 @@ def show(fig, dpi: int = 170) -> None:
 
     if fig is None:
         return
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
     try:
         if _current is not None and office.enabled():
-            _current.save_chart(fig)
+            data = _current.save_chart(fig, dpi)
+        else:
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+            data = buf.getvalue()
     finally:
         plt.close(fig)
-    display(Image(data=buf.getvalue(), format="png"))
+    display(Image(data=data, format="png"))
