@@ -66,10 +66,15 @@ def text(x, digits: int, percent: bool = False, signed: bool = False) -> str:
 
     >>> text(0.6666666666666662, 2, percent=True), text(0.9497, 2), text(-0.451, 2, signed=True)
     ('67%', '0.95', '-0.45')
+    >>> text(-0.001, 2, signed=True), text(-0.004, 2, percent=True)
+    ('0.00', '0%')
     """
     d = shown(x, digits)
     if d is None:
         return "—"
+    if d == 0:
+        d = abs(d)          # never "-0.00": a value that rounds to zero has no sign
+        signed = False
     if percent:
         return f"{d * 100:.{max(digits - 2, 0)}f}%"
     return f"{d:+.{digits}f}" if signed else f"{d:.{digits}f}"

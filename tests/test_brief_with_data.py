@@ -1,42 +1,15 @@
 """Every brief page in both states: the shipped data (no figure of the region after the
-baseline) and the day after the bureau's figures arrive (a SYNTHETIC bureau file from
-tests/fixtures/bureau, imported as 测试 into a temporary copy of data/raw)."""
+baseline) and the day after the bureau's figures arrive (the SYNTHETIC bureau file from
+tests/fixtures/bureau, imported as 测试 into a temporary copy of data/raw), for 2024 and, to
+check that a brief knows nothing after its year, for 2023."""
 from __future__ import annotations
 
 import re
-import shutil
 
 import pandas as pd
 import pytest
 
-from qzlib import paths, rules
-from qzlib.plan.path import plan_path
-from qzlib.plan.tables import indicator_points, load_indicators
 from qzlib.report.runner import BriefRequest, run_brief
-
-FIXTURE = paths.ROOT / "tests" / "fixtures" / "bureau" / "synthetic_bureau_quzhou_2023_2024.csv"
-
-
-def _zhejiang_workbook(tmp, raw):
-    """A real published figure (浙江 2020 亩均增加值 136 万元/亩) typed into the template as a researcher would."""
-    import csv
-
-    import openpyxl
-
-    from qzlib.stats.template import write_template
-
-    row = next(r for r in csv.DictReader(open(raw / "statistics" / "reference_statistics.csv", encoding="utf-8"))
-               if r["indicator_code"] == "mu_va_10k_yuan_per_mu")
-    book = write_template(tmp / "entry.xlsx")
-    wb = openpyxl.load_workbook(book)
-    ws = wb["浙江省"]
-    for cells in ws.iter_rows(min_row=2):
-        if cells[0].value == "per_mu_value_added" and cells[2].value == int(row["year"]):
-            cells[3].value, cells[5].value, cells[7].value = float(row["value"]), row["source_title"], row["quote"]
-            cells[10].value = "非官方转载"
-            break
-    wb.save(book)
-    return book
 
 
 def _text(html: str) -> str:
@@ -44,21 +17,16 @@ def _text(html: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def with_data(tmp_path_factory):
-    """(brief folder, processed folder) of the 2025 recent_pace brief after importing the synthetic file."""
-    from qzlib.pipeline import run_ingest
-    from qzlib.stats.importer import import_file
-
-    tmp = tmp_path_factory.mktemp("bureau")
-    raw = tmp / "raw"
-    shutil.copytree(paths.RAW, raw)
-    import_file(FIXTURE, raw_dir=raw)
-    import_file(_zhejiang_workbook(tmp, raw), raw_dir=raw)
-    processed = tmp / "processed"
-    run_ingest(plan=raw / "plan" / paths.PLAN_FILE.name, out=processed, statistics=raw / "statistics", quiet=True)
-    res = run_brief(BriefRequest(year=2025, scenario="recent_pace", processed_dir=processed, outputs_dir=tmp / "out"))
-    assert res.ok, res.failed_cell or res.error
-    return res.pdf.parent, processed
+def briefs(bureau_processed, tmp_path_factory):
+    """{year: brief folder} of the recent_pace briefs for 2023 and 2024 on the synthetic file."""
+    out = tmp_path_factory.mktemp("bureau_briefs")
+    folders = {}
+    for year in (2024, 2023):
+        res = run_brief(BriefRequest(year=year, scenario="recent_pace", processed_dir=bureau_processed,
+                                     outputs_dir=out))
+        assert res.ok, res.failed_cell or res.error
+        folders[year] = res.pdf.parent
+    return folders
 
 
 @pytest.fixture(scope="module")
@@ -72,95 +40,134 @@ def _summary(folder) -> str:
     return _text(box[: box.index("</ul>")])
 
 
-@pytest.mark.slow
-def test_summary_names_the_off_track_indicator_with_its_numbers(with_data):
-    folder, _ = with_data
-    s = _summary(folder)
-    red = s[s.index("偏离目标或进展有限"):]
-    red = red[: red.index("。")]
-    # 亩均增加值 119 (2022) → 118 (2024) of 160 (2025): moving away
-    assert "规上工业亩均增加值（118，2024年；2025年目标 ≥160" in red and "背离目标" in red
-    # counts are of indicators (12 in the file), the latest plan-indicator year is 2024, not a reference year
-    assert "16 项指标中， 12 项有2022年以后的数据（最新至 2024 年）" in s
-    assert "本简报使用了标为“测试”的数据" in s
+def _group(summary: str, word: str) -> str:
+    """The sentence of one verdict group: '偏离（3 项指标）：…。'."""
+    start = summary.index(f"{word}（")
+    return summary[start: summary.index("。", start)]
 
 
 @pytest.mark.slow
-def test_the_completion_equals_time_edge_reads_on_schedule(with_data):
-    folder, _ = with_data
-    t = pd.read_csv(folder / "progress.csv").set_index(["code", "target_year"])
-    for code in ("rd_intensity", "firms_output_over_10bn"):   # 2/3 complete at 2/3 of the time
-        assert t.loc[(code, 2025), "l1_label"] == "同步", code
-        assert rules.text(t.loc[(code, 2025), "completion"], 2, percent=True) == "67%"
-    assert t.loc[("per_mu_value_added", 2025), "headline_colour"] == "red"
-    # the decline indicator has figures but qualitative targets: shown, not judged
-    assert t.loc[("energy_intensity_decline", 2025), "headline_colour"] == "grey"
+def test_summary_groups_each_indicator_by_its_next_milestone(briefs):
+    s = _summary(briefs[2024])
+    off, risk, ok, met = (_group(s, w) for w in ("偏离", "有风险", "进度正常", "已达成"))
+    assert off.startswith("偏离（3 项指标）") and "规上工业亩均增加值（118，2024年；规划路径值 144.96，2025年目标 ≥160" in off
+    assert "高技术制造业增加值占规上工业增加值比重" in off and "数字经济核心产业增加值" in off
+    assert risk.startswith("有风险（3 项指标）") and "规上工业亩均税收（19.6，2023年" in risk
+    # on the plan's path for 2025: on track, and the back-loaded 2027 pace said beside it
+    assert ok.startswith("进度正常（5 项指标）") and "研发费用占营业收入的比重（2.9，2024年；规划路径值 2.9" in ok
+    assert "2027年目标需提速至每年变动 +0.20个百分点" in ok and "曾" not in ok
+    assert met.startswith("已达成（2 项指标）") and "累计培育“品字标浙江制造”品牌企业（70，2024年；2025年目标 ≥66，2024年已达到" in met
+    assert "需要加快" not in s and "其余 3 项无法评估（只有基期值 1 项、目标为定性表述 2 项）" in s
+    assert "14 项有2022年以后的数据（最新至 2024 年" in s and "本简报使用了标为“测试”的数据" in s
+
+
+@pytest.mark.slow
+def test_verdicts_csv_is_beside_the_brief_and_the_progress_page_reads_it(briefs):
+    folder = briefs[2024]
+    v = pd.read_csv(folder / "verdicts.csv").set_index(["code", "target_year"])
+    assert v.loc[("pinzibiao_brand_firms", 2025), "verdict"] == "met"
+    assert v.loc[("rd_intensity", 2025), "verdict"] == "on_track"
+    assert v.loc[("energy_intensity_decline", 2025), "latest_value"] == 3.6
     html = (folder / "brief.html").read_text(encoding="utf-8")
-    assert re.search(r'<span class="chip rag-green">同步</span><br/?><span class="nums">完成67%·时间67%</span>', html)
+    page = html[html.index("三、进展评估"):]
+    page = page[: page.index("</table>")]
+    # one row per milestone, the verdict chip with the path number it was judged on
+    assert page.count("<tr") == 1 + len(v)
+    assert re.search(r'<span class="chip rag-green">进度正常</span><br/?><span class="nums">路径2.9·进度100%</span>', page)
+    assert re.search(r'<span class="chip rag-green">已达成</span><br/?><span class="nums">2024年起</span>', page)
+    text = _text(page)
+    assert "3.6 （2024）" in text                           # the qualitative target's latest figure is shown
+    assert not re.search(r"[-−]\d+(\.\d+)?%", re.sub(r"进度-\d+%", "", text).split("说明")[0])
+    assert not re.search(r"[-−]0(\.0+)?(?![\d.])", _text(html)), "a value printed as minus zero"
+    assert "年均所需 -" not in _text(html)
 
 
 @pytest.mark.slow
-def test_actual_vs_plan_table_holds_the_imported_and_the_path_values(with_data):
-    folder, processed = with_data
-    a = pd.read_csv(folder / "actual_vs_plan.csv")
-    pts = indicator_points(load_indicators(processed))
-    row = a[(a["code"] == "per_mu_value_added") & (a["年份"] == 2024)].iloc[0]
-    assert row["实际值"] == 118 and row["较上年"] == pytest.approx(-3)
-    assert row["规划路径值"] == pytest.approx(plan_path(pts, "per_mu_value_added")[2024])
-    assert row["与路径差距"] == pytest.approx(118 - 119 * (160 / 119) ** (2 / 3))
-    assert row["下一目标"] == 160 and row["仍需年均增速"] == pytest.approx((160 / 118) - 1)
-    rd = a[a["code"] == "rd_intensity"].set_index("年份")["实际值"]
-    assert rd.to_dict() == {2022: 2.7, 2023: 2.8, 2024: 2.9}
-    assert set(a["code"]) >= {"mfg_va_share_gdp", "pinzibiao_brand_firms", "energy_intensity_decline"}
-    html = _text((folder / "brief.html").read_text(encoding="utf-8"))
-    assert "衢州市自身序列的趋势见第二部分" in html and "尚不足以拟合趋势" not in html
-
-
-@pytest.mark.slow
-def test_recent_pace_follows_the_region_and_says_so(with_data):
-    folder, _ = with_data
+def test_recent_pace_takes_the_regions_own_pace_and_adds_counts(briefs):
+    folder = briefs[2024]
     a = pd.read_csv(folder / "scenario_assumptions.csv").set_index("对象")
-    share = a.loc["制造业增加值占全市生产总值比重（%）"]
-    assert "衢州市自身速度" in share["假设"] and "2023年 27.5、2024年 28.3" in share["来源或理由"]
-    assert "衢州市自身速度" in a.loc["规上制造业全员劳动生产率（万元/人）", "假设"]
-    one = a.loc["累计培育“品字标浙江制造”品牌企业（家）", "假设"]        # one figure, no reference
-    assert "仅 1 个观测值" in one
+    tax = a.loc["规上工业亩均税收（万元/亩）"]
+    assert tax["假设"] == "衢州市自身速度：2022年基期 17.6 至 2023年 19.6，年均增长 +11.36%"
+    assert "借用" not in tax["假设"] and tax["来源或理由"] == "衢州市统计数据：2023年 19.6"
+    firms = a.loc["累计培育“品字标浙江制造”品牌企业（家）", "假设"]
+    assert firms == "衢州市自身速度：2022年基期 36 至 2024年 70，每年 +17家"
+    att = pd.read_csv(folder / "scenario_attainment.csv")
+    row = att[(att["指标"] == "累计培育“品字标浙江制造”品牌企业") & (att["目标年"] == 2027)].iloc[0]
+    assert row["情景值"] == 70 + 17 * 3 and row["结果"] == "达成"      # 121 firms by 2027, not compounded
 
 
 @pytest.mark.slow
-def test_test_figures_are_flagged_on_the_title_page_and_every_footer(with_data):
+def test_the_2023_brief_says_what_could_be_said_in_2023(briefs):
+    folder = briefs[2023]
+    figures = pd.read_csv(folder / "figures_衢州市.csv")
+    assert figures["年份"].max() == 2023 and (figures["来源类型"] == "测试数据").sum() == 14
+    assert pd.read_csv(folder / "researcher_figures.csv")["年份"].max() <= 2023
+    v = pd.read_csv(folder / "verdicts.csv")
+    assert v["latest_year"].max() == 2023
+    firms = v[(v["code"] == "pinzibiao_brand_firms") & (v["target_year"] == 2025)].iloc[0]
+    assert firms["verdict"] == "on_track" and firms["latest_value"] == 50        # 70 (2024) not yet known
+    a = pd.read_csv(folder / "actual_vs_plan.csv")
+    assert a["年份"].max() == 2023
+    s = _summary(folder)
+    assert "最新至 2023 年" in s and "2024年" not in s
+    assumptions = pd.read_csv(folder / "scenario_assumptions.csv").set_index("对象")["假设"]
+    assert assumptions["累计培育“品字标浙江制造”品牌企业（家）"] == "衢州市自身速度：2022年基期 36 至 2023年 50，每年 +14家"
+
+
+@pytest.mark.slow
+def test_test_figures_are_flagged_and_said_for_what_they_are(briefs):
     from pypdf import PdfReader
 
-    folder, _ = with_data
+    folder = briefs[2024]
     pages = PdfReader(folder / "brief.pdf").pages
-    assert "本简报使用了标为“测试”的数据" in pages[0].extract_text()
+    first = pages[0].extract_text()
+    assert "本简报使用了标为“测试”的数据" in first and "规划指标数据最新至 2024 年（均为测试数据，不是统计）" in first.replace("\n", "")
     for i in (1, len(pages) // 2, len(pages) - 1):
         assert "含测试数据，不得引用" in pages[i].extract_text(), i
+    html = _text((folder / "brief.html").read_text(encoding="utf-8"))
+    assert "从统计部门表格录入" not in html
+    assert "其中标为“测试”的 25 个是检验用的测试数据，不是统计数据，不得引用" in html
+
+
+@pytest.mark.slow
+def test_actual_vs_plan_rows_are_in_each_indicators_shape(briefs):
+    a = pd.read_csv(briefs[2024] / "actual_vs_plan.csv")
+    row = a[(a["code"] == "per_mu_value_added") & (a["年份"] == 2024)].iloc[0]
+    assert row["实际值"] == 118 and row["较上年"] == pytest.approx(-3)
+    assert row["规划路径值"] == pytest.approx(119 * (160 / 119) ** (2 / 3), abs=0.01)
+    assert row["仍需速度"] == pytest.approx(160 / 118 - 1, abs=1e-4)
+    firms = a[(a["code"] == "firms_output_over_10bn")].set_index("年份")
+    assert firms.loc[2024, "规划路径值"] == 6 and firms.loc[2024, "仍需速度"] == 1     # one more firm a year
+    rd = a[a["code"] == "rd_intensity"].set_index("年份")["实际值"]
+    assert rd.to_dict() == {2022: 2.7, 2023: 2.8, 2024: 2.9}
+    met = a[(a["code"] == "pinzibiao_brand_firms") & (a["年份"] == 2024)].iloc[0]
+    assert bool(met["已达到下一目标"]) and pd.isna(met["仍需速度"])
 
 
 @pytest.mark.slow
 def test_the_shipped_brief_reads_true_without_local_figures(shipped):
     s = _summary(shipped)
-    assert "16 项指标都没有2022年基期以后的数据" in s and "四种进展视角均无法给出判断" in s
+    assert "16 项指标都没有2022年基期以后的数据" in s and "各项目标均为“无法评估”" in s
     assert "测试" not in s
     html = _text((shipped / "brief.html").read_text(encoding="utf-8"))
     assert "衢州市规划指标尚无2022年基期以后的数据" in html          # title page, not a reference year
     assert "本节暂无内容" in html and "衢州市自身的年度数据尚不足以拟合趋势" in html
     assert "16 项指标目前都只有规划文本给出的2022年基期值" in html
     assert "不得引用" not in html
-    a = pd.read_csv(shipped / "actual_vs_plan.csv")
-    assert a.empty
+    v = pd.read_csv(shipped / "verdicts.csv")
+    assert set(v["verdict"]) == {"not_assessed"} and len(v) == 32
     audit = pd.read_csv(shipped / "audit_findings.csv")
     n_real = int((~audit["类型"].str.endswith("（相符）")).sum())
     assert f"一致性核查有 {n_real} 处差异" in s
 
 
 @pytest.mark.slow
-def test_a_typed_in_figure_appears_in_the_brief_with_its_source_and_entry_place(with_data):
-    folder, _ = with_data
-    table = (folder / "researcher_figures.csv").read_text(encoding="utf-8")
-    assert "规上工业亩均增加值,2020,136,万元/亩,非官方转载" in table and "浙政发〔2021〕20号" in table
-    assert "entry.xlsx sheet 浙江省" in table
+def test_a_typed_in_figure_appears_in_the_brief_with_its_source_and_entry_place(briefs):
+    folder = briefs[2024]
+    table = pd.read_csv(folder / "researcher_figures.csv")
+    row = table[(table["地区"] == "浙江省") & (table["年份"] == 2020)].iloc[0]
+    assert (row["指标"], row["数值"], row["来源类型"]) == ("规上工业亩均增加值", 136, "非官方转载")
+    assert "浙政发〔2021〕20号" in row["来源"] and "entry.xlsx sheet 浙江省" in row["录入文件"]
     assert "浙政发〔2021〕20号" in (folder / "brief.html").read_text(encoding="utf-8")
 
 
@@ -174,14 +181,23 @@ def _page_of(pdf, text: str):
 
 
 @pytest.mark.slow
-def test_section_two_takes_a_page_only_when_it_has_figures(shipped, with_data):
+def test_section_two_takes_a_page_only_when_it_has_figures(shipped, briefs):
     heading = "二、实际值与规划路径"
     # without figures the section has no chart: its one sentence shares the page of section 一's chart
     i, page = _page_of(shipped / "brief.pdf", heading)
     assert len(page.images) >= 1 and "本节暂无内容" in page.extract_text()
     assert _page_of(shipped / "brief.pdf", "三、进展评估")[0] == i + 1
     # with figures it opens a page of its own
-    html = (with_data[0] / "brief.html").read_text(encoding="utf-8")
+    html = (briefs[2024] / "brief.html").read_text(encoding="utf-8")
     assert f'<div class="page-break"></div><h2>{heading}</h2>' in html
-    _, page = _page_of(with_data[0] / "brief.pdf", heading)
+    _, page = _page_of(briefs[2024] / "brief.pdf", heading)
     assert page.extract_text().lstrip().startswith(heading)
+
+
+@pytest.mark.slow
+def test_no_blank_page_after_the_title(briefs, shipped):
+    from pypdf import PdfReader
+
+    for folder in (briefs[2024], shipped):
+        pages = PdfReader(folder / "brief.pdf").pages
+        assert "摘要" in pages[1].extract_text(), folder

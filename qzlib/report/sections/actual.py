@@ -192,6 +192,7 @@ def chart(ctx: BriefContext, ncols: int = 4):
     fig.legend(list(handles.values()), list(handles.keys()), loc="lower center", ncol=min(6, len(handles)),
                fontsize=6.2, frameon=False)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
+    fig.set_label("二_实际值与规划路径")
     return fig
 
 

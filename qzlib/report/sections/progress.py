@@ -21,6 +21,17 @@ from qzlib.report.sections.context import BriefContext
 LENSES = (("l1", "① 完成度/时间"), ("l2", "② 实际/所需速度"), ("l3", "③ 外推"), ("l4", "④ 达标概率"))
 SHORT = {"目标年实际值已达到目标": "已达到", "目标年实际值未达到目标": "未达到", P.FLOOR_MISSED: "未达底线",
          "目标等于基期值，不适用": "不适用", "目标等于起点值，不适用": "不适用", "可如期实现": "可如期"}
+VERDICT_HEADERS_ZH = {
+    "code": "指标代码", "number": "序号", "name_zh": "指标", "unit": "单位", "kind": "类别", "shape": "路径形态",
+    "target_year": "目标年", "target_value": "目标值", "comparator": "比较符", "target_raw": "目标原文",
+    "verdict": "结论代码", "verdict_zh": "结论", "headline": "是否主结论", "latest_year": "据以判断的年份",
+    "latest_value": "据以判断的数值", "start_year": "起点年", "start_value": "起点值", "plan_path_value": "规划路径值",
+    "path_progress": "规划路径进度", "required_pace": "仍需速度", "observed_pace": "实际速度", "plan_pace": "规划要求速度",
+    "met_year": "达到目标之年", "reason": "理由", "support": "辅助视角说明", "disagree": "不一致的辅助视角",
+    "later": "其后目标年", "time_progress": "①时间进度", "completion": "①完成度", "l1_label": "①判断",
+    "l1_colour": "①颜色", "r_growth": "②R", "l2_label": "②判断", "l2_colour": "②颜色", "projected": "③推算值",
+    "ratio_extrap": "③比值", "l3_label": "③判断", "l3_colour": "③颜色", "prob": "④概率", "forecast_method": "④模型",
+    "l4_label": "④判断", "l4_colour": "④颜色"}
 GROUPS = (("off_track", "偏离"), ("at_risk", "有风险"), ("on_track", "进度正常"), ("met", "已达成"))
 
 
@@ -28,7 +39,8 @@ def table(ctx: BriefContext) -> pd.DataFrame:
     """The verdict table for the brief's year (computed once per brief, saved as verdicts.csv)."""
     def compute():
         t = verdict_table(ctx.points, ctx.observations if ctx.has_obs else None, ctx.year, ctx.region)
-        ctx.save("verdicts", t)
+        ctx.save("verdicts", t, title="指标判断", keep_names=True, headers=VERDICT_HEADERS_ZH,
+                 description="每项指标每个目标年一个结论（规划路径为准绳，规则见简报附录），及其理由、速度与四个辅助视角")
         return t
     return ctx.once("verdicts", compute)
 

@@ -57,6 +57,7 @@ def items(ctx: BriefContext, min_points: int = 5) -> list[tuple[object, str]]:
             targets = pts.set_index("year")["value"]
         fig = fc.plot(targets=targets, title=f"{region}：{name}（{g['unit'].iloc[0]}）")
         fig.set_size_inches(6.4, 3.2)
+        fig.set_label(f"三_参考序列_{region}_{indicator}")
         note = (f"{region}“{name}”{'与' if comparable else '与规划指标'}“{ctx.name(plan_code)}”"
                 f"{'口径相同' if comparable else '相关但不可比'}：{g['comparability_note'].iloc[0]}。"
                 f"模型：{fc.reason.rstrip('。')}。"

@@ -33,4 +33,5 @@ def chart(ctx: BriefContext, top: int = 12):
     ax.legend(fontsize=7, frameon=False, loc="lower right")
     ax.tick_params(labelsize=7)
     fig.tight_layout()
+    fig.set_label("六_责任分工")
     return fig

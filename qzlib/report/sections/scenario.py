@@ -6,7 +6,7 @@ import html
 import pandas as pd
 from IPython.display import HTML
 
-from qzlib import fmt
+from qzlib import fmt, rules
 from qzlib.report.sections.context import BriefContext
 
 
@@ -39,6 +39,14 @@ def attainment(ctx: BriefContext) -> HTML:
     a = res.attainment
     a = a[a["target_year"].notna()]
     kinds = {c: k for c, k in zip(ctx.points["code"], ctx.points["kind"])}
+    digits = {c: rules.value_digits(k) for c, k in kinds.items()}
+    saved = pd.DataFrame({
+        "指标": a["name_zh"], "单位": a["unit"], "目标年": a["target_year"].astype(int), "目标": a["target"],
+        "情景值": [round(v, digits.get(c, 2)) if pd.notna(v) else v for v, c in zip(a["value"], a["code"])],
+        "结果": a["status"].map(status_zh), "差距（%）": a["gap_pct"].round(2),
+        "首次达到": a["first_year_reached"], "说明": a["reason"].fillna(""),
+    })
+    ctx.save("scenario_attainment", saved, title="情景下的目标达成")
     df = pd.DataFrame({
         "指标": a["name_zh"], "单位": a["unit"], "目标年": a["target_year"].astype(int),
         "目标": [fmt.quantity(v, kinds.get(c)) for v, c in zip(a["target"], a["code"])],
@@ -48,7 +56,6 @@ def attainment(ctx: BriefContext) -> HTML:
         "首次达到": a["first_year_reached"].map(lambda v: fmt.MISSING if pd.isna(v) else str(int(v))),
         "说明": a["reason"].fillna(""),
     })
-    ctx.save("scenario_attainment", df)
     colour = {status_zh("met"): "rag-green", status_zh("missed"): "rag-red"}
     return HTML(fmt.table(df, numeric=("目标年", "目标", "情景值", "差距", "首次达到"), classes="attain",
                           row_class=lambda r: colour.get(r["结果"], "rag-grey"), nowrap=("单位", "结果")))
@@ -57,7 +64,9 @@ def attainment(ctx: BriefContext) -> HTML:
 def chart(ctx: BriefContext):
     from qzlib.scenarios import plot_paths
 
-    return plot_paths(result(ctx), ncols=4)
+    fig = plot_paths(result(ctx), ncols=4)
+    fig.set_label(f"五_情景路径_{ctx.scenario}")
+    return fig
 
 
 def counts(ctx: BriefContext, name: str | None = None) -> dict:

@@ -59,6 +59,7 @@ def coverage_chart(ctx: BriefContext):
     for text in fig.legends[0].get_texts() if fig.legends else []:
         text.set_fontsize(6.5)
     fig.tight_layout(rect=(0, 0.06, 1, 1))
+    fig.set_label("四_数据覆盖")
     return fig
 
 
@@ -84,16 +85,17 @@ def region_figures(ctx: BriefContext) -> HTML:
     o = o[(o["region"] == ctx.region) & (o["source_kind"] != "plan") & o["selected"].astype(bool)]
     o = o.sort_values(["indicator", "year"])
     df = pd.DataFrame({
-        "指标": o["indicator_name_zh"], "年份": o["year"].astype(int), "数值": o["value"].map(fmt.num),
+        "指标": o["indicator_name_zh"], "年份": o["year"].astype(int), "数值": o["value"],
         "单位": o["unit"], "来源类型": o["source_kind"].map(SOURCE_KIND_ZH).fillna(o["source_kind"]),
         "与规划指标的关系": o["comparability"].map(COMPARABILITY_ZH).fillna("参考"),
         "来源": o["source"].map(lambda s: fmt.clip(s, 40)), "提示": o["caveat"].map(caveat_zh),
     })
-    ctx.save(f"figures_{ctx.region}", df)
+    ctx.save(f"figures_{ctx.region}", df, title=f"{ctx.region}已有数据")
     if df.empty:
         return HTML(head + f"<p>除规划基期值外，暂无{html.escape(ctx.region)}的统计数据。</p>")
+    shown = df.assign(数值=df["数值"].map(fmt.num))
     return HTML(head + f"<p>共 {len(df)} 个数值，每个均注明来源类型与使用提示；非官方转载的数据在正式引用前应与官方发布核对。</p>"
-                + fmt.table(df, numeric=("年份", "数值"), classes="figures", nowrap=("年份", "单位", "来源类型")))
+                + fmt.table(shown, numeric=("年份", "数值"), classes="figures", nowrap=("年份", "单位", "来源类型")))
 
 
 def imported_figures(ctx: BriefContext) -> HTML:
