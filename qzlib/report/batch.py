@@ -97,6 +97,11 @@ def _client(jobs: int, scheduler: str | None):
         yield client
 
 
+def lock_order(requests: list[BriefRequest]) -> list[Path]:
+    """The destinations to lock, in the one order every batch takes them (sorted absolute paths)."""
+    return sorted({Path(r.destination).resolve() for r in requests}, key=str)
+
+
 def run_batch(requests: list[BriefRequest], jobs: int = 1, progress: bool = True,
               on_wait: Callable[[str], None] | None = None, scheduler: str | None = None,
               force: bool = False) -> list[BriefResult]:
@@ -112,8 +117,10 @@ def run_batch(requests: list[BriefRequest], jobs: int = 1, progress: bool = True
     bar = tqdm(total=len(requests), desc="briefs", unit="brief", disable=not progress)
     code = code_hash()
     with contextlib.ExitStack() as held:
-        for req in requests:
-            held.enter_context(locked(req.destination, on_wait=on_wait))
+        # One order for every batch (sorted destinations): two overlapping batches never hold
+        # one lock each while waiting for the other's.
+        for dest in lock_order(requests):
+            held.enter_context(locked(dest, on_wait=on_wait))
         inputs = [brief_inputs(req, code) for req in requests]
         todo = []
         for i, req in enumerate(requests):

@@ -14,14 +14,38 @@ def _say(message: str) -> None:
     click.echo(message, err=True)
 
 
-def _scenario_place(value: str) -> tuple[str, Path]:
-    """A scenario is a name in scenarios/ or a path to any .yml file."""
-    from qzlib.scenarios.schema import SUFFIXES
+SCENARIO_SUFFIXES = (".yml", ".yaml")   # as qzlib.scenarios.schema.SUFFIXES, without importing the engine
 
-    p = Path(value)
-    if p.suffix in SUFFIXES and p.is_file():
-        return p.stem, p.resolve().parent
-    return value, paths.SCENARIOS
+
+def _scenario_place(value: str, scenarios_dir: Path | None = None) -> tuple[str, Path]:
+    """A scenario is a name in scenarios/ or a path to any .yml file (``~`` allowed).
+
+    A file's brief is published under the scenario's own name (the file's ``name:``), so a
+    copy of a shipped scenario under another file name cannot take the shipped one's folder
+    unnoticed: a file whose name is a scenario of ``scenarios_dir`` other than itself is refused.
+    """
+    import yaml
+
+    p = Path(value).expanduser()
+    if p.suffix not in SCENARIO_SUFFIXES or not p.is_file():
+        return value, paths.SCENARIOS
+    p = p.resolve()
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise click.BadParameter(f"{p}: not a readable YAML file ({exc})", param_hint="--scenario")
+    name = str(data.get("name") or p.stem) if isinstance(data, dict) else p.stem
+    if name != p.stem:
+        shipped = Path(scenarios_dir or paths.SCENARIOS)
+        clash = next((f for f in (shipped / (name + s) for s in SCENARIO_SUFFIXES) if f.is_file()), None)
+        if clash is not None and clash.resolve() != p:
+            raise click.BadParameter(
+                f"{p}: its name is “{name}”, the name of {clash}; its brief would replace that scenario's brief. "
+                f"Give the file a name of its own (name: {p.stem})", param_hint="--scenario")
+        raise click.BadParameter(
+            f"{p}: the file is named {p.stem} but its scenario is “{name}”; the brief's folder carries the "
+            f"scenario's name, so name the file {name}.yml or set name: {p.stem}", param_hint="--scenario")
+    return name, p.parent
 
 
 @click.command(help="""Build the annual brief for one year and scenario.

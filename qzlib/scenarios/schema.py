@@ -351,6 +351,10 @@ def _semantic_problems(data: dict, file: str) -> list[Problem]:
             if ("series" in spec or "method" in spec) and follow != "trend":
                 problems.append(Problem(file=file, where=where, expected="series/method only with follow: trend"))
             ref = spec.get("reference")
+            if section == "components" and isinstance(ref, dict) and ref.get("measure") == "points":
+                problems.append(Problem(file=file, where=f"{where}.reference.measure", value="points",
+                                        expected="cagr or rate: a component is an index of a level, moved by a "
+                                                 "growth rate; points a year have no meaning for it"))
             if isinstance(ref, dict) and isinstance(ref.get("from"), int) and isinstance(ref.get("to"), int):
                 measure = ref.get("measure", "cagr")
                 if ref["to"] < ref["from"] or (measure != "rate" and ref["to"] == ref["from"]):
