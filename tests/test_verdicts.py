@@ -117,3 +117,15 @@ def test_headline_is_the_next_milestone_not_yet_passed(tables):
     assert set(heads[2024]["target_year"]) == {2025} and len(heads[2024]) == 16
     # in 2025 the 2025 milestone is still this year's; in 2026 the 2027 one leads
     assert set(heads[2025]["target_year"]) == {2025}
+
+
+def test_qz_trend_progress_prints_the_same_verdicts(bureau_processed, tables, tmp_path, capsys):
+    from qzlib.cli import main
+
+    out = tmp_path / "v.csv"
+    main(["trend", "progress", "--year", "2024", "--processed-dir", str(bureau_processed), "--out", str(out)])
+    printed = capsys.readouterr().out
+    line = next(x for x in printed.splitlines() if x.strip().startswith("pinzibiao_brand_firms") and " 2025 " in x)
+    assert " met " in line and line.rstrip().endswith("*")
+    written = pd.read_csv(out).set_index(["code", "target_year"])
+    assert (written["verdict"] == tables[2024]["verdict"]).all()

@@ -64,21 +64,24 @@ def _known_series(indicator: str, obs) -> None:
 
 
 @trend.command("progress")
-@click.option("--year", required=True, type=int, help="assessment year (observations up to it)")
-@click.option("--out", type=click.Path(path_type=Path), default=None, help="write the table as CSV")
+@click.option("--year", required=True, type=int, help="assessment year (only figures of this year and before count)")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="write the whole verdict table (the brief's verdicts.csv) as CSV")
 @click.option("--processed-dir", type=click.Path(path_type=Path), default=None)
 def progress_cmd(year: int, out: Path | None, processed_dir: Path | None) -> None:
-    """Progress of every plan indicator to its targets through the four lenses."""
+    """The verdict of every plan indicator and milestone (the brief's verdicts.csv): met, on
+    track, at risk, off track or not assessed, with its reason, judged on the plan's own path."""
     from qzlib.atomic import write_csv
-    from qzlib.forecast.progress import progress_table
+    from qzlib.forecast.verdicts import verdict_table
     from qzlib.plan.tables import indicator_points, load_indicators, load_plan_meta
     from qzlib.stats import load_observations
 
-    t = progress_table(indicator_points(load_indicators(processed_dir)), load_observations(processed_dir), year,
-                       load_plan_meta(processed_dir).region)
-    cols = ["code", "target_year", "target_value", "latest_year", "latest_value", "l1_label", "l2_label",
-            "l3_label", "l4_label", "headline_colour"]
-    click.echo(t[cols].to_string(index=False))
+    t = verdict_table(indicator_points(load_indicators(processed_dir)), load_observations(processed_dir), year,
+                      load_plan_meta(processed_dir).region)
+    cols = ["code", "target_year", "verdict", "latest_year", "latest_value", "plan_path_value", "reason"]
+    shown = t[cols].assign(headline=t["headline"].map({True: "*", False: ""}))
+    click.echo(shown.to_string(index=False))
+    click.echo("(* the headline milestone of each indicator in a brief for this year)")
     if out:
         write_csv(t, out)
         click.echo(f"wrote {out}")
