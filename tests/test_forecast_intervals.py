@@ -82,6 +82,33 @@ def test_default_choice_and_tables_are_made_from_training_rows_only(mid_length, 
         assert "auto_coverage" in payloads[0]["tables"][key]["validation"]   # empty: too few series here
 
 
+class _Seen(Exception):
+    """Raised by the spy below once the table builder has handed over the rows it fits on."""
+
+
+def test_the_table_builder_fits_on_training_rows_only_quick_form(mid_length, tmp_path, monkeypatch):
+    """The quick form, in make test, of the whole-table test above (make bench): whatever the
+    test years hold, build_shipped hands exactly the same training rows to its first fit."""
+    seen = []
+
+    def spy(df, window, **kwargs):
+        seen.append(df.reset_index(drop=True))
+        raise _Seen
+
+    monkeypatch.setattr(harness, "validate", spy)
+    bent = mid_length.copy()
+    test = bent["split"] == "test"
+    bent.loc[test, "value"] = -bent.loc[test, "value"] * 7 + 12345
+    for i, d in enumerate((mid_length, bent, mid_length[~test])):
+        d.to_csv(tmp_path / f"{i}.csv", index=False)
+        with pytest.raises(_Seen):
+            harness.build_shipped(tmp_path / f"{i}.csv", out=tmp_path / f"{i}.json", workers=1, log=lambda *_: None)
+    assert len(seen) == 3 and set(seen[0]["split"]) == {"train"} and len(seen[0]) == int((~test).sum())
+    pd.testing.assert_frame_equal(seen[0], seen[1])
+    pd.testing.assert_frame_equal(seen[0], seen[2])
+    assert not (tmp_path / "0.json").exists()
+
+
 def test_validation_block_is_the_last_training_points_and_the_fit_stops_before_it():
     t = np.arange(1990, 2010, dtype=float)
     y = np.r_[np.linspace(10, 24, 14), [100.0] * 6]                      # a jump inside the block
