@@ -38,6 +38,7 @@ class Indicator:
     cumulative: bool = False
     components: dict = field(default_factory=dict, hash=False, compare=False)
     shape: str = "growth"   # how its path moves between milestones (rules.SHAPES), declared in indicators.yml
+    additive: bool = False  # the city's figure is the sum of its counties' (amounts; never ratios or shares)
 
     @property
     def upper_limit(self) -> float | None:
@@ -77,6 +78,7 @@ def indicators() -> tuple[Indicator, ...]:
                 cumulative=bool(item.get("cumulative", False)),
                 components=dict(item.get("components") or {}),
                 shape=shape,
+                additive=bool(item.get("additive", False)),
             )
         )
     return tuple(out)
@@ -101,6 +103,17 @@ def is_cumulative(code: str) -> bool:
     """True for an indicator the plan counts up over the years (累计): once reached, stays reached."""
     known = by_code().get(code)
     return bool(known and known.cumulative)
+
+
+def is_additive(code: str) -> bool:
+    """True when the region's figure is the sum of its parts' (营业收入, 增加值): counties may be
+    summed and compared with the city; ratios and shares never are.
+
+    >>> is_additive("six_chains_revenue"), is_additive("per_mu_value_added"), is_additive("rd_intensity")
+    (True, False, False)
+    """
+    known = by_code().get(code)
+    return bool(known and known.additive)
 
 
 def get(code: str) -> Indicator:
