@@ -10,6 +10,7 @@ numbers; A4 print set-up, fitted to the page width, the warning in the printed f
 """
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
@@ -23,6 +24,7 @@ INDEX = "目录"
 HEADER_FILL = "E8EEF5"     # the brief's table header (brief_page.html.j2 th)
 WARNING_COLOUR = "C0392B"
 MAX_WIDTH = 48
+MAX_HEADER = 24     # a longer header wraps rather than widening its column
 NUMBER_TEXT = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|[1-9]\d*|0)(?:\.\d+)?$")
 
 
@@ -107,16 +109,23 @@ def _finish(ws, labels: list[str], warning: str) -> None:
     from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
 
+    header_lines = 1
     for j, label in enumerate(labels, 1):
         cells = [ws.cell(row=i, column=j) for i in range(3, ws.max_row + 1)]
-        longest = max([display_width(label) * 0.8] + [display_width(c.value if c.value is not None else "")
-                                                     + (2 if isinstance(c.value, (int, float)) else 0)
-                                                     for c in cells])
+        head = display_width(label)
+        longest = max([min(head, MAX_HEADER)] + [display_width(c.value if c.value is not None else "")
+                                                 + (2 if isinstance(c.value, (int, float)) else 0) for c in cells])
         width = min(max(longest + 2, 6), MAX_WIDTH)
         ws.column_dimensions[get_column_letter(j)].width = width
-        if longest + 2 > MAX_WIDTH:
-            for c in cells:
+        header_lines = max(header_lines, math.ceil(head / (width - 1)))
+        numeric = any(isinstance(c.value, (int, float)) and not isinstance(c.value, bool) for c in cells)
+        for c in cells:
+            if longest + 2 > MAX_WIDTH:
                 c.alignment = Alignment(wrap_text=True, vertical="top")
+            elif numeric and c.value == MISSING[1]:
+                c.alignment = Alignment(horizontal="right")    # the dash where a number would be
+    if header_lines > 1:
+        ws.row_dimensions[2].height = 15 * header_lines
     if labels:
         ws.auto_filter.ref = f"A2:{get_column_letter(len(labels))}{max(ws.max_row, 2)}"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
