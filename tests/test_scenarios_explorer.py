@@ -11,7 +11,7 @@ import pytest
 from qzlib.errors import InputError
 from qzlib.paths import SCENARIOS
 from qzlib.scenarios import load, run
-from qzlib.scenarios.explorer import Explorer, ExplorerUI
+from qzlib.scenarios.explorer import Explorer, ExplorerUI, NameTaken, check_name, error_zh
 from test_scenarios_fixtures import plan_points
 
 
@@ -115,29 +115,89 @@ def test_save_as_writes_a_scenario_that_loads_back_to_the_same_result(x, folder)
     path = x.save_as("va7_land_flat")
     assert path == folder / "va7_land_flat.yml"
     saved = load(path)
+    assert saved.name == "va7_land_flat" and saved.description.startswith("va7_land_flat：基于情景“近期速度情景”")
     assert saved.components["value_added"]["growth"] == 0.07
     assert "per_mu_value_added" not in saved.assumptions  # components win, no contradiction
     again = run(saved, x.prepared, x.engine.observations, region=x.engine.region)
     np.testing.assert_array_equal(again.values, x.result.values)
-    assert "va7_land_flat" in x.names
-    with pytest.raises(InputError, match="exists"):
-        x.save_as("va7_land_flat")
-    with pytest.raises(InputError, match="小写英文字母"):
-        x.save_as("Bad Name")
-    with pytest.raises(InputError, match="小写英文字母"):
-        x.save_as("用地不变")
-    assert not (folder / "Bad Name.yml").exists()
+    assert "va7_land_flat" in x.names and x.note == "已保存为情景“va7_land_flat”，简报和批处理都可以选用它。"
 
 
-def test_saved_component_index_runs_in_the_batch_to_the_same_paths(x, folder):
+def test_a_chinese_name_is_the_file_and_the_name_readers_see(x, folder):
     x.set_component("land", 0.01)
     x.set_component("value_added", 0.08)
-    path = x.save_as("land_up", title="用地微增")
-    saved = load(path)
-    assert "index" in saved.components["tax"] and saved.description.startswith("用地微增：")
-    again = run(saved, x.prepared, x.engine.observations)
-    np.testing.assert_allclose(again.values, x.result.values, rtol=1e-6)
-    assert ("用地微增（land_up）", "land_up") in x.options()
+    path = x.save_as("用地微增-2")
+    assert path == folder / "用地微增-2.yml"
+    saved = load("用地微增-2", folder)                    # `qz brief --scenario 用地微增-2` finds it by its file
+    assert saved.description.startswith("用地微增-2：") and re.fullmatch(r"saved_[0-9a-f]{8}", saved.name)
+    assert "index" in saved.components["tax"]
+    np.testing.assert_allclose(run(saved, x.prepared, x.engine.observations).values, x.result.values, rtol=1e-6)
+    assert ("用地微增-2", "用地微增-2") in x.options() and x.title_of(saved.name) == "用地微增-2"
+
+
+@pytest.mark.parametrize("name, says", [
+    ("", "请填写名称"),
+    ("x" * 41, "最多 40 个字符"),
+    ("../etc/passwd", "名称中不能有“.”“/”"),
+    ("a/b", "名称中不能有“/”"),
+    (".hidden", "名称中不能有“.”"),
+    ("用地 不变", "名称中不能有“空格”"),
+    ("-x", "开头的“-”"),
+    ("用地不变？", "名称中不能有“？”"),
+])
+def test_a_name_outside_the_rule_gets_a_chinese_message_naming_the_rule(x, folder, name, says):
+    before = sorted(p.name for p in folder.iterdir())
+    with pytest.raises(InputError) as exc:
+        x.save_as(name)
+    message = error_zh(exc.value)
+    assert says in message and "1—40 个字符" in message and "中文、英文字母、数字、下划线" in message
+    assert not re.search(r"[A-Za-z]{4,}", re.sub(r"（输入：.*）$", "", message)), message   # Chinese, not English
+    assert sorted(p.name for p in folder.iterdir()) == before
+
+
+def test_names_of_1_and_40_characters_of_every_allowed_kind_are_saved(x, folder):
+    longest = "衢州" * 10 + "Ab3_-" * 4
+    assert len(longest) == 40
+    for name in ("A", longest, "情景_v2-高"):
+        assert x.save_as(name) == folder / f"{name}.yml" and load(name, folder).description.startswith(name)
+
+
+@pytest.mark.parametrize("name", ["plan_path", "recent_pace", "stress", "Plan_Path", "STRESS", "规划路径情景", "压力情景"])
+def test_the_shipped_scenarios_are_never_overwritten(x, folder, name):
+    shipped = {p.name: p.read_bytes() for p in folder.iterdir()}
+    for overwrite in (False, True):
+        with pytest.raises(InputError, match="项目自带的情景，不能覆盖"):
+            x.save_as(name, overwrite=overwrite)
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == shipped
+
+
+def test_an_existing_name_is_overwritten_only_when_confirmed(x, folder):
+    x.save_as("我的情景")
+    first = (folder / "我的情景.yml").read_text(encoding="utf-8")
+    x.set_indicator("rd_intensity", 0.3)
+    with pytest.raises(NameTaken, match="再点一次“确认覆盖”"):
+        x.save_as("我的情景")
+    assert (folder / "我的情景.yml").read_text(encoding="utf-8") == first
+    x.save_as("我的情景", overwrite=True)
+    assert load("我的情景", folder).assumptions["rd_intensity"]["points_per_year"] == 0.3
+    x.save_as("Mine")
+    with pytest.raises(NameTaken):   # another case of the same letters is the same name
+        x.save_as("mine")
+    x.save_as("mine", overwrite=True)
+    assert [p.name for p in folder.glob("*ine.yml")] == ["mine.yml"]
+
+
+def test_a_name_another_scenario_is_known_by_is_refused(x, folder):
+    (folder / "other.yml").write_text((folder / "stress.yml").read_text(encoding="utf-8")
+                                      .replace("name: stress", "name: other").replace("  压力情景：", "  我的压力："),
+                                      encoding="utf-8")
+    x._refresh_names()
+    with pytest.raises(InputError, match="已有情景叫“我的压力”"):
+        x.save_as("我的压力")
+
+
+def test_check_name_strips_and_keeps_the_name():
+    assert check_name("  情景A  ") == "情景A"
 
 
 def test_indicator_without_path_cannot_be_set(x):
@@ -156,26 +216,73 @@ def test_table_html_lists_every_numeric_target(x):
     assert "<th>单位</th>" in html
 
 
-def test_dropdown_shows_chinese_names(x):
-    assert ("规划路径情景（plan_path）", "plan_path") in x.options()
-    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in label) for label, _ in x.options())
+def test_the_attainment_table_takes_one_more_column_by_one_more_entry(x, monkeypatch):
+    from qzlib.scenarios.explorer import view
+
+    monkeypatch.setattr(view, "ATTAINMENT_COLUMNS",
+                        [*view.ATTAINMENT_COLUMNS, ("进度结论", lambda r, x: f"{r['code'][:3]}…", False, False)])
+    html = x.table_html()
+    assert html.count("<th>") == 10 and "<th>进度结论</th>" in html and html.count("<td>per…</td>") == 4
 
 
-def test_widgets_build_and_callbacks_redraw(x):
+def test_dropdown_shows_chinese_names_only(x):
+    assert x.options() == [("规划路径情景", "plan_path"), ("近期速度情景", "recent_pace"), ("压力情景", "stress")]
+
+
+def test_widgets_build_and_callbacks_redraw_the_browser_chart(x):
     ui = ExplorerUI(x)
-    before = ui.figure.lines["per_mu_value_added"].get_ydata().copy()
+    line = ui.chart.marks["per_mu_value_added"]["line"]
+    before = line.y.copy()
     ui.sliders["per_mu_value_added"].value = 5.0  # percent a year
-    after = ui.figure.lines["per_mu_value_added"].get_ydata()
-    assert after[3] == pytest.approx(119 * 1.05 ** 3) and before[3] != after[3]
-    assert "未达成" in ui.table.value
+    assert line.y[3] == pytest.approx(119 * 1.05 ** 3) and before[3] != line.y[3]
+    assert list(line.x) == list(range(2022, 2031))
+    assert ui.chart.marks["per_mu_value_added"]["axis"].tick_values[0] <= 119    # round ticks around the path
+    assert "未达成" in ui.table.value and "情景：规划路径情景（已调整）" in ui.chart.heading.value
     assert ui.comp_boxes["land"].value == "—" and "未设定" in ui.comp_notes["land"].value
     ui.comp_sliders["land"].value = 1.0
     assert ui.sliders["per_mu_value_added"].disabled and not ui.sliders["rd_intensity"].disabled
     assert "由分项推算" in ui.notes["per_mu_value_added"].value
     ui.scenario.value = "stress"
     assert x.base.name == "stress" and ui.comp_sliders["land"].value == pytest.approx(1.0)
-    ui.pick.value = ("rd_intensity",)
-    assert ui.figure.codes == ["rd_intensity"]
+    ui.pick.value = ("rd_intensity", "innovation_platforms")
+    assert ui.chart.codes == ["rd_intensity", "innovation_platforms"] and ui.right.children[0] is ui.chart.widget
+    ui.scenario.value = "recent_pace"
+    no_path = ui.chart.marks["innovation_platforms"]["line"]
+    assert len(no_path.y) == 0 and "无路径：衢州市在2022年基期后没有观测值" in ui.chart.captions["innovation_platforms"][2].value
+
+
+def test_the_chart_shows_a_trend_fan_where_a_trend_drives_the_path(monkeypatch):
+    import qzlib.forecast as forecast
+    from types import SimpleNamespace
+
+    from test_scenarios_fixtures import plan_points as points
+    from qzlib.scenarios import parse
+    from qzlib.scenarios.explorer.chart import PathsChart
+
+    path = pd.DataFrame({"mean": np.linspace(2.8, 3.5, 7)}, index=range(2024, 2031))
+    for k, d in [("lo80", -0.1), ("hi80", 0.1), ("lo95", -0.2), ("hi95", 0.2)]:
+        path[k] = path["mean"] + d
+    monkeypatch.setattr(forecast, "fit", lambda s, h, m, **k: SimpleNamespace(status="ok", path=path, history=s),
+                        raising=False)
+    obs = pd.DataFrame({"indicator": ["rd_gdp_pct"] * 3, "region": ["浙江省"] * 3,
+                        "year": [2021, 2022, 2023], "value": [2.94, 3.11, 3.20], "selected": True})
+    r = run(parse("name: t\ndescription: 测试\nauthor: t\nbase_year: 2022\nassumptions:\n"
+                  "  rd_intensity: {follow: trend, series: {indicator: rd_gdp_pct, region: 浙江省}, rationale: r}\n",
+                  "t.yml"), points(), obs)
+    chart = PathsChart(r, ["rd_intensity"], "情景：测试")
+    fan = chart.marks["rd_intensity"]["fan95"]
+    assert fan.y.shape == (2, len(fan.x)) and len(fan.x) >= 7 and (fan.y[1] > fan.y[0]).all()
+
+
+def test_counts_are_whole_numbers_in_the_table_and_the_comparison(x, tmp_path):
+    from qzlib.scenarios.explorer import comparison_view, export_overview
+
+    x.set_indicator("firms_output_over_10bn", 0.07)        # 4 × 1.07³ = 4.9 firms in 2025
+    row = next(r for r in x.table_html().split("<tr>") if "累计百亿元企业" in r and ">2025<" in r)
+    assert ">5<" in row and "4.9" not in row and ">-2<" in row     # 5 of 7: two short
+    out = export_overview(x, ["stress"], tmp_path / "nb", 2025, ["per_mu_value_added"])
+    view = comparison_view(out["comparison"], x).set_index(["指标", "目标年"])
+    assert view.loc[("累计百亿元企业", 2025), "目标值"] == "7"
 
 
 def test_typed_value_outside_the_range_is_refused_with_a_message(x):
@@ -192,18 +299,52 @@ def test_save_keeps_the_scenario_the_sliders_and_the_message(x):
     ui = ExplorerUI(x)
     ui.scenario.value = "stress"
     ui.sliders["digital_core_va"].value = 20.0
-    chart = ui.chart.value
-    ui.name_box.value = "from_ui"
-    ui.title_box.value = "压力加数字经济"
+    lines = {c: ui.chart.marks[c]["line"].y.copy() for c in ui.codes}
+    ui.name_box.value = "压力加数字经济"
     ui._on_save(None)
-    assert (x.scenarios_dir / "from_ui.yml").exists() and "from_ui" in [v for _, v in ui.scenario.options]
+    assert (x.scenarios_dir / "压力加数字经济.yml").exists() and "压力加数字经济" in [v for _, v in ui.scenario.options]
     assert ui.scenario.value == "stress" and x.base.name == "stress"
     assert x.indicator_overrides == {"digital_core_va": {"growth": 0.2}}
-    assert ui.sliders["digital_core_va"].value == pytest.approx(20.0) and ui.chart.value == chart
+    assert ui.sliders["digital_core_va"].value == pytest.approx(20.0)
+    assert all(np.array_equal(ui.chart.marks[c]["line"].y, lines[c]) for c in ui.codes)
     assert "已保存为情景“压力加数字经济”" in ui.status.value
-    ui.name_box.value = "用地不变"
+    ui.name_box.value = "用地/不变"
     ui._on_save(None)
-    assert "文件名只能用小写英文字母" in ui.status.value and "用地不变" in ui.status.value
+    assert "名称中不能有“/”" in ui.status.value and "1—40 个字符" in ui.status.value
+
+
+def test_overwriting_from_the_page_takes_a_second_click_on_the_same_name(x):
+    ui = ExplorerUI(x)
+    ui.name_box.value = "我的情景"
+    ui._on_save(None)
+    saved = (x.scenarios_dir / "我的情景.yml").read_text(encoding="utf-8")
+    ui.sliders["digital_core_va"].value = 20.0
+    ui._on_save(None)
+    assert ui.save_btn.description == "确认覆盖" and "再点一次“确认覆盖”" in ui.status.value
+    assert (x.scenarios_dir / "我的情景.yml").read_text(encoding="utf-8") == saved
+    ui.name_box.value = "我的情景2"              # a changed name cancels the confirmation
+    assert ui.save_btn.description == "另存为情景"
+    ui.name_box.value = "我的情景"
+    ui._on_save(None)
+    ui._on_save(None)
+    assert ui.save_btn.description == "另存为情景" and "已保存为情景“我的情景”" in ui.status.value
+    assert load("我的情景", x.scenarios_dir).assumptions["digital_core_va"]["growth"] == 0.2
+
+
+def test_the_dropdown_shows_full_names_on_hover_and_readers_see_no_code_names(x, folder):
+    (folder / "long.yml").write_text((folder / "stress.yml").read_text(encoding="utf-8")
+                                     .replace("name: stress", "name: long").replace("  压力情景：", "  " + "很" * 60 + "长的情景："),
+                                     encoding="utf-8")
+    x._refresh_names()
+    ui = ExplorerUI(x)
+    ui.scenario.value = "long"
+    assert ui.scenario.tooltip == "很" * 60 + "长的情景" and ui.chart.heading.value.count("很") == 60
+    labels = [label for label, _ in ui.scenario.options]
+    assert labels == ["很" * 60 + "长的情景", "规划路径情景", "近期速度情景", "压力情景"]
+    shown = " ".join([*labels, ui.status.value, ui.table.value, ui.chart.heading.value,
+                      *(c[2].value for c in ui.chart.captions.values())])
+    for code in ("plan_path", "recent_pace", "stress", "long", "per_mu", "digital_core"):
+        assert code not in shown, code
 
 
 def test_export_overview_writes_comparison_and_one_set_per_scenario(x, tmp_path):

@@ -1,23 +1,85 @@
 """Charts of scenario paths: one small panel per indicator, Chinese labels.
 
-Each panel shows the scenario path, the plan path (dashed), the plan's targets (stars)
-and, where a trend model drives the path, its 80 %/95 % fan. :class:`PathsFigure` keeps
-its artists so that the explorer can move lines with ``set_data`` instead of drawing a
-new figure on every slider step.
+Each panel shows the scenario path, the plan path (dashed, drawn on top of the scenario line
+so that it stays visible where the two coincide), the plan's targets (stars) and, where a
+trend model drives the path, its 80 %/95 % fan. :func:`panel` says what a panel holds; the
+matplotlib figure here (briefs, ``qz scenario run``, notebook files) and the explorer's
+browser chart (:mod:`qzlib.scenarios.explorer.chart`) both draw from it. Titles are wrapped
+to the panel's width, never cut.
 """
 from __future__ import annotations
 
 import math
+import re
+import textwrap
+from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.figure import Figure
 
+from qzlib.fmt import quantity
 from qzlib.fonts import use_cjk
 from qzlib.scenarios.result import ScenarioResult
 
 SCENARIO_COLOUR = "#1f5fa8"
-PLAN_COLOUR = "#7f7f7f"
+PLAN_COLOUR = "#3a3a3a"
 TARGET_COLOUR = "#c0392b"
+LABELS = {"scenario": "情景路径", "plan": "规划路径", "target": "规划目标", "fan95": "95% 区间", "fan80": "80% 区间"}
+
+
+def scenario_title(scenario) -> str:
+    """The scenario's Chinese name: the description's lead words (before '：' or the first full
+    stop); the file's name only when the description has none.
+
+    >>> from qzlib.scenarios.schema import Scenario
+    >>> scenario_title(Scenario("stress", "压力情景：增长放缓", "研究室"))
+    '压力情景'
+    """
+    head = re.split(r"[：:。\n]", scenario.description.strip(), maxsplit=1)[0].strip()
+    return head or (scenario.file.stem if scenario.file else scenario.name)
+
+
+def scenario_label(scenario) -> str:
+    """'情景：规划路径情景' — the chart's title for a scenario (its Chinese name only)."""
+    return f"情景：{scenario_title(scenario)}"
+
+
+def wrap(text: str, width: int) -> str:
+    r"""``text`` broken into lines of at most ``width`` characters (a title is never cut).
+
+    >>> wrap("规上制造业企业研发费用占营业收入的比重", 10)
+    '规上制造业企业研发费\n用占营业收入的比重'
+    """
+    return "\n".join(textwrap.wrap(text, max(1, width), break_long_words=True, break_on_hyphens=False)) or text
+
+
+@dataclass
+class Panel:
+    """What one indicator's panel shows (arrays over ``years``; NaN where there is no value)."""
+
+    code: str
+    title: str
+    unit: str
+    years: np.ndarray
+    plan: np.ndarray
+    scenario: np.ndarray
+    bands: dict[str, np.ndarray] | None   # lo80, hi80, lo95, hi95 where a trend drives the path
+    targets: list[tuple[int, float, str]]  # (year, value, value as printed)
+    note: str                              # why there is no path ('' when there is one)
+
+
+def panel(result: ScenarioResult, code: str) -> Panel:
+    p = result.prepared
+    info = p.info[code]
+    i = p.index[code]
+    y = result.values[i]
+    bands = None
+    if np.isfinite(result.bands["lo95"][i]).any():
+        bands = {k: result.bands[k][i] for k in ("lo80", "hi80", "lo95", "hi95")}
+    reason = (result.reasons.get(code) or info.reason or "路径未给出") if not np.isfinite(y).any() else ""
+    return Panel(code=code, title=info.name_zh, unit=info.unit, years=p.years, plan=p.plan[i], scenario=y,
+                 bands=bands, targets=[(int(yr), float(v), quantity(v, info.kind)) for yr, v, _, _ in info.targets],
+                 note=f"无路径：{reason}" if reason else "")
 
 
 class PathsFigure:
@@ -32,29 +94,32 @@ class PathsFigure:
         n = max(1, len(self.codes))
         ncols = min(ncols, n)
         nrows = math.ceil(n / ncols)
-        self.fig = Figure(figsize=(panel_size[0] * ncols, panel_size[1] * nrows + 0.6), layout="constrained")
+        self.fig = Figure(figsize=(panel_size[0] * ncols, panel_size[1] * nrows + 0.7), layout="constrained")
         axes = self.fig.subplots(nrows, ncols, squeeze=False).ravel()
         for ax in axes[n:]:
             ax.set_visible(False)
+        per_line = max(6, int(panel_size[0] * 72 / 9 * 0.9))   # 9-pt Chinese characters across a panel
         self.axes, self.lines, self.fans, self.notes = {}, {}, {}, {}
         for ax, code in zip(axes, self.codes):
-            info = p.info[code]
+            pn = panel(result, code)
             self.axes[code] = ax
-            ax.set_title(info.name_zh, fontsize=9)
-            ax.set_ylabel(info.unit, fontsize=8)
+            ax.set_title(wrap(pn.title, per_line), fontsize=9)
+            ax.set_ylabel(pn.unit, fontsize=8)
             ax.grid(True, color="#dddddd", linewidth=0.6)
             ax.tick_params(labelsize=7)
             ax.set_xlim(years[0] - 0.3, years[-1] + 0.3)
             ax.set_xticks(years[::2])
             ax.margins(y=0.15)
-            ax.plot(years, p.plan[p.index[code]], linestyle="--", color=PLAN_COLOUR, linewidth=1.2, label="规划路径")
-            for year, value, _, _ in info.targets:
-                ax.plot([year], [value], marker="*", markersize=10, color=TARGET_COLOUR, linestyle="none",
-                        label="规划目标" if year == info.targets[0][0] else None, zorder=5)
-                ax.annotate(f"{value:.4g}", (year, value), textcoords="offset points", xytext=(4, 4),
-                            fontsize=7, color=TARGET_COLOUR)
             (line,) = ax.plot(years, np.full(len(years), np.nan), color=SCENARIO_COLOUR, marker="o",
-                              markersize=3, linewidth=1.8, label="情景路径")
+                              markersize=3.5, linewidth=2.4, label=LABELS["scenario"], zorder=3)
+            # the plan path on top of the scenario line: dashed and darker, visible where they coincide
+            ax.plot(years, pn.plan, linestyle=(0, (4, 2)), color=PLAN_COLOUR, linewidth=1.3,
+                    label=LABELS["plan"], zorder=4)
+            for k, (year, value, shown) in enumerate(pn.targets):
+                ax.plot([year], [value], marker="*", markersize=10, color=TARGET_COLOUR, linestyle="none",
+                        label=LABELS["target"] if k == 0 else None, zorder=5)
+                ax.annotate(shown, (year, value), textcoords="offset points", xytext=(4, 4),
+                            fontsize=7, color=TARGET_COLOUR)
             self.lines[code] = line
             self.fans[code] = []
             self.notes[code] = ax.text(0.5, 0.06, "", transform=ax.transAxes, ha="center", va="bottom",
@@ -63,13 +128,14 @@ class PathsFigure:
         if self.codes:
             handles, labels = self.axes[self.codes[0]].get_legend_handles_labels()
             self.fig.legend(handles, labels, loc="outside lower center", ncols=4, fontsize=8, frameon=False)
-        self.title = self.fig.suptitle(title or scenario_label(result.scenario), fontsize=11)
+        self._title_width = max(10, int(panel_size[0] * ncols * 72 / 11 * 0.9))
+        self.title = self.fig.suptitle("", fontsize=11)
         self.update(result, title=title)
 
     def freeze_layout(self) -> None:
         """Lay out once, then keep the panels where they are (faster redraws, no jumping)."""
         self.fig.draw_without_rendering()
-        self.fig.set_layout_engine("none")
+        self.fig.set_layout_engine(None)   # no second layout pass when saving
 
     def png(self, dpi: int = 80) -> bytes:
         import io
@@ -80,37 +146,24 @@ class PathsFigure:
 
     def update(self, result: ScenarioResult, title: str | None = None) -> None:
         """Move each line to the new result's path; rebuild only the fans."""
-        p = result.prepared
         for code in self.codes:
-            i = p.index[code]
+            pn = panel(result, code)
             ax = self.axes[code]
-            y = result.values[i]
-            self.lines[code].set_ydata(y)
+            self.lines[code].set_ydata(pn.scenario)
             for art in self.fans[code]:
                 art.remove()
             self.fans[code] = []
-            lo95, hi95 = result.bands["lo95"][i], result.bands["hi95"][i]
-            if np.isfinite(lo95).any():
-                lo80, hi80 = result.bands["lo80"][i], result.bands["hi80"][i]
-                self.fans[code].append(ax.fill_between(self.years, lo95, hi95, color=SCENARIO_COLOUR, alpha=0.12,
-                                                       linewidth=0, label="95% 区间"))
-                self.fans[code].append(ax.fill_between(self.years, lo80, hi80, color=SCENARIO_COLOUR, alpha=0.25,
-                                                       linewidth=0, label="80% 区间"))
-            reason = result.reasons.get(code) if not np.isfinite(y).any() else ""
-            self.notes[code].set_text(_wrap(f"无路径：{reason}") if reason else "")
+            if pn.bands is not None:
+                self.fans[code].append(ax.fill_between(self.years, pn.bands["lo95"], pn.bands["hi95"],
+                                                       color=SCENARIO_COLOUR, alpha=0.12, linewidth=0,
+                                                       label=LABELS["fan95"]))
+                self.fans[code].append(ax.fill_between(self.years, pn.bands["lo80"], pn.bands["hi80"],
+                                                       color=SCENARIO_COLOUR, alpha=0.25, linewidth=0,
+                                                       label=LABELS["fan80"]))
+            self.notes[code].set_text(wrap(pn.note, 16))
             ax.relim()
             ax.autoscale_view(scalex=False)
-        self.title.set_text(title if title is not None else scenario_label(result.scenario))
-
-
-def scenario_label(scenario) -> str:
-    """'情景：规划路径情景（plan_path）' from the description's lead words."""
-    head = scenario.description.split("：", 1)[0].strip()
-    return f"情景：{head}（{scenario.name}）" if 0 < len(head) <= 20 else f"情景：{scenario.name}"
-
-
-def _wrap(text: str, width: int = 16) -> str:
-    return "\n".join(text[i:i + width] for i in range(0, len(text), width))
+        self.title.set_text(wrap(title if title is not None else scenario_label(result.scenario), self._title_width))
 
 
 def plot_paths(result: ScenarioResult, codes: list[str] | None = None, *, ncols: int = 3,
