@@ -120,8 +120,10 @@ def attainment_records(p: Prepared, values: np.ndarray, bands: dict, reasons: di
                 j = year - int(years[0])
                 v = row[j] if 0 <= j < len(years) else np.nan
                 if np.isfinite(v):
-                    met = rules.is_met(v, target, comp)   # the one rule, at the printed precision
-                    reached = [k for k in range(len(years)) if np.isfinite(row[k]) and rules.is_met(row[k], target, comp)]
+                    digits = rules.value_digits(info.kind)   # the one rule, at the printed precision
+                    met = rules.is_met(v, target, comp, digits=digits)
+                    reached = [k for k in range(len(years))
+                               if np.isfinite(row[k]) and rules.is_met(row[k], target, comp, digits=digits)]
                     rec.update(value=float(v), lo80=float(bands["lo80"][i, j]), hi80=float(bands["hi80"][i, j]),
                                status="met" if met else "missed", met=bool(met),
                                gap_abs=float(v - target),
