@@ -23,6 +23,7 @@ from qzlib.office import csvfile
 from qzlib.office.tables import MISSING, Table
 
 FILE = "datapackage.json"
+SHARE_UNIT = "比例"   # the unit of a fraction the brief prints as per cent
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def field(col, table: Table) -> dict:
     if col.type == "number":
         f["decimals"] = col.digits
     if col.percent:
-        f["unit"] = "比例"
+        f["unit"] = SHARE_UNIT
         f["description"] = "以小数表示的比例，简报印为百分数（0.104 即 10.4%）"
     elif col.unit:
         f["unit"] = col.unit

@@ -60,13 +60,6 @@ class Column:
     unit: str = ""       # one unit for the whole column ("" none, or see Table.unit_column)
     percent: bool = False        # a fraction printed as per cent
 
-    @property
-    def label(self) -> str:
-        """The workbook's header: the title with its unit, unless the title already says it."""
-        if self.unit and not self.percent and self.unit not in self.title:
-            return f"{self.title}（{self.unit}）"
-        return self.title
-
 
 @dataclass(frozen=True)
 class Table:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from qzlib.atomic import atomic_file
 from qzlib.office import csvfile
-from qzlib.office.datapackage import BriefInfo, info_of
+from qzlib.office.datapackage import SHARE_UNIT, BriefInfo, info_of
 from qzlib.office.tables import MISSING, display_width
 
 FILE = "results.xlsx"
@@ -56,7 +56,7 @@ def number_format(field: dict) -> str:
     if field["type"] != "number":
         return "General"
     digits = int(field.get("decimals", 2))
-    if field.get("unit") == "比例":
+    if field.get("unit") == SHARE_UNIT:
         digits -= 2
         return "0%" if digits <= 0 else "0." + "0" * digits + "%"
     return "#,##0" if digits <= 0 else "#,##0." + "0" * digits
@@ -160,7 +160,7 @@ def _table_sheet(wb, resource: dict, folder: Path, name: str, warning: str) -> i
 def _label(f: dict) -> str:
     """A package field's workbook header: its Chinese title with its unit."""
     title, unit = f.get("title") or f["name"], f.get("unit", "")
-    return f"{title}（{unit}）" if unit and unit != "比例" and unit not in title else title
+    return f"{title}（{unit}）" if unit and unit != SHARE_UNIT and unit not in title else title
 
 
 def build(package: dict | None, folder: str | Path, title: str = ""):
