@@ -76,3 +76,27 @@ def bureau_processed(tmp_path_factory) -> Path:
     processed = tmp / "processed"
     run_ingest(plan=raw / "plan" / paths.PLAN_FILE.name, out=processed, statistics=raw / "statistics", quiet=True)
     return processed
+
+
+COUNTIES_FIXTURE = ROOT / "tests" / "fixtures" / "counties" / "synthetic_counties_quzhou_2022_2025.csv"
+
+
+@pytest.fixture(scope="session")
+def counties_processed(tmp_path_factory) -> Path:
+    """data/processed after importing, as 测试, the SYNTHETIC bureau file (the city's figures) and
+    the SYNTHETIC county file (tests/fixtures/counties: figures for some counties and not
+    others) into a temporary copy of data/raw."""
+    import shutil
+
+    from qzlib import paths
+    from qzlib.pipeline import run_ingest
+    from qzlib.stats.importer import import_file
+
+    tmp = tmp_path_factory.mktemp("counties")
+    raw = tmp / "raw"
+    shutil.copytree(paths.RAW, raw)
+    import_file(BUREAU_FIXTURE, raw_dir=raw)
+    import_file(COUNTIES_FIXTURE, raw_dir=raw)
+    processed = tmp / "processed"
+    run_ingest(plan=raw / "plan" / paths.PLAN_FILE.name, out=processed, statistics=raw / "statistics", quiet=True)
+    return processed

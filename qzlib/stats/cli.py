@@ -178,7 +178,46 @@ def coverage(processed_dir: Path | None, region: str | None, year: int | None, p
     click.echo(f"{'':28}" + " ".join(str(y)[2:] for y in grid.columns))
     for code, row in grid.iterrows():
         click.echo(f"{code:28}" + " ".join(f"{SYMBOLS[c]:>2}" for c in row))
-    req = data_requests(obs, load_plan_indicators(processed_dir), year or int(obs["year"].max()), region)
+    indicators = load_plan_indicators(processed_dir)
+    year = year or int(obs["year"].max())
+    req = data_requests(obs, indicators, year, region)
     click.echo(f"\ndata requests ({len(req)}):")
     for r in req.itertuples():
         click.echo(f"  [{r.priority}] {r.region} {r.indicator} {r.request}: {r.unlocks}")
+    _county_coverage(obs, indicators, region, year)
+
+
+def _short_years(text: str) -> str:
+    """'2019—2021、2023' → '19-21,23' (a grid cell)."""
+    return text.replace("—", "-").replace("、", ",").replace("20", "", 1).replace(",20", ",").replace("-20", "-")
+
+
+def _county_coverage(obs, indicators, region: str, year: int) -> None:
+    """The counties within ``region``: which years each has of each plan indicator, and, per
+    county, the figures the brief's county section misses for ``year``."""
+    from qzlib.plan.tables import indicator_points
+    from qzlib.stats import counties
+    from qzlib.stats.coverage import coverage_by_county
+
+    within = counties.counties(region)
+    if not within:
+        return
+    cov = coverage_by_county(obs, region, indicators=indicators)
+    cov = cov[(cov[within] != "").any(axis=1)]
+    click.echo(f"\nregions within {region} (years with a figure of a plan indicator; . none):")
+    if cov.empty:
+        click.echo(f"  none of {', '.join(within)} has a figure of the plan's indicators yet")
+    else:
+        click.echo(f"{'':28}" + "".join(f"{c}{' ' * (10 - 2 * len(c))}" for c in within))
+        for _, row in cov.iterrows():
+            click.echo(f"{row['code']:28}" + "".join(f"{_short_years(row[c]) or '.':10}" for c in within))
+    req = counties.requests(obs, indicator_points(indicators), region, year, lang="en")
+    click.echo(f"\nrequests for the {year} brief by region within {region} ({len(req)}):")
+    n = len(indicators)
+    for county in within:
+        g = req[req["region"] == county]
+        if len(g) == n and g["request_years"].nunique() == 1:
+            said = f"all {n} plan indicators {g['request_years'].iloc[0]}"
+        else:
+            said = "; ".join(f"{r.indicator} {r.request_years}" for r in g.itertuples()) or "none"
+        click.echo(f"  {county}: {said}")
