@@ -1,0 +1,390 @@
+"""Section 二 (continued): the counties within the plan's place side by side.
+
+Shown whenever a county has a figure of a plan indicator for the brief's year or the two
+before (:mod:`qzlib.stats.counties` holds the data and the rules): for each indicator a
+table with every county (a missing figure shown as “—”), its latest figure, the change on
+the year before and how it stands against the city's plan path; small multiples of the
+counties' series with the city's path; a schematic tile map (示意图: equal tiles placed
+roughly as the counties lie — no boundary map, which would need an approval number); the
+counties' sum beside the city's figure for the amounts that add up; sentences on the
+highest, the lowest, the spread and the counties without a figure; and, per county, the
+figures the section misses. Without any county figure the section is one sentence and the
+request list. A county with its own plan workspace (``plans/<name>/``) shows its own targets.
+"""
+from __future__ import annotations
+
+import html
+import math
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from IPython.display import HTML
+
+from qzlib import fmt, rules
+from qzlib.catalogue import is_additive
+from qzlib.fonts import use_cjk
+from qzlib.plan.path import plan_path
+from qzlib.report.sections.actual import SOURCE_KIND_ZH
+from qzlib.report.sections.context import BriefContext
+from qzlib.stats import counties as C
+
+TITLE = "各县（市、区）对照"
+# Equal tiles placed roughly as the counties lie (column, row; row 0 at the top): 开化 in the
+# north-west above 常山, 柯城 in the middle with 衢江 east of it and 龙游 further east, 江山 to the south.
+TILES = {"开化县": (0, 0), "常山县": (0, 1), "柯城区": (1, 1), "衢江区": (2, 1), "龙游县": (3, 1), "江山市": (1, 2)}
+COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
+PATH_COLOUR = "#d35400"
+POSITION_ZH = {"above": "高于路径", "below": "低于路径", "on": "与路径持平",
+               "faster": "快于路径", "slower": "慢于路径", "same": "与路径持平"}
+
+
+# ----------------------------------------------------------------------------- data (once per brief)
+def counties(ctx: BriefContext) -> list[str]:
+    return C.counties(ctx.region)
+
+
+def own_plans(ctx: BriefContext) -> dict[str, pd.DataFrame]:
+    """{county: its own plan's points} for the counties with a plan workspace."""
+    return ctx.once("counties:own", lambda: C.own_plans(ctx.region) if counties(ctx) else {})
+
+
+def county_table(ctx: BriefContext) -> pd.DataFrame:
+    return ctx.once("counties:table", lambda: C.county_table(ctx.observations, ctx.points, ctx.region, ctx.year,
+                                                             own_plans(ctx)))
+
+
+def has_figures(ctx: BriefContext) -> bool:
+    return bool(counties(ctx)) and not county_table(ctx).empty
+
+
+def _figures(ctx: BriefContext) -> pd.DataFrame:
+    return ctx.once("counties:figures", lambda: C.figures(ctx.observations, ctx.region, ctx.year,
+                                                          C.section_codes(ctx.observations, ctx.points, ctx.region,
+                                                                          ctx.year)))
+
+
+def _v(value, kind: str, unit: str = "") -> str:
+    """A figure as printed, with its unit ('158 万元/亩', '3.3%')."""
+    t = fmt.quantity(value, kind)
+    if t == fmt.MISSING or not unit:
+        return t
+    return f"{t}{unit}" if unit == "%" else f"{t} {unit}"
+
+
+def _diff(value, kind: str, unit: str) -> str:
+    """A difference of two figures: points for a per-cent indicator."""
+    if rules.uses_points(unit):
+        return f"{rules.plain(value, 2)} 个百分点"
+    return _v(value, kind, unit)
+
+
+# ----------------------------------------------------------------------------- heading and sentences
+def heading(ctx: BriefContext) -> HTML:
+    """The heading; a new page when there are county figures to show (none when the plan's
+    place has no counties within it)."""
+    if not counties(ctx):
+        return HTML("")
+    brk = '<div class="page-break"></div>' if has_figures(ctx) else ""
+    return HTML(f"{brk}<h3>{TITLE}</h3>")
+
+
+def save_figures(ctx: BriefContext) -> pd.DataFrame:
+    """``counties.csv``: every county figure of a plan indicator held up to the brief's year."""
+    f = C.figures(ctx.observations, ctx.region, ctx.year, list(ctx.points["code"].unique()))
+    df = pd.DataFrame({"县（市、区）": f["county"], "code": f["code"],
+                       "指标": f["code"].map(ctx.name), "年份": f["year"],
+                       "数值": f["value"], "单位": f["unit"],
+                       "来源类型": f["source_kind"].map(SOURCE_KIND_ZH).fillna(f["source_kind"]), "来源": f["source"]})
+    return ctx.save("counties", df, title="各县（市、区）数据", digits={"数值": 2},
+                    description="各县（市、区）规划指标数值（截至报告年份），每个注明来源类型与来源")
+
+
+def intro(ctx: BriefContext) -> HTML:
+    """The section's sentences, each computed from the table below (and ``counties.csv`` saved)."""
+    names = counties(ctx)
+    if not names:
+        return HTML("")
+    save_figures(ctx)
+    lo, hi = C.window(ctx.year)
+    table = county_table(ctx)
+    region = html.escape(ctx.region)
+    if table.empty:
+        return HTML(f"<p>截至{ctx.year}年，{region}下辖的 {len(names)} 个县（市、区）"
+                    f"（{html.escape('、'.join(names))}）都还没有{lo}—{hi}年的规划指标数据，本节暂无对照；"
+                    f"统计部门按下列清单提供分县数据后（录入表已为每个县（市、区）设一张工作表），"
+                    f"这里将逐县列出最新值、较上年变化及其与全市规划路径的对照。</p>")
+    codes = list(dict.fromkeys(table["code"]))
+    with_any = [c for c in names if c not in C.counties_without(table, ctx.region)]
+    none = C.counties_without(table, ctx.region)
+    none_text = f"{html.escape('、'.join(none))}没有其中任何一项的数据。" if none else "每个县（市、区）至少有其中一项的数据。"
+    lead = (f"<p>{region}下辖 {len(names)} 个县（市、区）中，{len(with_any)} 个有{lo}—{hi}年的规划指标数据，"
+            f"涉及 {len(codes)} 项指标；{none_text}"
+            f"比值和比重类指标（如亩均、占比）以县的数值对照{region}当年的规划路径值；总量和个数类指标"
+            f"（县的数值是全市的一部分）以县的较上年增速对照{region}规划路径当年隐含的增速。</p>")
+    items = "".join(f"<li>{html.escape(_sentence(ctx, s, table))}</li>" for s in C.spreads(table))
+    return HTML(lead + f"<ul>{items}</ul>")
+
+
+def _sentence(ctx: BriefContext, s: C.Spread, table: pd.DataFrame) -> str:
+    """One indicator: highest, lowest, the spread, where the counties stand against the path,
+    which counties have no figure."""
+    n = len(s.values)
+    parts = [f"{s.name_zh}（{s.year}年，{n} 个县（市、区）有数据）："]
+    if n >= 2:
+        spread = f"相差 {_diff(s.spread, s.kind, s.unit)}"
+        if not math.isnan(s.ratio):
+            spread += f"（最高为最低的 {rules.plain(s.ratio, 2)} 倍）"
+        parts.append(f"最高为{s.highest[0]} {_v(s.highest[1], s.kind, s.unit)}，"
+                     f"最低为{s.lowest[0]} {_v(s.lowest[1], s.kind, s.unit)}，{spread}")
+    else:
+        (county, value), = s.values.items()
+        parts.append(f"仅{county}有数据（{_v(value, s.kind, s.unit)}），无从比较高低")
+    g = table[(table["code"] == s.code) & table["county"].isin(list(s.values))]   # the counties of that year
+    behind = g.loc[g["position"].isin(["below", "slower"]), "county"].tolist()
+    compared = g.loc[g["position"] != "", "county"].tolist()
+    if compared:
+        level = (g["compare"] == "level").all()
+        word, fine = ("低于", "不低于") if level else ("增速慢于", "增速不慢于")
+        if not behind:
+            parts.append(f"；有对照的 {len(compared)} 个{'' if level else '增速'}均{fine[-3:]}{ctx.region}规划路径")
+        else:
+            rest = len(compared) - len(behind)
+            parts.append(f"；{word}{ctx.region}规划路径的有 {len(behind)} 个（{'、'.join(behind)}）"
+                         + (f"，其余 {rest} 个{fine}路径" if rest else ""))
+    if s.older:
+        parts.append("；" + "，".join(f"{c}仅有{y}年数据" for c, y in s.older.items()))
+    if s.without:
+        parts.append(f"；{'、'.join(s.without)}没有数据")
+    return "".join(parts) + "。"
+
+
+# ----------------------------------------------------------------------------- the table
+def table(ctx: BriefContext) -> HTML:
+    """One small table per indicator, every county in it ('—' where it has no figure)."""
+    if not has_figures(ctx):
+        return HTML("")
+    t = county_table(ctx)
+    ctx.save("county_table", _table_csv(t), title="各县（市、区）最新值与规划路径",
+             digits={"最新值": 2, "全市规划路径值": 2, "与路径差距": 2, "本县规划路径值": 2},
+             percent={"较上年增速": 2, "全市路径当年增速": 2})
+    blocks = []
+    for code, g in t.groupby("code", sort=False):
+        kind, unit, shape = g["kind"].iloc[0], g["unit"].iloc[0], g["shape"].iloc[0]
+        level = g["compare"].iloc[0] == "level"
+        show = pd.DataFrame({
+            "县（市、区）": g["county"],
+            "年份": [fmt.MISSING if pd.isna(y) else str(int(y)) for y in g["latest_year"]],
+            "最新值": [fmt.quantity(v, kind) for v in g["latest_value"]],
+            "较上年": [fmt.MISSING if pd.isna(c) else fmt.rate(c, shape, unit) for c in g["change"]],
+            ("全市规划路径值" if level else "全市路径当年增速"):
+                [fmt.quantity(p, kind) for p in g["path_value"]] if level else
+                [fmt.pct(p) for p in g["path_growth"]],
+            "对照": [_position(r, kind, unit) for _, r in g.iterrows()],
+        })
+        if (g["own_targets"] != "").any():
+            show["本县规划目标"] = [t_ or fmt.MISSING for t_ in g["own_targets"]]
+            show["本县规划路径值"] = [fmt.quantity(v, kind) for v in g["own_path_value"]]
+        cap = (f"<p class='note'><b>{html.escape(g['name_zh'].iloc[0])}</b>（{html.escape(unit)}）："
+               + ("对照当年的全市规划路径值" if level else "较上年增速对照全市规划路径当年隐含的增速") + "</p>")
+        blocks.append(cap + fmt.table(show, numeric=tuple(c for c in show.columns if c not in ("县（市、区）", "对照",
+                                                                                                  "本县规划目标")),
+                                      classes="actual", nowrap=("县（市、区）", "年份"),
+                                      row_class=lambda r: "missing" if r["最新值"] == fmt.MISSING else ""))
+    return HTML("".join(blocks))
+
+
+def _position(r, kind: str, unit: str) -> str:
+    if not r["position"]:
+        return fmt.MISSING
+    word = POSITION_ZH[r["position"]]
+    if r["compare"] == "level" and r["position"] != "on":
+        return f"{word} {_diff(abs(r['path_gap']), kind, unit)}"
+    if r["compare"] == "growth":
+        return f"{word}（本县 {fmt.pct(r['growth'])}）"
+    return word
+
+
+def _table_csv(t: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "code": t["code"], "指标": t["name_zh"], "单位": t["unit"], "县（市、区）": t["county"],
+        "年份": t["latest_year"].astype("Int64"), "最新值": t["latest_value"], "较上年变化": t["change"],
+        "变化口径": t["shape"].map(rules.SHAPE_ZH), "对照方式": t["compare"].map({"level": "数值对照路径值",
+                                                                               "growth": "增速对照路径增速"}),
+        "全市规划路径值": t["path_value"], "与路径差距": t["path_gap"], "较上年增速": t["growth"],
+        "全市路径当年增速": t["path_growth"], "对照": t["position"].map(POSITION_ZH).fillna(""),
+        "本县规划目标": t["own_targets"], "本县规划路径值": t["own_path_value"]})
+
+
+# ----------------------------------------------------------------------------- charts
+def _county_colours(names: list[str]) -> dict[str, str]:
+    return {c: COLOURS[i % len(COLOURS)] for i, c in enumerate(names)}
+
+
+def chart(ctx: BriefContext, ncols: int = 3):
+    """Small multiples: one panel per indicator, the counties' series and the city's plan path
+    (for amounts and counts, which are parts of the city's, the path on its own right axis)."""
+    if not has_figures(ctx):
+        return None
+    use_cjk()
+    t = county_table(ctx)
+    f = _figures(ctx)
+    codes = list(dict.fromkeys(t["code"]))
+    names = counties(ctx)
+    colour = _county_colours(names)
+    nrows = -(-len(codes) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(7.2, 2.0 * nrows), squeeze=False)
+    first = min(int(f["year"].min()), ctx.base_year or ctx.year)
+    for ax, code in zip(axes.flat, codes):
+        kind, unit = t.loc[t["code"] == code, "kind"].iloc[0], ctx.unit(code)
+        for county in names:
+            g = f[(f["code"] == code) & (f["county"] == county)]
+            if len(g):
+                ax.plot(g["year"], g["value"], "o-", color=colour[county], lw=1.2, ms=3, label=county, zorder=4)
+        path = plan_path(ctx.points, code)
+        path = path[(path.index >= first) & (path.index <= ctx.year)]
+        if len(path):
+            on = ax.twinx() if C.is_extensive(kind) else ax
+            on.plot(path.index, path.values, color=PATH_COLOUR, lw=1.1, ls=(0, (4, 2)), zorder=6,
+                    label=f"{ctx.region}规划路径" + ("（右轴）" if on is not ax else ""))
+            if on is not ax:
+                on.tick_params(labelsize=5.5, colors=PATH_COLOUR)
+        ax.set_title(fmt.wrap(ctx.name(code), 14), fontsize=6.5)
+        ax.text(0.02, 0.95, unit, transform=ax.transAxes, fontsize=5.5, va="top", color="#555")
+        ax.tick_params(labelsize=5.5)
+        ax.set_xlim(first - 0.3, ctx.year + 0.3)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.grid(alpha=0.25)
+    for ax in list(axes.flat)[len(codes):]:
+        ax.axis("off")
+    handles = {}
+    for ax in fig.axes:
+        for hd, lb in zip(*ax.get_legend_handles_labels()):
+            handles.setdefault(lb.replace("（右轴）", ""), hd)
+    order = [c for c in names if c in handles] + [k for k in handles if k not in names]
+    fig.legend([handles[k] for k in order], order, loc="lower center", ncol=min(7, len(order)), fontsize=6.2,
+               frameon=False)
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    fig.set_label("分县_各指标与规划路径")
+    return fig
+
+
+def tile_map(ctx: BriefContext, ncols: int = 3):
+    """The schematic tile map (示意图): one panel per indicator, the counties as equal tiles
+    placed roughly as they lie, coloured by their figures of the indicator's latest year."""
+    if not has_figures(ctx):
+        return None
+    from matplotlib import colormaps
+    from matplotlib.colors import Normalize
+    from matplotlib.patches import Rectangle
+
+    use_cjk()
+    t = county_table(ctx)
+    spreads = C.spreads(t)
+    names = counties(ctx)
+    place = {c: TILES.get(c, (i, 3)) for i, c in enumerate(names)}
+    width = max(x for x, _ in place.values()) + 1
+    height = max(y for _, y in place.values()) + 1
+    nrows = -(-len(spreads) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(7.2, 2.3 * nrows + 0.4), squeeze=False)
+    cmap = colormaps["Blues"]
+    for ax, s in zip(axes.flat, spreads):
+        vals = list(s.values.values())
+        norm = Normalize(min(vals), max(vals) if max(vals) > min(vals) else min(vals) + 1)
+        for county, (x, y) in place.items():
+            if county in s.values:
+                v = s.values[county]
+                shade = 0.25 + 0.65 * norm(v)
+                face, ink, text = cmap(shade), ("white" if shade > 0.6 else "#1d1d1f"), fmt.quantity(v, s.kind)
+            elif county in s.older:
+                face, ink, text = "#eeeeee", "#666", f"仅{s.older[county]}年"
+            else:
+                face, ink, text = "white", "#999", fmt.MISSING
+            ax.add_patch(Rectangle((x, -y), 0.94, 0.94, facecolor=face, edgecolor="#7f7f7f", lw=0.6))
+            ax.text(x + 0.47, -y + 0.62, county, ha="center", va="center", fontsize=5.6, color=ink)
+            ax.text(x + 0.47, -y + 0.3, text, ha="center", va="center", fontsize=6.4, color=ink)
+        ax.set_xlim(-0.1, width + 0.04)
+        ax.set_ylim(-height + 0.9, 1.04)
+        ax.set_aspect("equal")
+        ax.axis("off")
+        ax.set_title(fmt.wrap(f"{s.name_zh}（{s.year}年，{s.unit}）", 16), fontsize=6.5)
+    for ax in list(axes.flat)[len(spreads):]:
+        ax.axis("off")
+    fig.suptitle("示意图：各县（市、区）以等大方块示意大致方位，不是行政区划图；颜色越深数值越高，白色“—”为没有数据，灰色为只有更早年份的数据",
+                 fontsize=7, y=0.995)
+    fig.tight_layout(rect=(0, 0, 1, 0.96), h_pad=1.2)
+    fig.set_label("分县_示意图")
+    return fig
+
+
+# ----------------------------------------------------------------------------- sums and requests
+def sums(ctx: BriefContext) -> HTML:
+    """For the amounts that add up: the counties' sum beside the city's figure, with the difference."""
+    if not has_figures(ctx):
+        return HTML("")
+    t = county_table(ctx)
+    codes = list(dict.fromkeys(t["code"]))
+    ratios = [ctx.name(c) for c in codes if not is_additive(c)]
+    never = (f"{'、'.join(ratios)}不是可以各县相加的总量（比值、比重或目录未标为可加总），不作合计。" if ratios else "")
+    s = C.sums(ctx.observations, ctx.points, ctx.region, ctx.year)
+    head = "<p><b>各县（市、区）合计与全市数</b></p>"
+    if s.empty:
+        return HTML(head + f"<p>本节指标中没有可以各县相加的总量指标。{html.escape(never)}</p>")
+    df = pd.DataFrame({
+        "code": s["code"], "指标": s["name_zh"], "单位": s["unit"], "年份": s["year"],
+        "有数据的县（市、区）": s["n_counties"], "缺少数据的县（市、区）": s["missing"].replace("", fmt.MISSING),
+        "各县合计": s["counties_sum"], "全市数值": s["city_value"], "差额（全市减各县合计）": s["difference"],
+        "差额占全市": s["difference_share"]})
+    ctx.save("county_sums", df, title="各县（市、区）合计与全市数", digits={"各县合计": 2, "全市数值": 2,
+                                                                     "差额（全市减各县合计）": 2},
+             percent={"差额占全市": 1})
+    shown = pd.DataFrame({
+        "指标": df["指标"], "年份": df["年份"].astype(str),
+        "有数据的县（市、区）": [f"{n} / {len(counties(ctx))}" for n in df["有数据的县（市、区）"]],
+        "缺少": df["缺少数据的县（市、区）"],
+        "各县合计": [fmt.num(v) for v in df["各县合计"]], "全市": [fmt.num(v) for v in df["全市数值"]],
+        "差额（全市减合计）": [fmt.MISSING if pd.isna(d) else f"{'+' if d > 0 else ''}{fmt.num(d)}（{fmt.pct(r, 1, signed=False)}）"
+                      for d, r in zip(df["差额（全市减各县合计）"], df["差额占全市"])],
+        "单位": df["单位"]})
+    said = []
+    for code, g in s.groupby("code", sort=False):
+        last = g.iloc[-1]
+        name = last["name_zh"]
+        if last["missing"]:
+            said.append(f"{name}{int(last['year'])}年缺{last['missing']}的数据，不作合计（部分县相加不是全市的合计）")
+        elif math.isnan(last["city_value"]):
+            said.append(f"{name}{int(last['year'])}年各县合计 {fmt.num(last['counties_sum'])} {last['unit']}，"
+                        f"全市没有当年数据，无从核对")
+        else:
+            said.append(f"{name}{int(last['year'])}年各县合计 {fmt.num(last['counties_sum'])} {last['unit']}，"
+                        f"全市 {fmt.num(last['city_value'])} {last['unit']}，全市比各县合计"
+                        f"{'多' if last['difference'] >= 0 else '少'} {fmt.num(abs(last['difference']))} {last['unit']}"
+                        f"（全市数的 {fmt.pct(abs(last['difference_share']), 1, signed=False)}）")
+    text = (f"<p>{html.escape('；'.join(said))}。只有全部 {len(counties(ctx))} 个县（市、区）都有数据的年份才相加；"
+            f"差额可能来自不属于任何县的统计单位或口径差异。{html.escape(never)}</p>")
+    return HTML(head + text + fmt.table(shown, numeric=("年份", "各县合计", "全市", "差额（全市减合计）"),
+                                        classes="actual", nowrap=("年份", "单位")))
+
+
+def requests(ctx: BriefContext) -> HTML:
+    """Per county, the figures the section misses (every county listed; '无' when none)."""
+    names = counties(ctx)
+    if not names:
+        return HTML("")
+    req = C.requests(ctx.observations, ctx.points, ctx.region, ctx.year)
+    ctx.save("county_requests", req, title="分县数据需求")
+    n_codes = ctx.n_indicators
+    rows = []
+    for county in names:
+        g = req[req["地区"] == county]
+        if g.empty:
+            need = "无（本节所需数据已齐备）"
+        elif len(g) == n_codes and not has_figures(ctx):
+            need = f"全部 {n_codes} 项规划指标（{g['请求'].iloc[0]}）"
+        else:
+            need = "；".join(f"{n}（{r}）" for n, r in zip(g["指标"], g["请求"]))
+        rows.append({"县（市、区）": county, "需要的数据": need,
+                     "可支持的分析": "；".join(dict.fromkeys(u for us in g["可支持的分析"] for u in us.split("；")))
+                     or fmt.MISSING})
+    lead = (f"<p><b>分县数据需求</b>：{len(req)} 项（县 × 指标），各县（市、区）分别缺少下列数据"
+            + ("（本节各指标最新年份及其上一年）" if has_figures(ctx) else "") + "。</p>")
+    return HTML(lead + fmt.table(pd.DataFrame(rows), classes="requests", nowrap=("县（市、区）",)))
