@@ -124,13 +124,14 @@ def run(df: pd.DataFrame, last: int | None = None, workers: int = 2, progress=No
     method or horizon (fewer than 20 errors), the shipped table of the window fills in and
     ``table.note`` says which. Series that cannot be forecast (fewer than
     ``models.MIN_POINTS_ANY`` training points the model sees, or no test rows) are left out
-    and listed in ``scores.attrs["left_out"]``. ``factors`` (method -> per-horizon width
-    factors, see ``calibration.learn_factors``) resize the table when given, which only
-    bench/intervals.py does, to show why the shipped default applies none.
+    and listed in ``scores.attrs["left_out"]``. The table carries the shipped width factors
+    of the window (``calibration.width_factors``); ``factors`` (method -> per-horizon width
+    factors, see ``calibration.learn_factors``; {} for none) replaces them when given.
     """
     results, left_out = forecast_series(df, last, workers, progress)
     table = learn_table(results, last)
-    table.factors = dict(factors or {})
+    if factors is not None:
+        table.factors = dict(factors)
     scores, fc = score_results(results, table)
     scores.attrs["left_out"] = left_out
     return scores, fc, table
@@ -165,6 +166,7 @@ def learn_table(results: list[SeriesResult], last: int | None) -> calibration.Ca
     filled = table.fill_from(calibration.shipped_table(last))
     if filled:
         table.note += f"; from the shipped table (too few errors in this file): {', '.join(sorted(filled))}"
+    table.factors = calibration.width_factors(calibration.window_key(last))
     return table
 
 
@@ -255,7 +257,8 @@ def block_forecasts(sid, t, y, window: int | None, extra=None, families=None) ->
 def with_combos(frame: pd.DataFrame, specs: dict, families=None) -> pd.DataFrame:
     """``frame`` (family rows) plus the rows of every combination in ``specs`` (name ->
     (aggregate, members)), formed point by point from the family forecasts of the same
-    series, origin and horizon. Members a point lacks drop out, as in ``models.combine``.
+    series, origin and horizon. Members a point lacks drop out, and a member may itself be a
+    spec (a nested combination), as in ``models.combine``.
     ``families``: the methods that are families (default: the shipped ones)."""
     keys = [c for c in ("series", "origin", "h") if c in frame.columns]
     fam = frame[frame["method"].isin(models.FAMILIES if families is None else families)]
@@ -263,19 +266,29 @@ def with_combos(frame: pd.DataFrame, specs: dict, families=None) -> pd.DataFrame
     other = [c for c in frame.columns if c not in keys + ["method", "forecast", "error"]]
     base = fam.groupby(keys)[other].first().loc[wide.index]
     parts = [frame]
-    for name, (agg, members) in specs.items():
-        cols = [m for m in members if m in wide.columns]
-        if not cols:
+    for name, spec in specs.items():
+        f = _combined(wide, spec)
+        if f is None:
             continue
-        with warnings.catch_warnings():            # a point with no member: all-NaN, dropped below
-            warnings.simplefilter("ignore", RuntimeWarning)
-            v = wide[cols].to_numpy(float)
-            f = np.nanmedian(v, axis=1) if agg == "median" else np.nanmean(v, axis=1)
         ok = np.isfinite(f)
         part = base[ok].assign(method=name, forecast=f[ok])
         part["error"] = (part["actual"] - part["forecast"]) / part["scale"]
         parts.append(part.reset_index())
     return pd.concat(parts, ignore_index=True)[frame.columns]
+
+
+def _combined(wide: pd.DataFrame, spec) -> np.ndarray | None:
+    """The combination ``spec`` of the columns of ``wide`` (NaN where a row has no member)."""
+    agg, members = spec
+    cols = [_combined(wide, m) if isinstance(m, tuple) else
+            (wide[m].to_numpy(float) if m in wide.columns else None) for m in members]
+    cols = [c for c in cols if c is not None]
+    if not cols:
+        return None
+    with warnings.catch_warnings():                # a point with no member: all-NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
+        v = np.column_stack(cols)
+        return np.nanmedian(v, axis=1) if agg == "median" else np.nanmean(v, axis=1)
 
 
 def validate(df: pd.DataFrame, window: int | None, combos=None, workers: int = 1, progress=None,
@@ -345,6 +358,11 @@ def _label(window):
     return "full" if window is None else str(window)
 
 
+def class_of(window) -> str:
+    """The history class of a window (None = a full history: the open class)."""
+    return models.history_class(window) if window is not None else models.HISTORY_CLASSES[-1][0]
+
+
 def build_shipped(csv: Path, out: Path | None = None, workers: int = 2, progress=None, log=print) -> dict:
     """Choose the default and learn the interval tables ``fit`` ships, from the TRAINING
     rows of a bench file only (the test rows are dropped before anything is fitted).
@@ -377,10 +395,11 @@ def build_shipped(csv: Path, out: Path | None = None, workers: int = 2, progress
         """Families, the single default as 'combo', the window's grid winner as 'grid', every
         fixed procedure under its name, and the procedure chosen for the window's history
         class (models.CHOSEN) as 'auto'."""
-        proc = models.CHOSEN[models.history_class(w) if w is not None else "long"]
-        auto = models.GRID[win] if proc == "grid" else models.PROCEDURES[proc]
+        proc = models.CHOSEN[class_of(w)]
+        procs = models.procedure_specs(models.GRID[win])
+        auto = models.GRID[win] if proc == "grid" else procs[proc]
         return with_combos(d[d["method"].isin(keep)], {"combo": spec, "grid": models.GRID[win],
-                                                       **models.procedure_specs(), "auto": auto})
+                                                       **procs, "auto": auto})
 
     def summary(vs, m):
         return {"smape": round(float(vs.loc[m, "smape"]), 3), "mase": round(float(vs.loc[m, "mase"]), 4)}
@@ -406,8 +425,7 @@ def build_shipped(csv: Path, out: Path | None = None, workers: int = 2, progress
         vs = validation_scores(val[val["method"].isin(["combo", "auto", "naive"])])
         table.validation = {
             "series": int(val["series"].nunique()),
-            "auto_name": win if models.CHOSEN[models.history_class(w) if w is not None else "long"] == "grid"
-            else models.CHOSEN[models.history_class(w) if w is not None else "long"],
+            "auto_name": win if models.CHOSEN[class_of(w)] == "grid" else models.CHOSEN[class_of(w)],
             "combo": summary(vs, "combo"), "auto": summary(vs, "auto"), "naive": summary(vs, "naive"),
             "coverage": calibration.coverage(before, val, "combo", False),
             "auto_coverage": calibration.coverage(before, val, "auto", False),
@@ -460,7 +478,8 @@ def extend_shipped(csv: Path, base: Path | None = None, out: Path | None = None,
                    progress=None, log=print, windows=None) -> dict:
     """Add to a shipped file learned before #14 the interval rows of the new families
     (NEW_FAMILIES) and of every procedure, from the TRAINING rows of the same bench file,
-    fitting only those families (and naive, drift, which the procedures use).
+    fitting only those families and the procedures' other members (naive, drift and, for
+    "mix" and the default, the window's grid winner's).
 
     Everything else is kept as it is: the grid's choice and rankings, and the rows of the
     other families and combinations, whose code did not change (a full :func:`build_shipped`
@@ -485,8 +504,6 @@ def extend_shipped(csv: Path, base: Path | None = None, out: Path | None = None,
                                       f"{calibration.SCALE_WINDOW}: run build_shipped instead")
     df = read_long(csv)
     df = df[df["split"] == "train"]
-    fams = set(NEW_FAMILIES) | {"naive", "drift"}
-    procs = models.procedure_specs()
     payload = dict(old)
     payload["procedures"] = _procedure_payload()
     tables = {}
@@ -502,19 +519,20 @@ def extend_shipped(csv: Path, base: Path | None = None, out: Path | None = None,
         fh.write(json.dumps(payload, ensure_ascii=False, indent=1))
     models.clear_cache()
     done = []
-
-    def class_of(w):
-        return models.history_class(w) if w is not None else "long"
     if windows is None:
         windows = sorted(calibration.SHIPPED_WINDOWS, key=lambda w: models.CHOSEN[class_of(w)] == "grid")
     for w in windows:
         key = _label(w)
         proc = models.CHOSEN[class_of(w)]
-        rows = dict(procs)
-        if proc != "grid":
-            rows["auto"] = procs[proc]
+        win = old["default_by_window"][key]
+        grid = (win["aggregate"], tuple(win["members"]))
+        rows = models.procedure_specs(grid)          # "mix" needs the window's grid winner
+        rows["auto"] = grid if proc == "grid" else rows[proc]
+        # the new families, naive and drift (the fixed procedures' members) and, for a
+        # procedure containing the grid and for the default, the grid winner's members
+        fams = set(NEW_FAMILIES) | {"naive", "drift"} | set(models.spec_families(grid))
         full, pre, val = validate(df, w, combos={}, workers=workers, progress=progress, families=fams,
-                                  pre_families=fams if proc != "grid" else {"naive"})
+                                  pre_families=fams)
         learned = calibration.CalibrationTable.learn(with_combos(full, rows), note=f"window={w}")
         tab = tables[key]
         q, cnt = dict(tab["quantiles"]), dict(tab["counts"])
@@ -524,14 +542,13 @@ def extend_shipped(csv: Path, base: Path | None = None, out: Path | None = None,
                 cnt[m] = learned.counts[m]
         tab["quantiles"], tab["counts"] = q, cnt
         validation = dict(tab.get("validation", {}))
-        if proc != "grid":
-            before = calibration.CalibrationTable.learn(with_combos(pre, {"auto": rows["auto"]}))
-            vc = with_combos(val, {"auto": rows["auto"]})
-            vs = validation_scores(vc[vc["method"].isin(["auto", "naive"])])
-            validation.update(auto_name=proc,
-                              auto={"smape": round(float(vs.loc["auto", "smape"]), 3),
-                                    "mase": round(float(vs.loc["auto", "mase"]), 4)},
-                              auto_coverage=calibration.coverage(before, vc, "auto", False))
+        before = calibration.CalibrationTable.learn(with_combos(pre, {"auto": rows["auto"]}))
+        vc = with_combos(val, {"auto": rows["auto"]})
+        vs = validation_scores(vc[vc["method"].isin(["auto", "naive"])])
+        validation.update(auto_name=win["name"] if proc == "grid" else proc,
+                          auto={"smape": round(float(vs.loc["auto", "smape"]), 3),
+                                "mase": round(float(vs.loc["auto", "mase"]), 4)},
+                          auto_coverage=calibration.coverage(before, vc, "auto", False))
         tab["validation"] = validation
         log(f"window {key}: auto = {proc}; {json.dumps(validation.get('auto_coverage', {}))}")
         tables[key] = tab

@@ -73,10 +73,10 @@ def main(argv=None) -> int:
                 # factors fitted to the validation block, exactly as the earlier design did
                 full, pre, val = harness.validate(shifted, last, workers=workers, progress=bar)
                 # the default's spec on this window: the class's procedure, or the grid winner
-                proc = models.CHOSEN[models.history_class(last) if last else "long"]
+                proc = models.CHOSEN[harness.class_of(last)]
                 spec = models.default_by_window()[calibration.window_key(last)]
-                specs = {"auto": models.PROCEDURES[proc] if proc != "grid"
-                         else (spec["aggregate"], tuple(spec["members"]))}
+                grid = (spec["aggregate"], tuple(spec["members"]))
+                specs = {"auto": models.resolve(models.PROCEDURES[proc], grid) if proc != "grid" else grid}
                 before = calibration.CalibrationTable.learn(harness.with_combos(pre, specs))
                 factors = calibration.learn_factors(before, harness.with_combos(val[val["method"].isin(
                     models.FAMILIES)], specs))

@@ -314,41 +314,74 @@ def test_point_errors_follow_the_m3_conventions():
 
 @pytest.mark.slow
 def test_the_procedure_choice_reads_training_rows_only(mid_length):
-    """bench/procedures.py: blocks A and B and the choice are the same whether the test
-    values are kept, changed beyond recognition or dropped."""
+    """bench/procedures.py: blocks A, B and C, the scores, the widths and the choice are the same
+    whether the test values are kept, changed beyond recognition or dropped."""
     import procedures
 
-    keep = mid_length["series"].drop_duplicates().iloc[:8]
+    keep = mid_length["series"].drop_duplicates().iloc[:4]
     base = mid_length[mid_length["series"].isin(keep)].reset_index(drop=True)
     bent = base.copy()
     test = bent["split"] == "test"
     bent.loc[test, "value"] = -bent.loc[test, "value"] * 5 + 999
-    runs = [procedures.block_scores(d, 1) for d in (base, bent, base[~test])]
-    assert set(runs[0]) == {"A", "B"} and "full" in runs[0]["A"]
+    runs = []
+    for d in (base, bent, base[~test]):
+        data = procedures.block_data(d, 1)
+        runs.append(procedures.block_scores(data))
+    scores = runs[0][0]
+    assert set(scores) == {"A", "B"} and "full" in scores["A"]       # 16-18 points: no block C
     for other in runs[1:]:
-        for block in runs[0]:
-            assert set(runs[0][block]) == set(other[block])
-            for w in runs[0][block]:
-                pd.testing.assert_frame_equal(runs[0][block][w], other[block][w])
-    choices = [procedures.choose(r) for r in runs]
+        for block in scores:
+            assert set(scores[block]) == set(other[0][block])
+            for w in scores[block]:
+                pd.testing.assert_frame_equal(scores[block][w], other[0][block][w])
+        assert other[1] == runs[0][1]                                 # grid used per block
+    choices = [procedures.choose(r[0]) for r in runs]
     assert choices[0] == choices[1] == choices[2]
     assert {c["chosen"] for c in choices[0].values()} <= set(models.PROCEDURES)
+    # on block A the grid is the one chosen on block B, never the shipped one chosen on A itself
+    assert set(runs[0][1]["4"]) == {"A", "B"} and runs[0][1]["4"]["A"] in models.grid_for_window(4)
 
 
-def test_the_choice_rule_confirms_on_block_b_or_falls_back_to_the_mean_of_both():
+def test_a_class_changes_procedure_only_for_a_lower_mean_and_two_blocks_won():
     import procedures
 
-    def frame(scores):
-        return pd.DataFrame({"owa": scores}, index=list(models.PROCEDURES))
     names = list(models.PROCEDURES)
-    a = frame([0.90, 0.85, 0.95, 0.99])                 # A: the second procedure wins
-    b_ok = frame([0.80, 0.805, 0.90, 0.99])             # B: within 1 % of B's best -> confirmed
-    b_bad = frame([0.70, 0.90, 0.95, 0.99])             # B: 29 % worse -> lowest mean of A and B
-    for b, chosen, confirmed in ((b_ok, names[1], True), (b_bad, names[0], False)):
-        scores = {blk: {w: f for w in ("4", "6", "8", "12", "full")} for blk, f in (("A", a), ("B", b))}
-        r = procedures.choose(scores)
-        assert all(c["winner_A"] == names[1] and c["chosen"] == chosen and c["confirmed_B"] is confirmed
-                   for c in r.values())
+
+    def frame(scores):
+        return pd.DataFrame({"owa": scores}, index=names)
+
+    def run(a, b, c):
+        scores = {blk: {w: frame(f) for w in ("4", "6", "8", "12", "full")} for blk, f in zip("ABC", (a, b, c))}
+        return procedures.choose(scores)
+    # grid (the #14 procedure of short and long) against the others: scum has a lower mean and
+    # wins blocks A and C; mix wins A and B but its mean is higher than grid's
+    r = run([0.90, 0.85, 0.95, 0.99, 0.80], [0.80, 0.82, 0.90, 0.99, 0.79], [0.80, 0.70, 0.90, 0.99, 0.95])
+    assert r["long"]["blocks_won"]["scum"] == r["long"]["blocks_won"]["mix"] == 2
+    assert r["long"]["mean"]["mix"] > r["long"]["mean"]["grid"] and r["long"]["chosen"] == "scum"
+    # scum has the lowest mean, but beats grid on one block only: it cannot be chosen
+    r = run([0.90, 0.60, 0.95, 0.99, 0.89], [0.80, 0.85, 0.90, 0.99, 0.79], [0.80, 0.85, 0.90, 0.99, 0.81])
+    assert r["long"]["mean"]["scum"] < r["long"]["mean"]["mix"] < r["long"]["mean"]["grid"]
+    assert r["long"]["blocks_won"]["scum"] == 1 and r["long"]["chosen"] == "mix"
+    # nobody beats it on two blocks with a lower mean: the class keeps its procedure
+    r = run([0.80, 0.60, 0.95, 0.99, 0.89], [0.80, 0.85, 0.90, 0.99, 0.81], [0.80, 0.85, 0.90, 0.99, 0.81])
+    assert r["long"]["chosen"] == "grid" and r["mid"]["current"] == "scum"
+
+
+def test_the_width_rule_keeps_a_factor_only_where_it_brings_block_a_closer_to_nominal():
+    import procedures
+
+    rng = np.random.default_rng(0)
+    # |need| of a point is how much the interval must grow to cover it: covered with k iff need <= k
+    early = {lv: np.abs(rng.normal(0, 1, 4000)) for lv in ("80", "95")}
+    like_early = {lv: np.abs(rng.normal(0, 1, 2000)) for lv in ("80", "95")}
+    calm = {lv: np.abs(rng.normal(0, 0.5, 2000)) for lv in ("80", "95")}
+    for later, adopted in ((like_early, True), (calm, False)):
+        needs = {"full": {"grid": {"A": later, "B": early, "C": early}}}
+        r = procedures.widths(needs)["full"]["grid"]
+        # fitted on B and C: 80 % and 95 % of |N(0, 1)| lie below 1.28 and 1.96
+        assert r["k_BC"]["80"] == pytest.approx(1.28, abs=0.05) and r["k_BC"]["95"] == pytest.approx(1.96, abs=0.1)
+        assert r["adopted"] is adopted and (r["shipped"] is None) is (not adopted)
+    assert r["coverage_A"]["80"] == pytest.approx(0.95, abs=0.02)           # calm block: too wide already
 
 
 @pytest.mark.slow

@@ -7,11 +7,11 @@ by the mean absolute yearly change over the last SCALE_WINDOW points the model s
 (:func:`scale_of`), are pooled across series.
 Their quantiles by horizon give the interval: ``forecast + q(level, h) * scale``.
 
-The shipped tables are used as learned. Width factors fitted to a validation block (the
-last HORIZON training points; :func:`learn_factors`) bring coverage on THAT block to
-nominal, but on the M3 yearly training rows they did not carry to the next block, while
-the table alone stayed near nominal on both blocks checked (bench/intervals.py and
-bench/README.md); so ``fit`` applies none, and the factor step is kept for that check.
+Per-horizon width factors fitted to one validation block (the last HORIZON training points;
+:func:`learn_factors`) bring coverage on THAT block to nominal, but on the M3 yearly training
+rows they did not carry to the next block (bench/intervals.py and bench/README.md). Since #25
+a declared rule (WIDTH_RULE) learns one factor per interval on two earlier blocks and keeps it
+only where it brings a later block closer to nominal (WIDTH_FACTORS; ``width_factors``).
 Only training values are ever used; the values to be forecast play no part.
 """
 from __future__ import annotations
@@ -43,6 +43,33 @@ SHIPPED_WINDOWS = (4, 6, 8, 12, None)
 SCALE_WINDOW = 6
 
 
+# Width factors (#25): per shipped window and procedure, one factor for the 80 % and one for
+# the 95 % interval, multiplying the table's offsets from its median (the inner intervals take
+# the 80 % factor, the 90 % one the mean of both). Learned by WIDTH_RULE on training-only
+# blocks (bench/procedures.py, bench/README.md); a window or procedure not listed keeps its
+# table as learned.
+WIDTH_RULE = (
+    "per window and procedure, on blocks A, B, C (procedures.py), each forecast with the table learned "
+    "from the pseudo-origins before that block: for the 80 % and the 95 % interval, the factor k that "
+    "makes the pooled coverage of blocks B and C nominal (the nominal quantile of the factor each point "
+    "needs, as learn_factors); it is adopted if on block A it brings the coverage of the two intervals, "
+    "on average, closer to nominal than k = 1; an adopted factor is then learned again on A, B and C "
+    "pooled and shipped")
+WIDTH_FACTORS: dict[str, dict[str, tuple[float, float]]] = {}
+
+
+def width_factors(key: str) -> dict[str, np.ndarray]:
+    """The shipped width factors of window ``key`` as CalibrationTable.factors: one array
+    (HORIZON, len(PAIRS)) per procedure row with a factor, and ``auto`` = the row of the
+    procedure chosen for the window's class (models.CHOSEN)."""
+    got = WIDTH_FACTORS.get(key, {})
+    out = {m: np.tile([k80] * 4 + [(k80 + k95) / 2, k95], (HORIZON, 1)) for m, (k80, k95) in got.items()}
+    cls = models.HISTORY_CLASSES[-1][0] if key == "full" else models.history_class(int(key))
+    if models.CHOSEN[cls] in out:
+        out["auto"] = out[models.CHOSEN[cls]]
+    return out
+
+
 def scale_of(t, y, window: int | None = None) -> float:
     """Mean absolute change per year over the last ``window`` points (default SCALE_WINDOW),
     floored so that a flat series keeps a width."""
@@ -57,13 +84,13 @@ def scale_of(t, y, window: int | None = None) -> float:
 
 
 def all_methods(paths: dict[str, np.ndarray], combos=None, auto=None, grid=None) -> dict[str, np.ndarray]:
-    """Family paths plus every combination (default: ``models.combos()`` and the fixed
-    procedures, ``models.procedure_specs()``) that has a member, ``auto`` (the default,
+    """Family paths plus every combination (default: ``models.combos()`` and the
+    procedures, ``models.procedure_specs(grid)``) that has a member, ``auto`` (the default,
     ``models.auto_choice``) and ``grid`` (the grid's choice, ``models.grid_choice``) if
     their specs are given."""
     out = dict(paths)
     if combos is None:
-        combos = {**models.combos(), **models.procedure_specs()}
+        combos = {**models.combos(), **models.procedure_specs(grid)}
     if grid is not None:
         combos = {**combos, "grid": grid}
     for name, spec in combos.items():
@@ -283,11 +310,14 @@ def coverage(table: CalibrationTable, val: pd.DataFrame, method: str, use_factor
 
 def shipped_table(n_points: int | None, key: str | None = None) -> CalibrationTable:
     """The shipped table whose window best matches ``n_points`` points
-    (or the one named ``key``). Its ``combo`` is the single default, its ``auto`` the
-    default chosen for that window."""
+    (or the one named ``key``), with the window's width factors (``width_factors``). Its
+    ``combo`` is the single default, its ``auto`` the default chosen for that window."""
     d = json.loads(SHIPPED.read_text(encoding="utf-8"))
     if d.get("scale_window") != SCALE_WINDOW:
         raise ValueError(f"{SHIPPED.name} was learned with scale window {d.get('scale_window')}, "
                          f"but SCALE_WINDOW is {SCALE_WINDOW}: rebuild it with "
                          "bench/forecast.py --data bench/data/m3_yearly_dev.csv --write-calibration")
-    return CalibrationTable.from_json(d["tables"][key or window_key(n_points)])
+    key = key or window_key(n_points)
+    table = CalibrationTable.from_json(d["tables"][key])
+    table.factors = {**width_factors(key), **table.factors}
+    return table

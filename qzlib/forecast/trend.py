@@ -108,6 +108,13 @@ class Forecast:
         return fan_chart(self, ax=ax, plan_path=plan_path, targets=targets, title=title)
 
 
+def _spec_zh(spec) -> str:
+    """A combination in words: its members (a nested one in brackets) and how they are combined."""
+    agg, members = spec
+    parts = [f"［{_spec_zh(m)}］" if isinstance(m, tuple) else models.NAMES_ZH[m] for m in members]
+    return f"{'、'.join(parts)}预测值的{_AGG_ZH[agg]}"
+
+
 def _tail(x, q0, q1, l0, l1):
     # Exponential tail beyond the outermost quantile, matched to the slope inside it.
     width = max(q1 - q0, 1e-12)
@@ -154,7 +161,7 @@ def fit(series: pd.Series, horizon_to: int = 2027, method: str = "auto", *,
         # The default for this length: see models.auto_choice (history classes, window rule)
         # and bench/README.md. Only its members are fitted.
         key, name, spec = models.auto_choice(t, y)
-        fam = models.family_paths(t, y, years, families=set(spec[1]), failures=failures)
+        fam = models.family_paths(t, y, years, families=set(models.spec_families(spec)), failures=failures)
     else:
         key = None                  # shipped table to use (None: by the series' length)
         table = table or calibration.shipped_table(n, key)
@@ -171,14 +178,13 @@ def fit(series: pd.Series, horizon_to: int = 2027, method: str = "auto", *,
         chosen = "combo"
         f = models.combine(fam, "auto", spec)
         paths = {"combo": f} if f is not None else {}
-        members = [m for m in spec[1] if m in fam]
+        members = [m for m in models.spec_families(spec) if m in fam]
         agg = _AGG_ZH[spec[0]]
         if name in models.PROCEDURES:
             qname = name
             cls = models.history_class(n)
-            notes.insert(0, f"默认程序 {name}（{'、'.join(models.NAMES_ZH[m] for m in spec[1])}预测值的{agg}，"
-                            f"不可用的成员不计）：本序列有 {n} 个点，属于{_CLASS_ZH[cls]}一类；该类的程序在 M3 年度"
-                            "序列训练段两个互不重叠的验证块上事先选定")
+            notes.insert(0, f"默认程序 {name}（{_spec_zh(spec)}，不可用的成员不计）：本序列有 {n} 个点，"
+                            f"属于{_CLASS_ZH[cls]}一类；该类的程序在 M3 年度序列训练段三个互不重叠的验证块上事先选定")
         else:
             qname = "grid"
             where = "全部历史（多于 12 个点）" if key == "full" else f"{key} 个点的窗口"
