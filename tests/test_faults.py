@@ -382,8 +382,8 @@ def test_two_briefs_for_one_destination_both_finish_one_after_the_other(tmp_path
     assert out1.strip() == "OK" and out2.strip() == "OK"
     assert waited.startswith("WAIT") and f"{dest} is being written by another run" in waited
     assert "WAIT" not in err1
-    assert sorted(p.name for p in dest.iterdir()) == ["01_brief.ipynb", "brief.html", "brief.pdf", "data.csv",
-                                                     "inputs.json"]
+    assert sorted(p.name for p in dest.iterdir()) == ["01_brief.ipynb", "brief.docx", "brief.html", "brief.pdf",
+                                                     "data.csv", "inputs.json", "results.xlsx"]
     assert (dest / "brief.pdf").read_bytes().startswith(b"%PDF")
     assert _leftovers(dest) == [] and len(_versions(dest)) == 1
 
@@ -394,7 +394,8 @@ def test_a_brief_killed_during_publish_leaves_the_previous_brief_intact(tmp_path
     dest = proj["outputs_dir"] / "2025" / "a"
     assert _python(_brief_script(proj)).returncode == 0
     before = _snapshot(dest)
-    assert set(before) == {"01_brief.ipynb", "brief.html", "brief.pdf", "data.csv", "inputs.json"}
+    assert set(before) == {"01_brief.ipynb", "brief.docx", "brief.html", "brief.pdf", "data.csv", "inputs.json",
+                           "results.xlsx"}
     killed = _python(_brief_script(proj), env={"QZ_FAULT": "before-swap"})
     assert killed.returncode == -signal.SIGKILL
     assert _snapshot(dest) == before
