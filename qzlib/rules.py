@@ -300,7 +300,7 @@ def interpolate(years, anchors: list[tuple[int, float]], after: str = "stop", sh
 # judged by the pace it asks for in each year, not by a straight line to its last target.
 VERDICTS = ("met", "on_track", "at_risk", "off_track", "not_assessed")
 VERDICT_ZH = {"met": "已达成", "on_track": "进度正常", "at_risk": "有风险", "off_track": "偏离",
-              "not_assessed": "无法评估"}
+              "not_assessed": "无法评估"}   # the same words as the catalogue's verdict.words (qzlib.i18n)
 VERDICT_COLOUR = {"met": "green", "on_track": "green", "at_risk": "amber", "off_track": "red",
                   "not_assessed": "grey"}
 PATH_ON_TRACK = 0.95   # progress ≥ 95 % of the change the plan path expects by the latest year: on track
@@ -321,12 +321,19 @@ def plain(x, digits: int = VALUE_DIGITS) -> str:
     return "0" if t in ("-0", "") else t
 
 
+def _why(*parts) -> tuple:
+    """Message parts of a reason: (key, fields, joiner), hashable; joiner '' glues a part to the
+    one before it, 'sep' puts the language's separator between them."""
+    return tuple((key, tuple(sorted(fields.items())), joiner) for key, fields, joiner in parts)
+
+
 @dataclass(frozen=True)
 class Verdict:
-    """A milestone's verdict: its code, the reason in words, and the figure it rests on."""
+    """A milestone's verdict: its code, the reason (message parts, any language), and the
+    figure it rests on."""
 
     code: str                     # one of VERDICTS
-    reason: str                   # always said, in Chinese
+    why: tuple = ()               # the reason as message parts (see :func:`text`)
     progress: float = math.nan    # share of the plan path's expected change reached (the deciding number)
     path_value: float = math.nan  # the plan path at the judged figure's year
     judged_year: int | None = None
@@ -342,6 +349,24 @@ class Verdict:
     @property
     def colour(self) -> str:
         return VERDICT_COLOUR[self.code]
+
+    @property
+    def reason(self) -> str:
+        """The reason in Chinese (always said)."""
+        return self.text("zh")
+
+    def text(self, lang: str = "zh") -> str:
+        """The reason in ``lang``, from the message catalogues (qzlib.i18n)."""
+        from qzlib import i18n
+
+        out = ""
+        for key, fields, joiner in self.why:
+            f = dict(fields)
+            if "raw" in f:
+                f["raw"] = i18n.phrase(f["raw"], lang)
+            piece = i18n.t(key, lang, **f)
+            out += (i18n.t("sep", lang) if out and joiner == "sep" else "") + piece
+        return out
 
 
 def judge(figures, *, milestone: tuple[int, float | None], year: int, start: tuple[int, float] | None = None,
@@ -387,18 +412,19 @@ def judge(figures, *, milestone: tuple[int, float | None], year: int, start: tup
     def say(v) -> str:
         return plain(v, digits)
 
-    latest_text = f"；最新值 {say(figs[-1][1])}（{figs[-1][0]}年）" if figs else ""
+    latest = [("verdict.latest", {"value": say(figs[-1][1]), "year": figs[-1][0]}, "sep")] if figs else []
     if qualitative or target is None or math.isnan(float(target)):
-        why = f"目标为定性表述（{qualitative}），不作量化评估" if qualitative else "目标值缺失，不作评估"
-        return Verdict("not_assessed", why + latest_text, judged_year=figs[-1][0] if figs else None,
+        head = ("verdict.qualitative", {"raw": qualitative}, "") if qualitative else ("verdict.no_target", {}, "")
+        return Verdict("not_assessed", _why(head, *latest), judged_year=figs[-1][0] if figs else None,
                        judged_value=figs[-1][1] if figs else math.nan)
     target = float(target)
     if ceiling is not None and target > ceiling:
-        return Verdict("not_assessed", f"目标值 {say(target)} 超过自然上限 {say(ceiling)}，请核对规划表")
+        return Verdict("not_assessed", _why(("verdict.over_ceiling", {"target": say(target), "ceiling": say(ceiling)},
+                                             "")))
     own_start = start is None
     if own_start:
         if not figs:
-            return Verdict("not_assessed", "规划未给基期值，尚无观测值")
+            return Verdict("not_assessed", _why(("verdict.no_base_no_figure", {}, "")))
         start = figs[0]
     start = (int(start[0]), float(start[1]))
     own = [f for f in figs if f[0] > start[0]]
@@ -425,23 +451,27 @@ def judge(figures, *, milestone: tuple[int, float | None], year: int, start: tup
         met = met_from(target_year)
         if at_t is not None or met is not None:
             if met is not None:
-                return Verdict("met", f"{met}年已达到目标（{say(dict(known)[met])}，目标 {say(target)}）", met_year=met,
+                return Verdict("met", _why(("verdict.met_at", {"year": met, "value": say(dict(known)[met]),
+                                                               "target": say(target)}, "")), met_year=met,
                                judged_year=target_year, judged_value=at_t if at_t is not None else math.nan, **base)
             lost = ever_met(target_year)
-            return Verdict("off_track", f"目标年{target_year}年实际值 {say(at_t)}，未达到目标 {say(target)}"
-                           + (f"（曾于{lost}年达到）" if lost else ""),
+            key = "verdict.missed_once_met" if lost else "verdict.missed_at"
+            return Verdict("off_track", _why((key, {"year": target_year, "value": say(at_t), "target": say(target),
+                                                    **({"met_year": lost} if lost else {})}, "")),
                            judged_year=target_year, judged_value=at_t, **base)
         last = known[-1]
-        return Verdict("not_assessed", f"目标年{target_year}年已过，其数值尚未取得（最新为{last[0]}年 {say(last[1])}）",
+        return Verdict("not_assessed", _why(("verdict.pending", {"year": target_year, "latest_year": last[0],
+                                                                 "latest": say(last[1])}, "")),
                        judged_year=last[0], judged_value=last[1], **base)
     met = met_from(int(year))
     if met is not None:
         last = known[-1]
-        return Verdict("met", f"{met}年已达到目标（最新值 {say(last[1])}，{last[0]}年；目标 {say(target)}）", met_year=met,
+        return Verdict("met", _why(("verdict.met_since", {"year": met, "value": say(last[1]), "latest_year": last[0],
+                                                          "target": say(target)}, "")), met_year=met,
                        judged_year=last[0], judged_value=last[1], **base)
     if not own:
-        why = (f"规划未给基期值，仅有{start[0]}年一个数值（{say(start[1])}），尚不能判断进度" if own_start
-               else f"只有{start[0]}年基期值（{say(start[1])}），尚无后续数据")
+        why = _why(("verdict.one_own" if own_start else "verdict.only_base",
+                    {"year": start[0], "value": say(start[1])}, ""))
         return Verdict("not_assessed", why, judged_year=start[0], judged_value=start[1], **base)
     ly, lv = own[-1]
     anchors = [start] + sorted((int(y), float(v)) for y, v in milestones
@@ -450,17 +480,18 @@ def judge(figures, *, milestone: tuple[int, float | None], year: int, start: tup
         anchors.append((target_year, target))
     p = float(interpolate([ly], anchors, shape=shape)[0])
     lost = ever_met(ly)
-    here = (f"曾于{lost}年达到目标，{ly}年回落至 {say(lv)}（规划路径值 {say(p)}）" if lost
-            else f"{ly}年 {say(lv)}，规划路径值 {say(p)}")
+    here = (("verdict.fell_back", {"met_year": lost, "year": ly, "value": say(lv), "path": say(p)}, "") if lost
+            else ("verdict.at_path", {"year": ly, "value": say(lv), "path": say(p)}, ""))
     expected = (p - start[1]) * d
     progress = (lv - start[1]) / (p - start[1]) if expected > 0 else math.nan
     facts = dict(progress=progress, path_value=p, judged_year=ly, judged_value=lv, **base)
     if is_met(lv, p, "≤" if d < 0 else "≥", d, digits):
-        return Verdict("on_track", here + ("：不低于规划路径" if d > 0 else "：不高于规划路径"), **facts)
+        return Verdict("on_track", _why(here, ("verdict.not_below_path" if d > 0 else "verdict.not_above_path", {}, "")),
+                       **facts)
     if expected <= 0:
-        return Verdict("off_track", here + "：未守住规划路径", **facts)
+        return Verdict("off_track", _why(here, ("verdict.floor_missed", {}, "")), **facts)
     share = text(progress, SHARE_DIGITS, percent=True)
     code = ("on_track" if at_least(progress, PATH_ON_TRACK, RATIO_DIGITS) else
             "at_risk" if at_least(progress, PATH_AT_RISK, RATIO_DIGITS) else "off_track")
-    move = "反向变动" if progress < 0 else f"完成规划路径预期变动的 {share}"
-    return Verdict(code, here + f"：{move}", **facts)
+    move = ("verdict.moving_away", {}, "") if progress < 0 else ("verdict.progress", {"share": share}, "")
+    return Verdict(code, _why(here, move), **facts)
