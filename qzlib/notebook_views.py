@@ -122,6 +122,87 @@ def requests_summary(requests: pd.DataFrame) -> pd.DataFrame:
     return first[keep].reset_index(drop=True)
 
 
+def county_coverage(cov: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """Coverage by county (:func:`qzlib.stats.coverage.coverage_by_county`) as a researcher reads
+    it: only the indicators some county has, named in words, '—' where a county has none."""
+    held = cov[(cov.drop(columns=["code", "name_zh"]) != "").any(axis=1)]
+    out = held.drop(columns="code").rename(columns={"name_zh": _h(lang, "指标", "indicator")})
+    return out.replace("", "—").reset_index(drop=True)
+
+
+def county_coverage_note(cov: pd.DataFrame, region: str, lang: str = "zh") -> str:
+    """One sentence: how many of the plan's indicators have county figures, and which counties have none."""
+    counties = [c for c in cov.columns if c not in ("code", "name_zh")]
+    if not counties:
+        return _h(lang, f"{region}下没有县（市、区）。", f"No regions lie within {region}.")
+    held = cov[(cov[counties] != "").any(axis=1)]
+    none = [c for c in counties if (cov[c] == "").all()]
+    if held.empty:
+        return _h(lang, f"{region}下辖的 {len(counties)} 个县（市、区）都还没有规划指标的数据。",
+                  f"None of the {len(counties)} regions within {region} has a figure of a plan indicator yet.")
+    tail = _h(lang, f"{'、'.join(none)}没有任何一项。" if none else "每个县（市、区）至少有一项。",
+              f"{', '.join(none)} have none." if none else "Every one has at least one.")
+    return _h(lang, f"{len(cov)} 项规划指标中有 {len(held)} 项有分县数据（下表为各县有数据的年份）；",
+              f"{len(held)} of the plan's {len(cov)} indicators have figures by county (years below); ") + tail
+
+
+def county_requests_summary(requests: pd.DataFrame, counties: list[str], n_indicators: int) -> pd.DataFrame:
+    """One line per county (every county listed) from :func:`qzlib.stats.counties.requests` in
+    either language: the figures it misses, by indicator and years."""
+    zh = "地区" in requests.columns
+    region, name, years = ("地区", "指标", "请求") if zh else ("region", "indicator_name_zh", "request_years")
+    rows = []
+    for county in counties:
+        g = requests[requests[region] == county]
+        if g.empty:
+            need = "无（已齐备）" if zh else "none"
+        elif len(g) == n_indicators and g[years].nunique() == 1:
+            need = (f"全部 {n_indicators} 项规划指标（{g[years].iloc[0]}）" if zh
+                    else f"all {n_indicators} plan indicators ({g[years].iloc[0]})")
+        else:
+            need = "；".join(f"{n}（{y}）" for n, y in zip(g[name], g[years]))
+        rows.append({"县（市、区）" if zh else "county": county, "需要的数据" if zh else "figures needed": need})
+    return pd.DataFrame(rows)
+
+
+def county_choices_text(offer: dict[str, list[str]], region: str, names: dict[str, str]) -> str:
+    """Which counties a researcher can pick (:func:`qzlib.stats.counties.choices`), and for what."""
+    if not offer:
+        return f"{region}下辖的县（市、区）都还没有规划指标的数据，暂无可选的县。"
+    return "有数据、可以选择的县（市、区）：\n" + "\n".join(
+        f"- **{c}**：{'、'.join(names.get(k, k) for k in codes)}" for c, codes in offer.items())
+
+
+def county_pick_figure(pick):
+    """A county's figures of one indicator with the city's plan path (and its own plan's, if it has
+    one), titled in words; an amount's or a count's city path on its own right axis."""
+    import matplotlib.pyplot as plt
+
+    from qzlib.fonts import use_cjk
+    from qzlib.stats.counties import is_extensive
+
+    use_cjk()
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    last = max([*pick.series.index, *(pick.own_path.index if len(pick.own_path) else [])] or [0])
+    path = pick.path[pick.path.index <= max(last, pick.latest_year or last)]
+    ax.plot(pick.series.index, pick.series.values, "o-", color="#1f3b73", lw=1.6, label=pick.county)
+    if len(pick.own_path):
+        ax.plot(pick.own_path.index, pick.own_path.values, color="#2e8b57", ls=(0, (4, 2)),
+                label=f"{pick.county}规划路径")
+    on = ax.twinx() if is_extensive(pick.kind) else ax
+    if len(path):
+        on.plot(path.index, path.values, color="#d35400", ls=(0, (4, 2)),
+                label=f"{pick.region}规划路径" + ("（右轴）" if on is not ax else ""))
+    handles = [h for a in dict.fromkeys([ax, on]) for h in a.get_legend_handles_labels()[0]]
+    ax.legend(handles, [h.get_label() for h in handles], fontsize=8, frameon=False, loc="upper left")
+    ax.set_title(f"{pick.county}：{pick.name_zh}（{pick.unit}）", loc="left", fontsize=11)
+    ax.set_ylabel(pick.unit)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
 # ----------------------------------------------------------------------------- trends (04)
 def series_label(code: str, region: str, obs: pd.DataFrame) -> tuple[str, str]:
     """(Chinese name, unit) of a statistics series in a region, from the figures themselves."""

@@ -191,7 +191,7 @@ def test_small_multiples_and_the_schematic_tile_map(ctx):
     rd = next(ax for ax in panels if ax.get_title().startswith("规上制造业企业研发"))
     assert {ln.get_label() for ln in rd.get_lines()} >= {"柯城区", "江山市", "龙游县", "衢州市规划路径"}
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
-    assert legend == [*SIX, "衢州市规划路径"]
+    assert legend == [*SIX, "衢州市规划路径（总量、个数类指标为右轴，橙色刻度）"]
     plt.close(fig)
     fig = counties.tile_map(ctx)
     assert fig.get_label() == "分县_示意图" and fig._suptitle.get_text().startswith("示意图")
@@ -257,3 +257,32 @@ def test_coverage_by_county(ctx, counties_processed):
     block = out.output[out.output.index("regions within 衢州市"):]
     assert re.search(r"per_mu_value_added\s+23-25\s+23-24\s+23-24\s+24\s+\.\s+23-24", block)
     assert "开化县: per_mu_value_added 2023, 2024" in block
+
+
+def test_what_notebooks_03_and_04_show_of_the_counties(ctx, empty_ctx):
+    import matplotlib.pyplot as plt
+
+    from qzlib import notebook_views as V
+    from qzlib.stats.coverage import coverage_by_county
+
+    cov = coverage_by_county(ctx.observations, ctx.region, year=ctx.year)
+    shown = V.county_coverage(cov).set_index("指标")
+    assert len(shown) == 5 and shown.loc["规上工业亩均增加值", "开化县"] == "—"
+    assert shown.loc["规上工业亩均增加值", "柯城区"] == "2023—2024"                     # up to the year asked
+    assert V.county_coverage_note(cov, "衢州市") == \
+        "16 项规划指标中有 5 项有分县数据（下表为各县有数据的年份）；每个县（市、区）至少有一项。"
+    empty = coverage_by_county(empty_ctx.observations, empty_ctx.region)
+    assert V.county_coverage(empty).empty
+    assert V.county_coverage_note(empty, "衢州市") == "衢州市下辖的 6 个县（市、区）都还没有规划指标的数据。"
+    req = V.county_requests_summary(C.requests(ctx.observations, ctx.points, ctx.region, ctx.year), SIX, 16)
+    assert list(req["县（市、区）"]) == SIX and req.iloc[0]["需要的数据"] == "无（已齐备）"
+    none = V.county_requests_summary(C.requests(empty_ctx.observations, empty_ctx.points, "衢州市", 2024, "en"), SIX, 16)
+    assert set(none["figures needed"]) == {"all 16 plan indicators (2023, 2024)"}
+    names = dict(zip(ctx.points["code"], ctx.points["name_zh"]))
+    offer = V.county_choices_text(C.choices(ctx.observations, ctx.region, ctx.points, ctx.year), "衢州市", names)
+    assert "- **开化县**：六大标志性产业链规上企业营业收入\n" in offer
+    assert V.county_choices_text({}, "衢州市", names) == "衢州市下辖的县（市、区）都还没有规划指标的数据，暂无可选的县。"
+    fig = V.county_pick_figure(C.pick(ctx.observations, ctx.points, ctx.region, "龙游县", "six_chains_revenue", 2024))
+    assert len(fig.axes) == 2 and fig.axes[0].get_title(loc="left") == "龙游县：六大标志性产业链规上企业营业收入（亿元）"
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["龙游县", "衢州市规划路径（右轴）"]
+    plt.close(fig)

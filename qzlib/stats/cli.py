@@ -211,6 +211,8 @@ def _county_coverage(obs, indicators, region: str, year: int) -> None:
         click.echo(f"{'':28}" + "".join(f"{c}{' ' * (10 - 2 * len(c))}" for c in within))
         for _, row in cov.iterrows():
             click.echo(f"{row['code']:28}" + "".join(f"{_short_years(row[c]) or '.':10}" for c in within))
+    if indicators is None:
+        return
     req = counties.requests(obs, indicator_points(indicators), region, year, lang="en")
     click.echo(f"\nrequests for the {year} brief by region within {region} ({len(req)}):")
     n = len(indicators)

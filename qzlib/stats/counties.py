@@ -66,7 +66,7 @@ def figures(obs: pd.DataFrame | None, region: str, year: int | None = None,
             codes=None) -> pd.DataFrame:
     """Every selected figure of a plan indicator (``codes``; default: every comparable series)
     held for the counties within ``region``, up to ``year``: columns ``FIGURE_COLUMNS``, sorted
-    by indicator, county (in the mapping's order) and year."""
+    by indicator (in the order of ``codes``, else by code), county (in the mapping's order) and year."""
     within = counties(region)
     if obs is None or obs.empty or not within:
         return pd.DataFrame(columns=FIGURE_COLUMNS)
@@ -79,9 +79,11 @@ def figures(obs: pd.DataFrame | None, region: str, year: int | None = None,
     out = pd.DataFrame({"county": o["region"], "code": o["indicator"], "name_zh": o["indicator_name_zh"],
                         "year": o["year"].astype(int), "value": o["value"].astype(float), "unit": o["unit"],
                         "source_kind": o["source_kind"], "source": o["source"]}, columns=FIGURE_COLUMNS)
-    order = {c: i for i, c in enumerate(within)}
-    out = out.assign(_o=out["county"].map(order)).sort_values(["code", "_o", "year"], kind="stable")
-    return out.drop(columns="_o").reset_index(drop=True)
+    place = {c: i for i, c in enumerate(within)}
+    rank = {c: i for i, c in enumerate(dict.fromkeys(codes))} if codes is not None else {}
+    out = out.assign(_i=out["code"].map(rank).fillna(len(rank)), _o=out["county"].map(place))
+    out = out.sort_values(["_i", "code", "_o", "year"], kind="stable")
+    return out.drop(columns=["_i", "_o"]).reset_index(drop=True)
 
 
 def window(year: int) -> tuple[int, int]:
@@ -96,12 +98,13 @@ def window(year: int) -> tuple[int, int]:
 def section_codes(obs, points: pd.DataFrame, region: str, year: int) -> list[str]:
     """The plan's indicators (in plan order) with a county figure in the brief's window."""
     lo, hi = window(year)
-    f = figures(obs, region, year, _codes(points))
+    f = figures(obs, region, year, plan_codes(points))
     have = set(f.loc[f["year"] >= lo, "code"])
-    return [c for c in _codes(points) if c in have]
+    return [c for c in plan_codes(points) if c in have]
 
 
-def _codes(points: pd.DataFrame) -> list[str]:
+def plan_codes(points: pd.DataFrame) -> list[str]:
+    """The plan's indicator codes in its order."""
     p = points.drop_duplicates("code")
     return list(p.sort_values("number")["code"] if "number" in p else p["code"])
 
@@ -330,10 +333,10 @@ def requests(obs, points: pd.DataFrame, region: str, year: int, lang: str = "zh"
     zh = lang == "zh"
     within = counties(region)
     codes = section_codes(obs, points, region, year)
-    f = figures(obs, region, year, _codes(points))
+    f = figures(obs, region, year, plan_codes(points))
     lo, _ = window(year)
     latest = {c: int(f.loc[(f["code"] == c) & (f["year"] >= lo), "year"].max()) for c in codes}
-    asked = codes or _codes(points)
+    asked = codes or plan_codes(points)
     rows = []
     for county in within:
         for code in asked:
@@ -389,8 +392,8 @@ def years_text(years) -> str:
 def choices(obs, region: str, points: pd.DataFrame | None = None, year: int | None = None) -> dict[str, list[str]]:
     """{county: codes of the plan indicators it has figures of} — only counties that have any,
     in the mapping's order (what a county pick offers)."""
-    f = figures(obs, region, year, _codes(points) if points is not None else None)
-    order = _codes(points) if points is not None else list(dict.fromkeys(f["code"]))
+    f = figures(obs, region, year, plan_codes(points) if points is not None else None)
+    order = plan_codes(points) if points is not None else list(dict.fromkeys(f["code"]))
     return {c: [k for k in order if ((f["county"] == c) & (f["code"] == k)).any()]
             for c in counties(region) if (f["county"] == c).any()}
 

@@ -90,7 +90,7 @@ def heading(ctx: BriefContext) -> HTML:
 
 def save_figures(ctx: BriefContext) -> pd.DataFrame:
     """``counties.csv``: every county figure of a plan indicator held up to the brief's year."""
-    f = C.figures(ctx.observations, ctx.region, ctx.year, list(ctx.points["code"].unique()))
+    f = C.figures(ctx.observations, ctx.region, ctx.year, C.plan_codes(ctx.points))
     df = pd.DataFrame({"县（市、区）": f["county"], "code": f["code"],
                        "指标": f["code"].map(ctx.name), "年份": f["year"],
                        "数值": f["value"], "单位": f["unit"],
@@ -165,7 +165,7 @@ def table(ctx: BriefContext) -> HTML:
         return HTML("")
     t = county_table(ctx)
     ctx.save("county_table", _table_csv(t), title="各县（市、区）最新值与规划路径",
-             digits={"最新值": 2, "全市规划路径值": 2, "与路径差距": 2, "本县规划路径值": 2},
+             digits={"最新值": 2, "较上年变化": 4, "全市规划路径值": 2, "与路径差距": 2, "本县规划路径值": 2},
              percent={"较上年增速": 2, "全市路径当年增速": 2})
     blocks = []
     for code, g in t.groupby("code", sort=False):
@@ -186,10 +186,10 @@ def table(ctx: BriefContext) -> HTML:
             show["本县规划路径值"] = [fmt.quantity(v, kind) for v in g["own_path_value"]]
         cap = (f"<p class='note'><b>{html.escape(g['name_zh'].iloc[0])}</b>（{html.escape(unit)}）："
                + ("对照当年的全市规划路径值" if level else "较上年增速对照全市规划路径当年隐含的增速") + "</p>")
-        blocks.append(cap + fmt.table(show, numeric=tuple(c for c in show.columns if c not in ("县（市、区）", "对照",
+        blocks.append("<div style='break-inside: avoid'>" + cap + fmt.table(show, numeric=tuple(c for c in show.columns if c not in ("县（市、区）", "对照",
                                                                                                   "本县规划目标")),
                                       classes="actual", nowrap=("县（市、区）", "年份"),
-                                      row_class=lambda r: "missing" if r["最新值"] == fmt.MISSING else ""))
+                                      row_class=lambda r: "missing" if r["最新值"] == fmt.MISSING else "") + "</div>")
     return HTML("".join(blocks))
 
 
@@ -245,7 +245,7 @@ def chart(ctx: BriefContext, ncols: int = 3):
         if len(path):
             on = ax.twinx() if C.is_extensive(kind) else ax
             on.plot(path.index, path.values, color=PATH_COLOUR, lw=1.1, ls=(0, (4, 2)), zorder=6,
-                    label=f"{ctx.region}规划路径" + ("（右轴）" if on is not ax else ""))
+                    label=f"{ctx.region}规划路径")
             if on is not ax:
                 on.tick_params(labelsize=5.5, colors=PATH_COLOUR)
         ax.set_title(fmt.wrap(ctx.name(code), 14), fontsize=6.5)
@@ -259,7 +259,10 @@ def chart(ctx: BriefContext, ncols: int = 3):
     handles = {}
     for ax in fig.axes:
         for hd, lb in zip(*ax.get_legend_handles_labels()):
-            handles.setdefault(lb.replace("（右轴）", ""), hd)
+            handles.setdefault(lb, hd)
+    path_label = f"{ctx.region}规划路径"
+    if path_label in handles and any(C.is_extensive(k) for k in t["kind"]):   # an amount's path has its own axis
+        handles[f"{path_label}（总量、个数类指标为右轴，橙色刻度）"] = handles.pop(path_label)
     order = [c for c in names if c in handles] + [k for k in handles if k not in names]
     fig.legend([handles[k] for k in order], order, loc="lower center", ncol=min(7, len(order)), fontsize=6.2,
                frameon=False)
@@ -285,7 +288,7 @@ def tile_map(ctx: BriefContext, ncols: int = 3):
     width = max(x for x, _ in place.values()) + 1
     height = max(y for _, y in place.values()) + 1
     nrows = -(-len(spreads) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(7.2, 2.3 * nrows + 0.4), squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(7.2, 2.0 * nrows + 0.55), squeeze=False)
     cmap = colormaps["Blues"]
     for ax, s in zip(axes.flat, spreads):
         vals = list(s.values.values())
@@ -311,7 +314,8 @@ def tile_map(ctx: BriefContext, ncols: int = 3):
         ax.axis("off")
     fig.suptitle("示意图：各县（市、区）以等大方块示意大致方位，不是行政区划图；颜色越深数值越高，白色“—”为没有数据，灰色为只有更早年份的数据",
                  fontsize=7, y=0.995)
-    fig.tight_layout(rect=(0, 0, 1, 0.96), h_pad=1.2)
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=1 - 0.55 / fig.get_figheight(), wspace=0.06,
+                        hspace=0.3)
     fig.set_label("分县_示意图")
     return fig
 
