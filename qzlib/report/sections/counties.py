@@ -370,25 +370,27 @@ def sums(ctx: BriefContext) -> HTML:
 
 
 def requests(ctx: BriefContext) -> HTML:
-    """Per county, the figures the section misses (every county listed; '无' when none)."""
+    """Per county, the figures the section misses (every county named; '无' when none; counties
+    missing the same figures share a row)."""
     names = counties(ctx)
     if not names:
         return HTML("")
     req = C.requests(ctx.observations, ctx.points, ctx.region, ctx.year)
     ctx.save("county_requests", req, title="分县数据需求")
     n_codes = ctx.n_indicators
-    rows = []
+    rows: dict[tuple[str, str], list[str]] = {}   # (figures needed, what they unlock) → the counties needing them
     for county in names:
         g = req[req["地区"] == county]
         if g.empty:
             need = "无（本节所需数据已齐备）"
-        elif len(g) == n_codes and not has_figures(ctx):
+        elif len(g) == n_codes and g["请求"].nunique() == 1:
             need = f"全部 {n_codes} 项规划指标（{g['请求'].iloc[0]}）"
         else:
             need = "；".join(f"{n}（{r}）" for n, r in zip(g["指标"], g["请求"]))
-        rows.append({"县（市、区）": county, "需要的数据": need,
-                     "可支持的分析": "；".join(dict.fromkeys(u for us in g["可支持的分析"] for u in us.split("；")))
-                     or fmt.MISSING})
+        unlocks = "；".join(dict.fromkeys(u for us in g["可支持的分析"] for u in us.split("；"))) or fmt.MISSING
+        rows.setdefault((need, unlocks), []).append(county)
+    rows = [{"县（市、区）": "、".join(cs), "需要的数据": need, "可支持的分析": unlocks}
+            for (need, unlocks), cs in rows.items()]
     lead = (f"<p><b>分县数据需求</b>：{len(req)} 项（县 × 指标），各县（市、区）分别缺少下列数据"
             + ("（本节各指标最新年份及其上一年）" if has_figures(ctx) else "") + "。</p>")
     return HTML(lead + fmt.table(pd.DataFrame(rows), classes="requests", nowrap=("县（市、区）",)))
