@@ -31,12 +31,13 @@ def _finite(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return x[ok].astype(float), y[ok].astype(float)
 
 
-def nice_ticks(values) -> list[float]:
-    """A few round tick values spanning ``values`` (matplotlib's locator), so that the
-    axis reads 100, 150, 200 rather than 104, 139.3, 174.7.
+def nice_ticks(values, headroom: float = 0.08) -> list[float]:
+    """A few round tick values spanning ``values`` and ``headroom`` of their range above them
+    (room for the targets' labels), from matplotlib's locator: the axis reads 100, 150, 200
+    rather than 104, 139.3, 174.7.
 
     >>> nice_ticks([[119], [160, 195]]), nice_ticks([[2.7, 3.4]]), nice_ticks([])
-    ([100.0, 120.0, 140.0, 160.0, 180.0, 200.0], [2.6, 2.8, 3.0, 3.2, 3.4], [0.0, 1.0])
+    ([100.0, 125.0, 150.0, 175.0, 200.0, 225.0], [2.6, 2.8, 3.0, 3.2, 3.4, 3.6], [0.0, 1.0])
     """
     from matplotlib.ticker import MaxNLocator
 
@@ -47,6 +48,7 @@ def nice_ticks(values) -> list[float]:
     lo, hi = float(v.min()), float(v.max())
     if hi - lo < 1e-9 * max(1.0, abs(hi)):
         lo, hi = lo - max(1.0, abs(lo)) * 0.05, hi + max(1.0, abs(hi)) * 0.05
+    hi += (hi - lo) * headroom
     ticks = MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]).tick_values(lo, hi)
     return [round(float(t), 10) for t in ticks]
 
@@ -100,7 +102,7 @@ class PathsChart:
         self.heading = w.HTML(layout=w.Layout(min_width="0"))
         self.heading.add_class("qz-chart-title")
         grid = w.GridBox(cells, layout=w.Layout(width="100%", grid_gap="2px 10px",
-                                                 grid_template_columns="repeat(auto-fill, minmax(250px, 1fr))"))
+                                                 grid_template_columns="repeat(auto-fill, minmax(max(190px, calc(33.3% - 10px)), 1fr))"))
         self.widget = w.VBox([self.heading, w.HTML(LEGEND), grid], layout=w.Layout(width="100%", min_width="0",
                                                                                     flex="0 0 auto"))
         self.widget.add_class("qz-chart")

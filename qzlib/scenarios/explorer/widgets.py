@@ -44,6 +44,7 @@ class ExplorerUI:
     """The dashboard: build it, show :attr:`widget`. Callbacks go to the explorer's methods."""
 
     LEFT_WIDTH = "430px"
+    RIGHT_MIN = "600px"   # the chart's three columns and the whole table
     HEIGHT = "700px"
 
     def _place(self) -> str:
@@ -130,13 +131,16 @@ class ExplorerUI:
         left.add_class("qz-left")
         self.chart = PathsChart(explorer.result, self.codes, self._title())
         self.right = w.VBox([self.chart.widget, table_box],
-                            layout=w.Layout(flex="1 1 auto", height=self.HEIGHT, padding="0 0 0 10px", min_width="0"))
+                            layout=w.Layout(flex="1 1 600px", height=self.HEIGHT, padding="0 0 0 10px",
+                                            min_width=self.RIGHT_MIN))
         self.right.add_class("qz-right")
         self.scenario.observe(self._on_scenario, names="value")
         self.pick.observe(self._on_pick, names="value")
         self.reset_btn.on_click(lambda _b: self._guard(self.x.reset))
         self.save_btn.on_click(self._on_save)
-        self.widget = w.HBox([left, self.right], layout=w.Layout(width="100%", align_items="stretch"))
+        # side by side on a wide screen; in a narrower notebook the chart and table wrap below the controls
+        self.widget = w.HBox([left, self.right], layout=w.Layout(width="100%", align_items="stretch",
+                                                                   flex_flow="row wrap"))
         self.widget.add_class("qz-explorer")
         self._after(self.x.result)
         self.status.value = self._say("拖动滑块或在右侧方框中输入数值（按回车），图表和表格即时更新。")
