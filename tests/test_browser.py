@@ -1,24 +1,32 @@
-"""The explorer in a real browser (Playwright driving Chromium): the Voilà page a researcher
-opens with `qz explore`, and notebook 05 in JupyterLab.
+"""The explorer in a real browser (Playwright driving Chromium): the page `qz explore` serves to
+colleagues — its use, its limits and its behaviour under abuse — and notebook 05 in JupyterLab.
 
 Chromium is Debian's package (`make setup` installs it, APT_PACKAGES), used through
 ``executable_path``; without it the tests fall back to a browser Playwright downloaded itself.
-The page is served from temporary copies of the processed tables and the scenarios folder,
-on 127.0.0.1 and a free port. The browser gets the project's CJK font through fontconfig,
-so screenshots show Chinese on a machine with no Chinese font installed.
+Pages are served by `qz explore` processes (one per module fixture) from temporary copies of the
+processed tables and the scenarios folder, on free ports. The page brings its own CJK web font;
+the browser also gets the project's font through fontconfig so that JupyterLab's screenshots read,
+and one test runs a browser with no CJK font at all. ``QZ_SCREENSHOTS=folder`` saves screenshots.
 """
 from __future__ import annotations
 
+import asyncio
+import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
 import urllib.request
+import uuid
 from pathlib import Path
 
 import nbformat
+import psutil
 import pytest
 
 from qzlib.paths import SCENARIOS
@@ -27,29 +35,35 @@ ROOT = Path(__file__).resolve().parent.parent
 DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
 VIEWPORT = {"width": 1366, "height": 768}
 SHOTS = os.environ.get("QZ_SCREENSHOTS")  # a folder: the tests also save screenshots there
+LONG_LEAD = "很长的情景名称" * 12            # a scenario file whose Chinese name is 84 characters
 
 pytestmark = pytest.mark.slow
 
 
-def _fontconfig(folder: Path) -> Path:
+def _fontconfig(folder: Path, cjk: bool) -> Path:
     from qzlib.fonts import font_path
 
-    conf = folder / "fonts.conf"
-    conf.write_text('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
-                    '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
-                    f"<dir>{font_path().parent}</dir></fontconfig>", encoding="utf-8")
+    extra = f"<dir>{font_path().parent}</dir>" if cjk else ""
+    system = ("<include ignore_missing='yes'>/etc/fonts/fonts.conf</include>" if cjk else
+              "<dir>/usr/share/fonts/truetype/dejavu</dir><cachedir>" + str(folder / "cache") + "</cachedir>")
+    conf = folder / ("fonts.conf" if cjk else "fonts-no-cjk.conf")
+    conf.write_text(f'<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>{system}{extra}'
+                    "</fontconfig>", encoding="utf-8")
     return conf
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args, tmp_path_factory):
-    args = {**browser_type_launch_args,
-            "env": {**os.environ, "FONTCONFIG_FILE": str(_fontconfig(tmp_path_factory.mktemp("fonts")))}}
+def _launch_args(base: dict, conf: Path) -> dict:
+    args = {**base, "env": {**os.environ, "FONTCONFIG_FILE": str(conf)}}
     if DEBIAN_CHROMIUM.exists():
         args["executable_path"] = str(DEBIAN_CHROMIUM)
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         args["args"] = [*args.get("args", []), "--no-sandbox"]  # Chromium refuses root with its sandbox
     return args
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args, tmp_path_factory):
+    return _launch_args(browser_type_launch_args, _fontconfig(tmp_path_factory.mktemp("fonts"), cjk=True))
 
 
 def _shot(page, name):
@@ -58,26 +72,40 @@ def _shot(page, name):
         page.screenshot(path=str(Path(SHOTS) / name))
 
 
-# ----------------------------------------------------------------------------- Voilà page
+def _port_free(port: int) -> bool:
+    """Nothing listens on ``port`` and a new server could bind it (as servers do, SO_REUSEADDR)."""
+    if any(c.laddr and c.laddr.port == port and c.status == psutil.CONN_LISTEN for c in psutil.net_connections("tcp")):
+        return False
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("0.0.0.0", port))
+            return True
+        except OSError:
+            return False
+
+
+# ----------------------------------------------------------------------------- the page, loopback
 @pytest.fixture(scope="module")
 def scenarios(tmp_path_factory):
     folder = tmp_path_factory.mktemp("scenarios")
     for p in SCENARIOS.glob("*.yml"):
         shutil.copy(p, folder / p.name)
+    stress = (SCENARIOS / "stress.yml").read_text(encoding="utf-8")
+    (folder / "zz_long.yml").write_text(stress.replace("name: stress", "name: zz_long")
+                                        .replace("  压力情景：", f"  {LONG_LEAD}："), encoding="utf-8")
     return folder
 
 
 @pytest.fixture(scope="module")
-def app(processed_dir, scenarios, tmp_path_factory):
+def served(processed_dir, scenarios, tmp_path_factory):
     from qzlib.scenarios.serve import start
 
-    log = open(tmp_path_factory.mktemp("voila") / "voila.log", "wb")
-    proc, url = start(processed_dir=processed_dir, scenarios_dir=scenarios, log=log)
-    assert url.startswith("http://127.0.0.1:")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
+    s = start(processed_dir=processed_dir, scenarios_dir=scenarios, log=tmp_path_factory.mktemp("explore") / "log")
+    assert s.url.startswith("http://127.0.0.1:") and "token" not in s.url   # loopback: no token
+    s.wait_ready()
+    yield s
+    assert s.stop() == 0
 
 
 class Page:
@@ -95,14 +123,18 @@ class Page:
     def status(self) -> str:
         return self.loc(".qz-status").inner_text()
 
-    def chart_src(self) -> str:
-        return self.loc(".qz-chart").get_attribute("src") or ""
+    def panel(self, code) -> str:
+        """The SVG of a chart panel's marks (the lines move when a slider does)."""
+        return self.page.locator(f".qz-panel-{code} svg").evaluate_all("svgs => svgs.map(s => s.innerHTML).join('')")
 
     def table(self) -> str:
         return self.loc(".qz-table").inner_text()
 
     def box(self, cls) -> str:
         return self.loc(f".{cls} input").input_value()
+
+    def config(self) -> dict:
+        return json.loads(self.page.locator("#jupyter-config-data").text_content())
 
     def wait_change(self, read, before, timeout=15):
         deadline = time.monotonic() + timeout
@@ -138,18 +170,20 @@ class Page:
         field.press("Enter")
 
 
-@pytest.fixture(scope="module")
-def ui(app, browser):
+def _open(browser, url) -> Page:
     context = browser.new_context(viewport=VIEWPORT)
-    page = context.new_page()
-    p = Page(page)
-    t0 = time.monotonic()
-    page.goto(app)
-    page.wait_for_selector(".qz-chart[src]", timeout=90_000)
+    p = Page(context.new_page())
+    p.page.goto(url)
+    p.page.wait_for_selector(".qz-ind-per_mu_value_added .noUi-handle", state="visible", timeout=90_000)
     p.wait_text(p.table, "达成")
-    p.load_seconds = time.monotonic() - t0
+    return p
+
+
+@pytest.fixture(scope="module")
+def ui(served, browser):
+    p = _open(browser, served.url)
     yield p
-    context.close()
+    p.page.context.close()
 
 
 def test_page_shows_no_code_and_fits_1366x768_with_controls_beside_chart(ui):
@@ -159,12 +193,15 @@ def test_page_shows_no_code_and_fits_1366x768_with_controls_beside_chart(ui):
     assert page.get_by_text("Kernel", exact=True).count() == 0  # no kernel menu
     left, chart, table = (ui.loc(s).bounding_box() for s in (".qz-left", ".qz-chart", ".qz-table"))
     handle = ui.loc(".qz-ind-per_mu_value_added .noUi-handle").bounding_box()
-    save = ui.loc(".qz-save").bounding_box()
-    for name, b in {"controls": left, "chart": chart, "slider": handle, "save": save}.items():
+    controls = {"controls": left, "chart": chart, "slider": handle, "save": ui.loc(".qz-save").bounding_box(),
+                "reset": ui.loc(".qz-reset").bounding_box(), "name": ui.loc(".qz-name").bounding_box()}
+    for name, b in controls.items():
         assert b["x"] >= 0 and b["y"] >= 0, name
         assert b["x"] + b["width"] <= VIEWPORT["width"] and b["y"] + b["height"] <= VIEWPORT["height"], (name, b)
     assert left["x"] + left["width"] <= chart["x"]  # side by side, not stacked
-    assert chart["height"] > 350 and chart["width"] > 700
+    assert chart["height"] > 380 and chart["width"] > 800
+    panels = [ui.loc(f".qz-panel-{c}").bounding_box() for c in ("per_mu_value_added", "rd_intensity", "digital_core_va")]
+    assert len({round(b["y"]) for b in panels}) == 2 and all(b["width"] > 250 for b in panels)  # 3 × 2 panels
     assert table["y"] < VIEWPORT["height"] - 100 and table["x"] >= chart["x"] - 1  # the table starts on screen
     assert page.evaluate("document.documentElement.scrollHeight") <= VIEWPORT["height"] + 5
 
@@ -177,30 +214,27 @@ def test_dragging_an_indicator_slider_redraws_chart_and_table(ui):
     ui.type_into("qz-ind-digital_core_va", "43.69")  # the plan's pace, whatever a test did before
     ui.wait_text(ui.status, "年均增长 43.69%")
     ui.page.wait_for_timeout(300)
-    chart, table = ui.chart_src(), ui.table()
+    chart, table = ui.panel("digital_core_va"), ui.table()
     ui.drag("qz-ind-digital_core_va", -60)
     after = float(ui.wait_change(lambda: ui.box("qz-ind-digital_core_va"), "43.69"))
     assert after < 43.69 - 5
     ui.wait_text(ui.status, f"年均增长 {after:.2f}%")
-    assert ui.wait_change(ui.chart_src, chart) != chart
+    assert ui.wait_change(lambda: ui.panel("digital_core_va"), chart) != chart
     row = _row(ui.wait_change(ui.table, table), "数字经济核心产业增加值", 2027)
     assert "未达成" in row  # 81.6 → 500 needs 43.7 %/年
     assert float(row.split()[4]) == pytest.approx(81.6 * (1 + after / 100) ** 5, rel=0.002)
-    ui.page.locator(".qz-table tr", has_text="数字经济核心产业增加值").last.scroll_into_view_if_needed()
+    assert "情景：规划路径情景（已调整）" in ui.loc(".qz-chart-title").inner_text()
     _shot(ui.page, "explorer_1366x768_after_drag.png")
 
 
-def _choose(ui, name):
-    """Pick a scenario by its Chinese label, as a user does."""
-    from qzlib.scenarios import load
-    from qzlib.scenarios.explorer import scenario_title
-
-    ui.page.locator(".qz-scenario select").select_option(label=f"{scenario_title(load(name))}（{name}）")
+def _choose(ui, label):
+    """Pick a scenario by its Chinese name, as a user does."""
+    ui.page.locator(".qz-scenario select").select_option(label=label)
 
 
 def test_switching_scenario_loads_its_settings(ui):
-    _choose(ui, "stress")
-    ui.wait_text(ui.status, "已切换到情景")
+    _choose(ui, "压力情景")
+    ui.wait_text(ui.status, "已切换到情景“压力情景”")
     assert ui.box("qz-comp-land") == "1.00"  # stress: land +1 %/年
     row = _row(ui.table(), "规上工业亩均增加值", 2025)
     assert float(row.split()[4]) == pytest.approx(119 * (1.05 / 1.01) ** 3, abs=0.01)
@@ -208,7 +242,7 @@ def test_switching_scenario_loads_its_settings(ui):
 
 
 def test_moving_a_component_in_plan_path_keeps_the_other_components_on_the_path(ui):
-    _choose(ui, "plan_path")
+    _choose(ui, "规划路径情景")
     ui.wait_text(ui.status, "规划路径")
     assert ui.box("qz-comp-value_added") == "—" and "未设定" in ui.loc(".qz-comp-value_added").inner_text()
     ui.drag("qz-comp-land", 12)
@@ -221,39 +255,368 @@ def test_moving_a_component_in_plan_path_keeps_the_other_components_on_the_path(
     assert len(rows) == 4 and all(line.split()[3] == line.split()[4] and "达成" in line for line in rows)
 
 
+def _save(ui, name):
+    ui.type_into("qz-name", name)
+    ui.loc(".qz-save").click()
+
+
 def test_saving_keeps_the_state_and_the_message(ui, scenarios):
     from qzlib.scenarios import load
 
     boxes = {c: ui.box(c) for c in ("qz-comp-land", "qz-comp-value_added", "qz-ind-rd_intensity")}
-    chart = ui.chart_src()
+    chart = ui.panel("per_mu_tax")
     select = ui.page.locator(".qz-scenario select")
     chosen = select.evaluate("s => s.options[s.selectedIndex].text")
-    ui.type_into("qz-name", "web_saved")
-    ui.type_into("qz-title", "网页保存")
-    ui.loc(".qz-save").click()
+    _save(ui, "网页保存")
     ui.wait_text(ui.status, "已保存为情景“网页保存”")
     ui.page.wait_for_timeout(1500)  # the message stays
     assert "已保存为情景“网页保存”" in ui.status()
-    assert select.evaluate("s => s.options[s.selectedIndex].text") == chosen == "规划路径情景（plan_path）"
-    assert {c: ui.box(c) for c in boxes} == boxes and ui.chart_src() == chart
-    assert "网页保存（web_saved）" in ui.page.locator(".qz-scenario select").inner_text()
-    saved = load(scenarios / "web_saved.yml")  # the same YAML the batch runs
+    assert select.evaluate("s => s.options[s.selectedIndex].text") == chosen == "规划路径情景"
+    assert {c: ui.box(c) for c in boxes} == boxes and ui.panel("per_mu_tax") == chart
+    assert "网页保存" in select.evaluate("s => [...s.options].map(o => o.text)")
+    saved = load(scenarios / "网页保存.yml")  # the same YAML the batch runs
     assert saved.components["land"]["growth"] == pytest.approx(float(boxes["qz-comp-land"]) / 100, abs=5e-5)
     assert "index" in saved.components["value_added"]
 
 
-def test_an_invalid_name_gets_a_chinese_message(ui, scenarios):
-    ui.type_into("qz-name", "用地不变")
+def test_save_names_long_shipped_and_existing(ui, scenarios):
+    before = sorted(p.name for p in scenarios.iterdir())
+    _save(ui, "长" * 250)                                             # used to raise OSError [Errno 36]
+    ui.wait_text(ui.status, "名称最多 40 个字符")
+    _save(ui, "../上一级")
+    ui.wait_text(ui.status, "名称中不能有“.”“/”")
+    for shipped in ("stress", "压力情景"):
+        _save(ui, shipped)
+        ui.wait_text(ui.status, f"“{shipped}”是项目自带的情景，不能覆盖")
+    assert sorted(p.name for p in scenarios.iterdir()) == before
+    _save(ui, "网页保存")                                              # saved by the test above
+    ui.wait_text(ui.status, "再点一次“确认覆盖”")
+    assert ui.loc(".qz-save").inner_text() == "确认覆盖"
     ui.loc(".qz-save").click()
-    ui.wait_text(ui.status, "文件名只能用小写英文字母")
-    assert "用地不变" in ui.status()
-    assert not list(scenarios.glob("用地*"))
-    ui.type_into("qz-ind-rd_intensity", "80")
-    ui.wait_text(ui.status, "超出范围，未采用")
+    ui.wait_text(ui.status, "已保存为情景“网页保存”")
+    assert ui.loc(".qz-save").inner_text() == "另存为情景"
+    assert sorted(p.name for p in scenarios.iterdir()) == before
+
+
+def test_a_long_scenario_name_is_cut_in_the_list_shown_whole_on_hover_and_moves_nothing(ui):
+    _choose(ui, LONG_LEAD)
+    ui.wait_text(ui.status, "已切换到情景")
+    select = ui.loc(".qz-scenario select")
+    sizes = select.evaluate("s => [s.scrollWidth, s.clientWidth, getComputedStyle(s).textOverflow]")
+    assert sizes[2] == "ellipsis" and select.bounding_box()["x"] + select.bounding_box()["width"] < 440
+    ui.wait_text(lambda: select.get_attribute("title") or "", LONG_LEAD)
+    assert select.get_attribute("title") == LONG_LEAD   # the full name on hover
+    for sel in (".qz-reset", ".qz-save", ".qz-name", ".qz-ind-per_mu_value_added .noUi-handle"):
+        b = ui.loc(sel).bounding_box()
+        assert b["x"] >= 0 and b["x"] + b["width"] <= VIEWPORT["width"] and b["y"] + b["height"] <= VIEWPORT["height"]
+    assert ui.loc(".qz-reset").bounding_box()["x"] < 440
+    _shot(ui.page, "explorer_long_name.png")
+    _choose(ui, "规划路径情景")
+    ui.wait_text(ui.status, "已切换到情景“规划路径情景”")
+
+
+CODE_NAMES = re.compile(r"\b[a-z]+_[a-z_0-9]+\b|plan_path|recent_pace|stress|combo|unofficial|\bnan\b|None|zz_long")
+
+
+def test_readers_see_no_code_names(ui):
+    texts = []
+    for label in ("近期速度情景", "压力情景", "规划路径情景"):
+        _choose(ui, label)
+        ui.wait_text(ui.status, f"已切换到情景“{label}”")
+        texts.append(ui.page.locator("body").inner_text())
+    texts.append(" ".join(ui.page.locator(".qz-scenario option").all_inner_texts()))
+    found = {m for t in texts for m in CODE_NAMES.findall(t)}
+    assert found == set(), found
+    assert not re.search(r"\d\.\d+ 家|\d\.\d+ 个", " ".join(texts))   # counts are whole numbers
+
+
+def _platform_fonts(page, selector: str) -> list[dict]:
+    """The fonts Chromium drew a node's text with (DevTools protocol)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument", {"depth": -1})
+    node = cdp.send("DOM.querySelector", {"nodeId": root["root"]["nodeId"], "selector": selector})["nodeId"]
+    return cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+
+
+def test_the_page_draws_chinese_with_its_own_web_font(ui):
+    assert ui.page.evaluate("document.fonts.check('12px \"QZ WenQuanYi\"', '规划')")
+    assert "QZ WenQuanYi:loaded" in ui.page.evaluate("[...document.fonts].map(f => f.family.replaceAll('\"', '') + ':' + f.status)")
+    fonts = _platform_fonts(ui.page, ".qz-panel-title")
+    assert fonts and all(f["isCustomFont"] and f["familyName"] == "WenQuanYi Micro Hei" for f in fonts), fonts
+
+
+def test_chinese_renders_without_any_system_cjk_font(served, playwright, browser_type_launch_args, tmp_path):
+    conf = _fontconfig(tmp_path, cjk=False)
+    browser = playwright.chromium.launch(**_launch_args({}, conf))
+    try:
+        p = _open(browser, served.url)
+        for selector in (".qz-panel-title", ".qz-att td", ".qz-status div"):
+            fonts = _platform_fonts(p.page, selector)
+            assert fonts and all(f["isCustomFont"] for f in fonts), (selector, fonts)   # no fallback glyphs
+        _shot(p.page, "explorer_no_system_cjk_font.png")
+        p.page.close(run_before_unload=True)
+    finally:
+        browser.close()
+
+
+# ----------------------------------------------------------------------------- abuse
+def _channels(url: str, kernel_id: str) -> str:
+    return url.replace("http://", "ws://").split("?")[0] + f"api/kernels/{kernel_id}/channels?session_id={uuid.uuid4()}"
+
+
+def _msg(msg_type: str, content: dict, channel: str = "shell", metadata: dict | None = None) -> str:
+    header = {"msg_id": uuid.uuid4().hex, "msg_type": msg_type, "username": "t", "session": "t", "date": "",
+              "version": "5.3"}
+    return json.dumps({"header": header, "parent_header": {}, "metadata": metadata or {}, "content": content,
+                       "channel": channel})
+
+
+def _visit(url: str) -> tuple[str, str]:
+    """A page fetched by a script, as an abuser would: (its kernel id, its cookies)."""
+    import http.cookiejar
+
+    jar = http.cookiejar.CookieJar()
+    html = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar)).open(url, timeout=60).read().decode()
+    kernel = re.search(r'"kernelId": "([0-9a-f-]{36})"', html).group(1)
+    return kernel, "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+async def _connect(url: str, cookie: str = ""):
+    """A websocket opened by a script (no subprotocol: Jupyter's legacy framing); a refusal because
+    the previous socket of the same kernel is still closing is retried for two seconds."""
+    from tornado.httpclient import HTTPClientError, HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    deadline = time.monotonic() + 2
+    while True:
+        try:
+            return await websocket_connect(HTTPRequest(url, headers={"Cookie": cookie} if cookie else {}))
+        except HTTPClientError as exc:
+            if exc.code != 409 or time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.1)
+
+
+def _run(coro):
+    """Run a coroutine on its own loop in another thread (Playwright's sync API holds this one's loop)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+def _refused(url: str, cookie: str = "") -> int:
+    from tornado.httpclient import HTTPClientError
+
+    async def go():
+        try:
+            ws = await _connect(url, cookie)
+        except HTTPClientError as exc:
+            return exc.code
+        ws.close()
+        return 101
+    return _run(go())
+
+
+class Watchdog(threading.Thread):
+    """Samples a process's memory every 50 ms; ``peak`` is the largest RSS seen (bytes)."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.process, self.peak, self.running = psutil.Process(pid), 0, True
+
+    def run(self):
+        while self.running:
+            self.peak = max(self.peak, self.process.memory_info().rss)
+            time.sleep(0.05)
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.running = False
+        self.join()
+
+
+def test_another_browser_cannot_reach_a_pages_kernel(ui, served):
+    victim = ui.config()["kernelId"]
+    _, cookie = _visit(served.url)                          # an abuser with a page of its own
+    assert _refused(_channels(served.url, victim)) == 403
+    assert _refused(_channels(served.url, victim), cookie) == 403
+    for method, path in (("POST", f"voila/api/shutdown/{victim}"), ("DELETE", f"api/kernels/{victim}"),
+                         ("GET", f"api/kernels/{victim}")):
+        req = urllib.request.Request(served.root + path, method=method, headers={"Cookie": cookie},
+                                     data=b"" if method == "POST" else None)
+        with pytest.raises(urllib.error.HTTPError) as exc:
+            urllib.request.urlopen(req, timeout=10)
+        assert exc.value.code == 403, path
+    before = ui.panel("per_mu_tax")
+    ui.type_into("qz-ind-per_mu_tax", "3")                  # the victim's page still answers
+    ui.wait_change(lambda: ui.panel("per_mu_tax"), before)
+
+
+def test_a_second_websocket_to_ones_own_kernel_is_refused(ui):
+    opened = ui.page.evaluate("""url => new Promise(done => {
+        const ws = new WebSocket(url);
+        ws.onopen = () => { ws.close(); done('opened'); };
+        ws.onerror = () => done('refused');
+        setTimeout(() => done('timeout'), 10000);
+    })""", _channels(ui.page.url, ui.config()["kernelId"]))
+    assert opened == "refused"
+    before = ui.panel("per_mu_tax")
+    ui.type_into("qz-ind-per_mu_tax", "4")                   # the page's own connection is untouched
+    ui.wait_change(lambda: ui.panel("per_mu_tax"), before)
+
+
+def test_abuse_with_a_memory_watchdog(ui, served):
+    """The Voilà 0.5.13 case: a socket opened without the v1 protocol receiving chart updates
+    (binary frames), then frames a kernel channel cannot parse, an oversized frame and a flood."""
+    kernel, cookie = _visit(served.url)
+    url = _channels(served.url, kernel)
+    server = psutil.Process(served.proc.pid)
+    start_rss = server.memory_info().rss
+
+    async def abuse() -> dict:
+        seen = {"binary": 0, "closed": []}
+        ws = await _connect(url, cookie)                     # legacy protocol: no subprotocol asked
+        comm = uuid.uuid4().hex
+        await ws.write_message(_msg("comm_open", {"comm_id": comm, "target_name": "jupyter.widget.control",
+                                                   "data": {}}, metadata={"version": "1.0.0"}))
+        await ws.write_message(_msg("comm_msg", {"comm_id": comm, "data": {"method": "request_states"}}))
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not seen["binary"]:
+            frame = await asyncio.wait_for(ws.read_message(), 30)
+            seen["binary"] += isinstance(frame, bytes)        # every widget's state, with binary arrays
+        ws.close()
+        for bad in (b"\xff" * 64, b"\x00" * 7, json.dumps({"header": "x"}).encode(),
+                    _msg("execute_request", {"code": "import os; os._exit(1)"}),
+                    _msg("comm_msg", {"comm_id": comm, "data": {}}, channel="iopub"),
+                    "x" * (300 * 1024)):
+            ws = await _connect(url, cookie)
+            await ws.write_message(bad, binary=isinstance(bad, bytes))
+            while await asyncio.wait_for(ws.read_message(), 20) is not None:
+                pass
+            seen["closed"].append(ws.close_code)
+        ws = await _connect(url, cookie)
+        try:
+            for _ in range(400):
+                await ws.write_message(_msg("comm_info_request", {"target_name": "jupyter.widget"}))
+                await asyncio.sleep(0)
+        except Exception:   # closed under us: that is the point
+            pass
+        while await asyncio.wait_for(ws.read_message(), 20) is not None:
+            pass
+        seen["closed"].append(ws.close_code)
+        return seen
+
+    with Watchdog(served.proc.pid) as dog:
+        seen = _run(abuse())
+        t0 = time.monotonic()
+        assert served.status()["kernels"] >= 2               # the server answers at once
+        assert time.monotonic() - t0 < 2
+    assert seen["binary"] >= 1
+    assert seen["closed"] == [1003, 1003, 1003, 1003, 1003, 1009, 1008], seen["closed"]
+    assert dog.peak - start_rss < 150 * 1024 * 1024, (start_rss, dog.peak)
+    for child in server.children(recursive=True):             # every kernel has a memory ceiling
+        if "ipykernel" in " ".join(child.cmdline()):
+            import resource
+
+            assert resource.prlimit(child.pid, resource.RLIMIT_DATA)[0] == 1536 * 1024 * 1024
+    before = ui.panel("per_mu_tax")
+    ui.type_into("qz-ind-per_mu_tax", "5")                   # other visitors' pages keep answering
+    ui.wait_change(lambda: ui.panel("per_mu_tax"), before, timeout=5)
 
 
 def test_no_console_errors(ui):
-    assert ui.errors == []
+    assert [e for e in ui.errors if "WebSocket connection" not in e] == []   # the refused second socket
+
+
+# ----------------------------------------------------------------------------- on the network, bounded
+@pytest.fixture(scope="module")
+def network(processed_dir, scenarios, tmp_path_factory):
+    """`qz explore --host 0.0.0.0 --max-kernels 1 --idle-timeout 6`: one kernel, culled fast."""
+    from qzlib.scenarios.serve import start
+
+    s = start(host="0.0.0.0", processed_dir=processed_dir, scenarios_dir=scenarios,
+              log=tmp_path_factory.mktemp("explore-net") / "log", args=("--max-kernels=1", "--idle-timeout=6"))
+    s.wait_ready()
+    yield s
+    s.stop()
+
+
+def _kernel_pids(served) -> set[int]:
+    return {c.pid for c in psutil.Process(served.proc.pid).children(recursive=True)
+            if "ipykernel" in " ".join(c.cmdline())}
+
+
+def _until(what, timeout: float, every: float = 0.25):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = what()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError(f"not within {timeout} s")
+
+
+def test_a_network_address_needs_the_token_and_the_printed_address_works(network, browser):
+    host = re.match(r"http://([^:/]+):", network.url).group(1)
+    assert host not in ("0.0.0.0", "127.0.0.1", "localhost") and len(network.token) >= 20
+    assert "可从网络访问" in network.log.read_text(encoding="utf-8")           # the warning
+    with pytest.raises(urllib.error.HTTPError) as exc:
+        urllib.request.urlopen(network.root, timeout=10)
+    assert exc.value.code == 403 and "需要访问令牌" in exc.value.read().decode()
+    with pytest.raises(urllib.error.HTTPError):
+        urllib.request.urlopen(network.root + "?token=wrong", timeout=10)
+    assert network.status()["kernels"] == 1                  # no kernel was given away
+    p = _open(browser, network.url)                            # the address as printed, with its token
+    assert p.page.url.startswith(network.root)
+    network.first_page = p
+
+
+def test_a_visitor_beyond_the_kernel_limit_gets_a_chinese_full_page(network, browser):
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    response = page.goto(network.url)
+    assert response.status == 503 and "情景探索器已满" in page.locator("body").inner_text()
+    assert "同时打开的页面已达上限（1 个）" in page.locator("body").inner_text()
+    _shot(page, "explorer_full.png")
+    context.close()
+
+
+def _gone(pids: set[int]) -> bool:
+    return not any(psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE for pid in pids)
+
+
+def test_the_kernel_of_an_idle_page_is_culled(network):
+    kernels = _kernel_pids(network)                           # the one kernel: the open page's
+    assert len(kernels) == 1 and network.status()["connected"] == 1
+    t0 = time.monotonic()
+    network.first_page.page.close(run_before_unload=False)   # gone without saying goodbye
+    _until(lambda: _gone(kernels), timeout=20)
+    assert time.monotonic() - t0 < 6 + 2 * 2 + 3              # idle timeout + two culling rounds + slack
+
+
+def test_a_request_that_never_opens_the_page_does_not_keep_a_kernel(network):
+    network.wait_ready(timeout=60)
+    urllib.request.urlopen(network.url, timeout=60).read()   # a link preview, curl, a health check
+    kernels = _kernel_pids(network)
+    assert len(kernels) == 1 and not network.status()["pool_ready"]
+    t0 = time.monotonic()
+    _until(lambda: _gone(kernels), timeout=25)
+    assert time.monotonic() - t0 < 10 + 4                      # the page's 10 s to connect, one tending round
+
+
+def test_stopping_stops_every_kernel_and_frees_the_port(network):
+    port = int(re.search(r":(\d+)/", network.url).group(1))
+    server = psutil.Process(network.proc.pid)
+    kernels = [c for c in server.children(recursive=True)]
+    assert network.stop() == 0
+    gone, alive = psutil.wait_procs(kernels, timeout=10)
+    assert alive == [] and _port_free(port)
 
 
 # ----------------------------------------------------------------------------- JupyterLab
@@ -293,7 +656,7 @@ def lab(processed_dir, scenarios, tmp_path_factory):
     proc.wait(timeout=20)
 
 
-def test_notebook_05_in_jupyterlab_runs_and_its_sliders_redraw(lab, browser):
+def test_notebook_05_in_jupyterlab_runs_fits_its_width_and_its_sliders_redraw(lab, browser):
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
     p = Page(page)
@@ -302,15 +665,26 @@ def test_notebook_05_in_jupyterlab_runs_and_its_sliders_redraw(lab, browser):
     page.get_by_text(re.compile(r"Python 3 \(415X Monitor\) \| Idle")).wait_for(timeout=60_000)
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
-    page.wait_for_selector(".qz-chart[src]", state="attached", timeout=90_000)
+    page.wait_for_selector(".qz-panel-per_mu_value_added svg", state="attached", timeout=90_000)
     page.locator(".qz-explorer").first.scroll_into_view_if_needed()
-    chart = p.chart_src()
+    p.wait_text(p.table, "达成")
+    chart = p.panel("per_mu_value_added")
     p.type_into("qz-ind-per_mu_value_added", "5")
-    p.wait_change(p.chart_src, chart)
+    p.wait_change(lambda: p.panel("per_mu_value_added"), chart)
     row = _row(p.table(), "规上工业亩均增加值", 2027)
     assert "未达成" in row and float(row.split()[4]) == pytest.approx(119 * 1.05 ** 5, abs=0.01)
     # the whole notebook ran to its last cell without an error
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=60_000)
     assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
     assert page.locator(".jp-RenderedText[data-mime-type='application/vnd.jupyter.error']").count() == 0
+    # the dashboard, its chart and its table fit the width JupyterLab gives an output
+    area = p.loc(".qz-explorer").evaluate("e => e.closest('.jp-OutputArea-output').getBoundingClientRect().right")
+    page.locator(".qz-explorer").first.scroll_into_view_if_needed()
+    _shot(page, "notebook05_jupyterlab.png")
+    for sel in (".qz-right", ".qz-chart", ".qz-table"):
+        b = p.loc(sel).bounding_box()
+        assert b["x"] + b["width"] <= area + 1, sel
+    assert p.loc(".qz-table").evaluate("e => e.parentElement.scrollWidth <= e.parentElement.clientWidth + 1")
+    page.locator(".qz-explorer").first.scroll_into_view_if_needed()
+    _shot(page, "notebook05_jupyterlab.png")
     context.close()
