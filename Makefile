@@ -69,16 +69,18 @@ bench: setup  ## Accuracy and speed figures (printed), and the tests too long fo
 	$(PY) bench/intervals.py --data bench/data/m3_yearly_dev.csv
 	$(PY) bench/interval_scale.py --data bench/data/m3_yearly_dev.csv
 	$(PY) bench/scenarios.py
+	$(PY) bench/explorer.py
 	$(PY) bench/brief.py
 	$(PY) bench/batch.py
 
-lab: setup  ## Open JupyterLab on the notebooks
-	$(VENV)/bin/jupyter lab notebooks/
+lab: setup  ## Open JupyterLab on the notebooks (as root too: Jupyter refuses root without --allow-root)
+	$(VENV)/bin/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
 
 PORT ?= 8866
-explorer: setup  ## The scenario explorer as a web page (Voila) at http://127.0.0.1:$(PORT)/
+HOST ?= 127.0.0.1
+explorer: setup  ## The scenario explorer as a web page (Voila) at http://$(HOST):$(PORT)/ (HOST=0.0.0.0: colleagues, with a token)
 	@[ -f data/processed/indicators.csv ] || $(QZ) ingest
-	$(QZ) explore --port $(PORT)
+	$(QZ) explore --port $(PORT) --host $(HOST)
 
 clean-outputs:
 	rm -rf outputs/*/

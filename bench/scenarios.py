@@ -57,18 +57,18 @@ def main(argv=None) -> dict:
         x.table_html()
         if i >= 20:  # warm-up excluded
             times.append((time.perf_counter() - t0) * 1000)
-    # For information: redrawing the chart (set_data on 6 panels + rendering a PNG).
-    from qzlib.scenarios.plot import PathsFigure
+    # For information: what the kernel spends on the chart per move (the browser draws it: bench/explorer.py).
+    from qzlib.scenarios.explorer.chart import PathsChart
 
-    fig = PathsFigure(x.result, [c for c in x.adjustable()][:6])
-    fig.freeze_layout()  # as the explorer does
+    chart = PathsChart(x.result, [c for c in x.adjustable()][:6], "情景")
     draw = []
-    for i in range(10):
+    for i in range(20):
+        result = x.set_component("land", 0.001 * i)
         t0 = time.perf_counter()
-        fig.update(x.set_component("land", 0.001 * i))
-        fig.png(dpi=80)
+        chart.update(result, "情景")
         draw.append((time.perf_counter() - t0) * 1000)
-    print(f"chart redraw incl. PNG render (6 panels), 10 runs: median {np.median(draw):.0f} ms")
+    print(f"chart update in the kernel (6 browser-drawn panels: new numbers, round ticks), 20 runs: "
+          f"median {np.median(draw):.1f} ms")
     t = np.array(times)
     out = {"median_ms": round(float(np.median(t)), 3), "p95_ms": round(float(np.percentile(t, 95)), 3)}
     print(f"explorer recompute (16 indicators + attainment table), {len(t)} runs on {where}: "

@@ -1,0 +1,158 @@
+#!/usr/bin/env python
+"""How fast the served explorer is in a real browser (Chromium driven by Playwright).
+
+Starts ``qz explore`` on a free port (data/processed; the shipped scenarios read only), then:
+
+- **page ready**: navigation → the first slider visible, read in the page as ``performance.now()``
+  (milliseconds since navigation began) by a check run on every animation frame. Each visit uses
+  a fresh browser context (nothing cached) and gets the preheated kernel; the page is closed
+  (releasing its kernel) and the next visit waits until the server has warmed the next kernel.
+- **redraw**: on one page, a slider handle is dragged and released, alternately left and right,
+  on three indicators shown on the chart; ``performance.now()`` at ``pointerup`` to the first
+  change inside the chart, then one animation frame and a task (the frame has been painted).
+
+Prints ready times (median, each run) and redraw median / p90 in ms, and as its last line
+{"ready_s_median": …, "redraw_ms_median": …, "redraw_ms_p90": …}. Goals: ready ≤ 3 s,
+redraw median ≤ 300 ms.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
+VIEWPORT = {"width": 1366, "height": 768}
+FIRST_SLIDER = ".qz-ind-per_mu_value_added .noUi-handle"
+SLIDERS = ["qz-ind-per_mu_value_added", "qz-ind-digital_core_va", "qz-ind-rd_intensity"]
+
+# Runs in the page before its scripts: the time the first slider is visible, in ms since navigation.
+READY_PROBE = """
+(() => {
+  const probe = () => {
+    const h = document.querySelector('%s');
+    if (h && h.getBoundingClientRect().width > 0 && getComputedStyle(h).visibility !== 'hidden') {
+      window.__qzReady = performance.now();
+    } else { requestAnimationFrame(probe); }
+  };
+  requestAnimationFrame(probe);
+})();
+""" % FIRST_SLIDER
+
+# Arms one measurement: pointerup -> first change inside the chart -> a frame and a task later.
+ARM = """
+() => {
+  window.__qzRedraw = new Promise((resolve) => {
+    const chart = document.querySelector('.qz-chart');
+    let t0 = null;
+    window.addEventListener('pointerup', () => { t0 = performance.now(); }, {once: true, capture: true});
+    const seen = new MutationObserver(() => {
+      if (t0 === null) { return; }
+      seen.disconnect();
+      requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - t0), 0));
+    });
+    seen.observe(chart, {subtree: true, childList: true, attributes: true, characterData: true});
+    setTimeout(() => resolve(null), 10000);
+  });
+}
+"""
+
+
+def launch(pw):
+    args = {"args": ["--no-sandbox"]} if hasattr(os, "geteuid") and os.geteuid() == 0 else {}
+    if DEBIAN_CHROMIUM.exists():
+        args["executable_path"] = str(DEBIAN_CHROMIUM)
+    return pw.chromium.launch(**args)
+
+
+def ready_times(browser, served, runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        served.wait_ready()
+        time.sleep(2)   # the server's refill of its warm kernel has settled
+        context = browser.new_context(viewport=VIEWPORT)
+        page = context.new_page()
+        page.add_init_script(READY_PROBE)
+        page.goto(served.url)
+        page.wait_for_function("window.__qzReady !== undefined", timeout=90_000)
+        times.append(page.evaluate("window.__qzReady") / 1000)
+        page.close(run_before_unload=True)
+        context.close()
+    return times
+
+
+def drag(page, cls: str, dx: float) -> None:
+    handle = page.locator(f".{cls} .noUi-handle").first
+    handle.scroll_into_view_if_needed()
+    box = handle.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + dx / 2, y, steps=3)
+    page.mouse.move(x + dx, y, steps=3)
+    page.mouse.up()
+
+
+def redraw_times(browser, served, moves: int) -> list[float]:
+    served.wait_ready()
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.goto(served.url)
+    page.wait_for_selector(FIRST_SLIDER, state="visible", timeout=90_000)
+    page.wait_for_timeout(1500)
+    times = []
+    for i in range(moves):
+        page.evaluate(ARM)
+        drag(page, SLIDERS[i % len(SLIDERS)], 14 if (i // len(SLIDERS)) % 2 == 0 else -14)
+        ms = page.evaluate("window.__qzRedraw")
+        if ms is not None:
+            times.append(ms)
+        page.wait_for_timeout(250)
+    page.close(run_before_unload=True)
+    context.close()
+    return times
+
+
+def main(argv=None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=5, help="page visits timed (median reported)")
+    ap.add_argument("--moves", type=int, default=30, help="slider releases timed")
+    ap.add_argument("--processed-dir", type=Path, default=None)
+    args = ap.parse_args(argv)
+
+    from playwright.sync_api import sync_playwright
+
+    from qzlib.scenarios.serve import start
+
+    log = Path(tempfile.mkstemp(prefix="bench-explorer-", suffix=".log")[1])
+    served = start(processed_dir=args.processed_dir, log=log)
+    try:
+        with sync_playwright() as pw:
+            browser = launch(pw)
+            ready = ready_times(browser, served, args.runs)
+            redraw = redraw_times(browser, served, args.moves)
+            browser.close()
+    finally:
+        served.stop()
+    if len(redraw) < args.moves // 2:
+        sys.exit(f"only {len(redraw)} of {args.moves} slider releases redrew the chart; see {log}")
+    out = {"ready_s_median": round(statistics.median(ready), 2),
+           "redraw_ms_median": round(float(np.median(redraw)), 1),
+           "redraw_ms_p90": round(float(np.percentile(redraw, 90)), 1)}
+    print(f"page ready (navigation → first slider visible, fresh browser, preheated kernel), {len(ready)} visits: "
+          f"median {out['ready_s_median']} s; each: {', '.join(f'{t:.2f}' for t in ready)} (goal ≤ 3 s)")
+    print(f"slider release → chart painted, {len(redraw)} moves: median {out['redraw_ms_median']} ms, "
+          f"p90 {out['redraw_ms_p90']} ms (goal: median ≤ 300 ms)")
+    print(json.dumps(out))
+    return out
+
+
+if __name__ == "__main__":
+    main()
