@@ -174,7 +174,8 @@ def test_without_county_figures_the_section_is_one_sentence_and_the_request_list
     assert counties.table(empty_ctx).data == "" and counties.sums(empty_ctx).data == ""
     assert counties.chart(empty_ctx) is None and counties.tile_map(empty_ctx) is None
     text = _text(counties.requests(empty_ctx).data)
-    assert f"{'、'.join(SIX)} 全部 16 项规划指标（2023、2024年）" in text     # one row names all six
+    assert (f"96 项（县 × 指标，清单见 county_requests.csv），{'、'.join(SIX)}各缺全部 16 项规划指标"
+            "（2023、2024年）的数据，可支持分县对照：最新值与较上年变化；各县合计与全市数核对。") in text   # one sentence
     assert len(pd.read_csv(empty_ctx.output_dir / "counties.csv", encoding="utf-8-sig")) == 0
 
 

@@ -391,6 +391,11 @@ def requests(ctx: BriefContext) -> HTML:
         rows.setdefault((need, unlocks), []).append(county)
     rows = [{"县（市、区）": "、".join(cs), "需要的数据": need, "可支持的分析": unlocks}
             for (need, unlocks), cs in rows.items()]
-    lead = (f"<p><b>分县数据需求</b>：{len(req)} 项（县 × 指标），各县（市、区）分别缺少下列数据"
-            + ("（本节各指标最新年份及其上一年）" if has_figures(ctx) else "") + "。</p>")
+    lead = f"<p><b>分县数据需求</b>：{len(req)} 项（县 × 指标，清单见 county_requests.csv）"
+    if len(rows) == 1:   # every county misses the same figures: one sentence names them all
+        r = rows[0]
+        return HTML(lead + f"，{html.escape(r['县（市、区）'])}"
+                    + (f"各缺{html.escape(r['需要的数据'])}的数据，可支持{html.escape(r['可支持的分析'])}。</p>"
+                       if req.size else "均无。</p>"))
+    lead += "，各县（市、区）分别缺少下列数据" + ("（本节各指标最新年份及其上一年）" if has_figures(ctx) else "") + "。</p>"
     return HTML(lead + fmt.table(pd.DataFrame(rows), classes="requests", nowrap=("县（市、区）",)))
