@@ -286,3 +286,14 @@ def test_what_notebooks_03_and_04_show_of_the_counties(ctx, empty_ctx):
     assert len(fig.axes) == 2 and fig.axes[0].get_title(loc="left") == "龙游县：六大标志性产业链规上企业营业收入（亿元）"
     assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["龙游县", "衢州市规划路径（右轴）"]
     plt.close(fig)
+
+
+def test_the_summary_has_one_line_on_the_counties(ctx, empty_ctx, table):
+    from qzlib.report.sections import counties
+
+    none = C.counties_without(table, "衢州市")
+    line = counties.summary_item(ctx)
+    assert line.startswith(f"分县：6 个县（市、区）中 {6 - len(none)} 个有2022—2024年的数据，涉及 5 项指标")
+    assert line.endswith("（见“各县（市、区）对照”）。") and all(n in line for n in none)
+    assert counties.summary_item(empty_ctx) == ("分县：衢州市下辖的 6 个县（市、区）都还没有2022—2024年的规划指标数据"
+                                                "（分县数据需求见“各县（市、区）对照”）。")

@@ -53,7 +53,7 @@ def counties(region: str) -> list[str]:
     """
     from qzlib.stats import mapping
 
-    return [r["name"] for r in mapping._raw()["regions"] if r.get("within") == region]
+    return mapping.within(region)
 
 
 def is_extensive(kind: str) -> bool:

@@ -171,6 +171,11 @@ def regions() -> list[str]:
     return names + ([own] if own not in names else [])
 
 
+def within(region: str) -> list[str]:
+    """The regions the mapping places directly within ``region`` (衢州市's six counties), in its order."""
+    return [r["name"] for r in _raw()["regions"] if r.get("within") == region]
+
+
 def template_regions(region: str | None = None) -> list[str]:
     """The sheets `qz stats template` writes by default: the plan's region, the regions within it,
     then the regions it lies within, up to the country."""
@@ -178,12 +183,12 @@ def template_regions(region: str | None = None) -> list[str]:
 
     region = region or plan.active().region
     raw = _raw()
-    within = {r["name"]: r.get("within") for r in raw["regions"]}
-    inner = [name for name, up in within.items() if up == region]
-    outer, up = [], within.get(region, raw["default_within"])
+    up_of = {r["name"]: r.get("within") for r in raw["regions"]}
+    inner = within(region)
+    outer, up = [], up_of.get(region, raw["default_within"])
     while up and up not in outer and up != region:
         outer.append(up)
-        up = within.get(up)
+        up = up_of.get(up)
     return [region, *inner, *outer]
 
 

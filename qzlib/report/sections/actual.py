@@ -23,7 +23,7 @@ from qzlib.forecast.progress import no_forecast_reason
 from qzlib.plan.path import plan_path
 from qzlib.plan.path import shape as path_shape
 from qzlib import fmt
-from qzlib.report.sections import facts
+from qzlib.report.sections import facts, panels
 from qzlib.report.sections.context import BriefContext
 
 SOURCE_KIND_ZH = {"plan": "规划基期", "official": "官方发布", "yearbook": "统计年鉴", "unofficial": "非官方转载",
@@ -175,23 +175,11 @@ def chart(ctx: BriefContext, ncols: int = 4):
                 ax.plot(s.index, s.values, color="#2e8b57", lw=0.9, zorder=3, label="情景路径")
         ax.plot(h.index, h.values, "o-", color="#1f3b73", lw=1.5, ms=3, zorder=5, label="实际值")
         if len(path):   # drawn on top of the scenario and the figures, distinct: what the targets imply
-            ax.plot(path.index, path.values, color="#d35400", lw=1.1, ls=(0, (4, 2)), zorder=6, label="规划隐含路径")
+            ax.plot(path.index, path.values, label="规划隐含路径", **panels.PATH_STYLE)
         ax.axvline(ctx.year, color="#999", lw=0.6, ls=":")
-        ax.set_title(fmt.wrap(ctx.name(code), 12), fontsize=6.5)
-        ax.text(0.02, 0.95, ctx.unit(code), transform=ax.transAxes, fontsize=5.5, va="top", color="#555")
-        ax.tick_params(labelsize=5.5)
-        ax.set_xlim(min(h.index[0], ctx.base_year or h.index[0]) - 0.3, last + 0.3)
-        ax.xaxis.get_major_locator().set_params(integer=True)
-        ax.grid(alpha=0.25)
-    for ax in list(axes.flat)[len(codes):]:
-        ax.axis("off")
-    handles = {}
-    for ax in axes.flat:
-        for hd, lb in zip(*ax.get_legend_handles_labels()):
-            handles.setdefault(lb, hd)
-    fig.legend(list(handles.values()), list(handles.keys()), loc="lower center", ncol=min(6, len(handles)),
-               fontsize=6.2, frameon=False)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+        panels.style(ax, ctx.name(code), ctx.unit(code), min(h.index[0], ctx.base_year or h.index[0]), last)
+    panels.hide_unused(axes, len(codes))
+    panels.legend(fig, panels.handles(fig), bottom=0.05, ncol=6)
     fig.set_label("二_实际值与规划路径")
     return fig
 

@@ -24,6 +24,7 @@ from qzlib import fmt, rules
 from qzlib.catalogue import is_additive
 from qzlib.fonts import use_cjk
 from qzlib.plan.path import plan_path
+from qzlib.report.sections import panels
 from qzlib.report.sections.actual import SOURCE_KIND_ZH
 from qzlib.report.sections.context import BriefContext
 from qzlib.stats import counties as C
@@ -33,7 +34,7 @@ TITLE = "各县（市、区）对照"
 # north-west above 常山, 柯城 in the middle with 衢江 east of it and 龙游 further east, 江山 to the south.
 TILES = {"开化县": (0, 0), "常山县": (0, 1), "柯城区": (1, 1), "衢江区": (2, 1), "龙游县": (3, 1), "江山市": (1, 2)}
 COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
-PATH_COLOUR = "#d35400"
+
 POSITION_ZH = {"above": "高于路径", "below": "低于路径", "on": "与路径持平",
                "faster": "快于路径", "slower": "慢于路径", "same": "与路径持平"}
 
@@ -79,6 +80,22 @@ def _diff(value, kind: str, unit: str) -> str:
 
 
 # ----------------------------------------------------------------------------- heading and sentences
+def summary_item(ctx: BriefContext) -> str:
+    """The summary's line on the counties ('' for a plan whose place has none)."""
+    names = counties(ctx)
+    if not names:
+        return ""
+    lo, hi = C.window(ctx.year)
+    table = county_table(ctx)
+    if table.empty:
+        return (f"分县：{html.escape(ctx.region)}下辖的 {len(names)} 个县（市、区）都还没有{lo}—{hi}年的规划指标数据"
+                f"（分县数据需求见“{TITLE}”）。")
+    none = C.counties_without(table, ctx.region)
+    n_codes = len(dict.fromkeys(table["code"]))
+    return (f"分县：{len(names)} 个县（市、区）中 {len(names) - len(none)} 个有{lo}—{hi}年的数据，涉及 {n_codes} 项指标"
+            + (f"，{html.escape('、'.join(none))}没有" if none else "") + f"（见“{TITLE}”）。")
+
+
 def heading(ctx: BriefContext) -> HTML:
     """The heading; a new page when there are county figures to show (none when the plan's
     place has no counties within it)."""
@@ -244,29 +261,17 @@ def chart(ctx: BriefContext, ncols: int = 3):
         path = path[(path.index >= first) & (path.index <= ctx.year)]
         if len(path):
             on = ax.twinx() if C.is_extensive(kind) else ax
-            on.plot(path.index, path.values, color=PATH_COLOUR, lw=1.1, ls=(0, (4, 2)), zorder=6,
-                    label=f"{ctx.region}规划路径")
+            on.plot(path.index, path.values, label=f"{ctx.region}规划路径", **panels.PATH_STYLE)
             if on is not ax:
-                on.tick_params(labelsize=5.5, colors=PATH_COLOUR)
-        ax.set_title(fmt.wrap(ctx.name(code), 14), fontsize=6.5)
-        ax.text(0.02, 0.95, unit, transform=ax.transAxes, fontsize=5.5, va="top", color="#555")
-        ax.tick_params(labelsize=5.5)
-        ax.set_xlim(first - 0.3, ctx.year + 0.3)
-        ax.xaxis.get_major_locator().set_params(integer=True)
-        ax.grid(alpha=0.25)
-    for ax in list(axes.flat)[len(codes):]:
-        ax.axis("off")
-    handles = {}
-    for ax in fig.axes:
-        for hd, lb in zip(*ax.get_legend_handles_labels()):
-            handles.setdefault(lb, hd)
+                on.tick_params(labelsize=5.5, colors=panels.PATH_COLOUR)
+        panels.style(ax, ctx.name(code), unit, first, ctx.year, width=14)
+    panels.hide_unused(axes, len(codes))
+    handles = panels.handles(fig)
     path_label = f"{ctx.region}规划路径"
     if path_label in handles and any(C.is_extensive(k) for k in t["kind"]):   # an amount's path has its own axis
         handles[f"{path_label}（总量、个数类指标为右轴，橙色刻度）"] = handles.pop(path_label)
     order = [c for c in names if c in handles] + [k for k in handles if k not in names]
-    fig.legend([handles[k] for k in order], order, loc="lower center", ncol=min(7, len(order)), fontsize=6.2,
-               frameon=False)
-    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    panels.legend(fig, {k: handles[k] for k in order}, bottom=0.07, ncol=7)
     fig.set_label("分县_各指标与规划路径")
     return fig
 

@@ -181,7 +181,7 @@ def headline(ctx: BriefContext) -> list[str]:
     judged = per[per["verdict"] != "not_assessed"]
     if judged.empty:
         with_figure = per[per["latest_year"].notna() & (per["latest_year"] > (ctx.base_year or 0))]
-        lead = (f"进展：截至{ctx.year}年，{html.escape(ctx.region)}尚无{ctx.base_year}年基期以后可用于判断的规划指标数据"
+        lead = (f"进展：截至{ctx.year}年，{html.escape(ctx.region)}尚无{ctx.base_year}年基期以后的规划指标数据"
                 if with_figure.empty else f"进展：截至{ctx.year}年，有数据的指标均无法作量化判断")
         return [lead + "，各项目标均为“无法评估”；第一部分列出达到各目标所需的速度，第四部分列出向统计部门提出的数据需求。"]
     out = []

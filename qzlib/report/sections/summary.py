@@ -9,7 +9,7 @@ import html
 
 from IPython.display import HTML
 
-from qzlib.report.sections import audit, facts, indicators, progress, scenario, title
+from qzlib.report.sections import audit, counties, facts, indicators, progress, scenario, title
 from qzlib.report.sections.context import BriefContext
 
 
@@ -62,6 +62,9 @@ def page(ctx: BriefContext) -> HTML:
     if warn:
         items.insert(0, f'<span class="warn">{html.escape(warn)}。</span>')
     items.append(data_item(ctx))
+    county = counties.summary_item(ctx)
+    if county:
+        items.append(county)
     items += progress.headline(ctx)
     if not facts.indicators_with_data(ctx):   # with figures, each indicator's later pace is said beside its verdict
         back = indicators.backloaded(ctx)
