@@ -297,3 +297,21 @@ def test_the_summary_has_one_line_on_the_counties(ctx, empty_ctx, table):
     assert line.endswith("（见“各县（市、区）对照”）。") and all(n in line for n in none)
     assert counties.summary_item(empty_ctx) == ("分县：衢州市下辖的 6 个县（市、区）都还没有2022—2024年的规划指标数据"
                                                 "（分县数据需求见“各县（市、区）对照”）。")
+
+
+def test_a_countys_own_plan_is_an_input_of_the_citys_brief(processed_dir, tmp_path, monkeypatch):
+    import county_plan
+
+    from qzlib import paths
+    from qzlib.pipeline import add_plan
+    from qzlib.report.inputs import brief_inputs
+    from qzlib.report.runner import BriefRequest
+
+    monkeypatch.setattr(paths, "PLANS", tmp_path / "plans")
+    req = BriefRequest(year=2025, processed_dir=processed_dir, outputs_dir=tmp_path / "out")
+    assert brief_inputs(req, code="x")["other_plans"] == {}
+    ws = add_plan("longyou", county_plan.write(tmp_path / "text"))
+    before = brief_inputs(req, code="x")
+    assert set(before["other_plans"]) == {"longyou"}
+    ws.plan_file.write_text(ws.plan_file.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert brief_inputs(req, code="x") != before             # a changed county plan rebuilds the city's brief

@@ -13,6 +13,7 @@ import json
 from importlib import metadata
 from pathlib import Path
 
+from qzlib.errors import InputError
 from qzlib.hashing import file_sha256
 from qzlib.paths import BRIEF_NOTEBOOK
 
@@ -44,6 +45,23 @@ def _scenario_file(scenarios_dir: Path, name: str) -> Path | None:
     return next((p for p in list_files(Path(scenarios_dir)) if p.stem == name), None)
 
 
+def _other_plans(processed: Path) -> dict[str, str]:
+    """The plan text of every other workspace (plans/<name>/): a county with a plan of its own
+    shows its targets in the city's brief, so a change to that plan rebuilds the brief."""
+    from qzlib import paths
+
+    out = {}
+    for name in paths.plan_names():
+        ws = paths.workspace(name)
+        if ws.is_default or Path(ws.processed).resolve() == Path(processed).resolve():
+            continue
+        try:
+            out[name] = file_sha256(ws.plan_file)
+        except InputError:   # a workspace without exactly one plan text: recorded as such
+            out[name] = None
+    return out
+
+
 def brief_inputs(req, code: str | None = None) -> dict:
     """The inputs of one brief request (``code``: a ``code_hash()`` computed once per batch)."""
     try:
@@ -57,6 +75,7 @@ def brief_inputs(req, code: str | None = None) -> dict:
     return {
         "request": {"year": req.year, "scenario": req.scenario, "lang": req.lang, "compare": list(req.compare)},
         "tables": _tables(Path(req.processed_dir)),
+        "other_plans": _other_plans(Path(req.processed_dir)),
         "scenarios": scenarios,
         "notebook": file_sha256(Path(req.notebooks_dir) / BRIEF_NOTEBOOK),
         "qzlib": {"version": version, "code": code or code_hash()},
