@@ -321,10 +321,15 @@ def plain(x, digits: int = VALUE_DIGITS) -> str:
     return "0" if t in ("-0", "") else t
 
 
+def N_(message: str) -> str:
+    """Marks a message for the catalogues where it is stored, to be said later (:meth:`Verdict.text`)."""
+    return message
+
+
 def _why(*parts) -> tuple:
-    """Message parts of a reason: (key, fields, joiner), hashable; joiner '' glues a part to the
-    one before it, 'sep' puts the language's separator between them."""
-    return tuple((key, tuple(sorted(fields.items())), joiner) for key, fields, joiner in parts)
+    """Message parts of a reason: (message, fields, joiner), hashable; joiner '' glues a part to
+    the one before it, 'sep' puts the language's separator between them."""
+    return tuple((message, tuple(sorted(fields.items())), joiner) for message, fields, joiner in parts)
 
 
 @dataclass(frozen=True)
@@ -352,21 +357,21 @@ class Verdict:
 
     @property
     def reason(self) -> str:
-        """The reason in Chinese (always said)."""
-        return self.text("zh")
+        """The reason in the language in use (always said)."""
+        return self.text()
 
-    def text(self, lang: str = "zh") -> str:
-        """The reason in ``lang``, from the message catalogues (qzlib.i18n)."""
+    def text(self, lang: str | None = None) -> str:
+        """The reason in ``lang`` (default: the language in use), from the catalogues (qzlib.i18n)."""
         from qzlib import i18n
 
-        out = ""
-        for key, fields, joiner in self.why:
-            f = dict(fields)
-            if "raw" in f:
-                f["raw"] = i18n.phrase(f["raw"], lang)
-            piece = i18n.t(key, lang, **f)
-            out += (i18n.t("sep", lang) if out and joiner == "sep" else "") + piece
-        return out
+        with i18n.using(lang or i18n.current()):
+            out = ""
+            for message, fields, joiner in self.why:
+                f = dict(fields)
+                if "raw" in f:
+                    f["raw"] = i18n.term("phrase", f["raw"])
+                out += (i18n.T("；") if out and joiner == "sep" else "") + i18n.T(message, **f)
+            return out
 
 
 def judge(figures, *, milestone: tuple[int, float | None], year: int, start: tuple[int, float] | None = None,
@@ -412,19 +417,19 @@ def judge(figures, *, milestone: tuple[int, float | None], year: int, start: tup
     def say(v) -> str:
         return plain(v, digits)
 
-    latest = [("verdict.latest", {"value": say(figs[-1][1]), "year": figs[-1][0]}, "sep")] if figs else []
+    latest = [(N_("最新值 {value}（{year}年）"), {"value": say(figs[-1][1]), "year": figs[-1][0]}, "sep")] if figs else []
     if qualitative or target is None or math.isnan(float(target)):
-        head = ("verdict.qualitative", {"raw": qualitative}, "") if qualitative else ("verdict.no_target", {}, "")
+        head = (N_("目标为定性表述（{raw}），不作量化评估"), {"raw": qualitative}, "") if qualitative else (N_("目标值缺失，不作评估"), {}, "")
         return Verdict("not_assessed", _why(head, *latest), judged_year=figs[-1][0] if figs else None,
                        judged_value=figs[-1][1] if figs else math.nan)
     target = float(target)
     if ceiling is not None and target > ceiling:
-        return Verdict("not_assessed", _why(("verdict.over_ceiling", {"target": say(target), "ceiling": say(ceiling)},
+        return Verdict("not_assessed", _why((N_("目标值 {target} 超过自然上限 {ceiling}，请核对规划表"), {"target": say(target), "ceiling": say(ceiling)},
                                              "")))
     own_start = start is None
     if own_start:
         if not figs:
-            return Verdict("not_assessed", _why(("verdict.no_base_no_figure", {}, "")))
+            return Verdict("not_assessed", _why((N_("规划未给基期值，尚无观测值"), {}, "")))
         start = figs[0]
     start = (int(start[0]), float(start[1]))
     own = [f for f in figs if f[0] > start[0]]
@@ -451,26 +456,27 @@ def judge(figures, *, milestone: tuple[int, float | None], year: int, start: tup
         met = met_from(target_year)
         if at_t is not None or met is not None:
             if met is not None:
-                return Verdict("met", _why(("verdict.met_at", {"year": met, "value": say(dict(known)[met]),
+                return Verdict("met", _why((N_("{year}年已达到目标（{value}，目标 {target}）"), {"year": met, "value": say(dict(known)[met]),
                                                                "target": say(target)}, "")), met_year=met,
                                judged_year=target_year, judged_value=at_t if at_t is not None else math.nan, **base)
             lost = ever_met(target_year)
-            key = "verdict.missed_once_met" if lost else "verdict.missed_at"
+            key = N_("目标年{year}年实际值 {value}，未达到目标 {target}（曾于{met_year}年达到）") if lost \
+                else N_("目标年{year}年实际值 {value}，未达到目标 {target}")
             return Verdict("off_track", _why((key, {"year": target_year, "value": say(at_t), "target": say(target),
                                                     **({"met_year": lost} if lost else {})}, "")),
                            judged_year=target_year, judged_value=at_t, **base)
         last = known[-1]
-        return Verdict("not_assessed", _why(("verdict.pending", {"year": target_year, "latest_year": last[0],
+        return Verdict("not_assessed", _why((N_("目标年{year}年已过，其数值尚未取得（最新为{latest_year}年 {latest}）"), {"year": target_year, "latest_year": last[0],
                                                                  "latest": say(last[1])}, "")),
                        judged_year=last[0], judged_value=last[1], **base)
     met = met_from(int(year))
     if met is not None:
         last = known[-1]
-        return Verdict("met", _why(("verdict.met_since", {"year": met, "value": say(last[1]), "latest_year": last[0],
+        return Verdict("met", _why((N_("{year}年已达到目标（最新值 {value}，{latest_year}年；目标 {target}）"), {"year": met, "value": say(last[1]), "latest_year": last[0],
                                                           "target": say(target)}, "")), met_year=met,
                        judged_year=last[0], judged_value=last[1], **base)
     if not own:
-        why = _why(("verdict.one_own" if own_start else "verdict.only_base",
+        why = _why((N_("规划未给基期值，仅有{year}年一个数值（{value}），尚不能判断进度") if own_start else N_("只有{year}年基期值（{value}），尚无后续数据"),
                     {"year": start[0], "value": say(start[1])}, ""))
         return Verdict("not_assessed", why, judged_year=start[0], judged_value=start[1], **base)
     ly, lv = own[-1]
@@ -480,18 +486,18 @@ def judge(figures, *, milestone: tuple[int, float | None], year: int, start: tup
         anchors.append((target_year, target))
     p = float(interpolate([ly], anchors, shape=shape)[0])
     lost = ever_met(ly)
-    here = (("verdict.fell_back", {"met_year": lost, "year": ly, "value": say(lv), "path": say(p)}, "") if lost
-            else ("verdict.at_path", {"year": ly, "value": say(lv), "path": say(p)}, ""))
+    here = ((N_("曾于{met_year}年达到目标，{year}年回落至 {value}（规划路径值 {path}）"), {"met_year": lost, "year": ly, "value": say(lv), "path": say(p)}, "") if lost
+            else (N_("{year}年 {value}，规划路径值 {path}"), {"year": ly, "value": say(lv), "path": say(p)}, ""))
     expected = (p - start[1]) * d
     progress = (lv - start[1]) / (p - start[1]) if expected > 0 else math.nan
     facts = dict(progress=progress, path_value=p, judged_year=ly, judged_value=lv, **base)
     if is_met(lv, p, "≤" if d < 0 else "≥", d, digits):
-        return Verdict("on_track", _why(here, ("verdict.not_below_path" if d > 0 else "verdict.not_above_path", {}, "")),
+        return Verdict("on_track", _why(here, (N_("：不低于规划路径") if d > 0 else N_("：不高于规划路径"), {}, "")),
                        **facts)
     if expected <= 0:
-        return Verdict("off_track", _why(here, ("verdict.floor_missed", {}, "")), **facts)
+        return Verdict("off_track", _why(here, (N_("：未守住规划路径"), {}, "")), **facts)
     share = text(progress, SHARE_DIGITS, percent=True)
     code = ("on_track" if at_least(progress, PATH_ON_TRACK, RATIO_DIGITS) else
             "at_risk" if at_least(progress, PATH_AT_RISK, RATIO_DIGITS) else "off_track")
-    move = ("verdict.moving_away", {}, "") if progress < 0 else ("verdict.progress", {"share": share}, "")
+    move = (N_("：反向变动"), {}, "") if progress < 0 else (N_("：完成规划路径预期变动的 {share}"), {"share": share}, "")
     return Verdict(code, _why(here, move), **facts)
