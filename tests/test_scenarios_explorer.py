@@ -251,29 +251,6 @@ def test_widgets_build_and_callbacks_redraw_the_browser_chart(x):
     assert len(no_path.y) == 0 and "无路径：衢州市在2022年基期后没有观测值" in ui.chart.captions["innovation_platforms"][2].value
 
 
-def test_the_chart_shows_a_trend_fan_where_a_trend_drives_the_path(monkeypatch):
-    import qzlib.forecast as forecast
-    from types import SimpleNamespace
-
-    from test_scenarios_fixtures import plan_points as points
-    from qzlib.scenarios import parse
-    from qzlib.scenarios.explorer.chart import PathsChart
-
-    path = pd.DataFrame({"mean": np.linspace(2.8, 3.5, 7)}, index=range(2024, 2031))
-    for k, d in [("lo80", -0.1), ("hi80", 0.1), ("lo95", -0.2), ("hi95", 0.2)]:
-        path[k] = path["mean"] + d
-    monkeypatch.setattr(forecast, "fit", lambda s, h, m, **k: SimpleNamespace(status="ok", path=path, history=s),
-                        raising=False)
-    obs = pd.DataFrame({"indicator": ["rd_gdp_pct"] * 3, "region": ["浙江省"] * 3,
-                        "year": [2021, 2022, 2023], "value": [2.94, 3.11, 3.20], "selected": True})
-    r = run(parse("name: t\ndescription: 测试\nauthor: t\nbase_year: 2022\nassumptions:\n"
-                  "  rd_intensity: {follow: trend, series: {indicator: rd_gdp_pct, region: 浙江省}, rationale: r}\n",
-                  "t.yml"), points(), obs)
-    chart = PathsChart(r, ["rd_intensity"], "情景：测试")
-    fan = chart.marks["rd_intensity"]["fan95"]
-    assert fan.y.shape == (2, len(fan.x)) and len(fan.x) >= 7 and (fan.y[1] > fan.y[0]).all()
-
-
 def test_counts_are_whole_numbers_in_the_table_and_the_comparison(x, tmp_path):
     from qzlib.scenarios.explorer import comparison_view, export_overview
 

@@ -76,8 +76,10 @@ def test_update_moves_lines_without_new_figure(result):
     assert line.get_ydata()[3] == pytest.approx(119 * 1.1 ** 3)
 
 
-def test_fan_drawn_where_a_trend_drives_the_path(monkeypatch):
+def test_fan_drawn_where_a_trend_drives_the_path_in_both_charts(monkeypatch):
     import qzlib.forecast as forecast
+
+    from qzlib.scenarios.explorer.chart import PathsChart
 
     path = pd.DataFrame({"mean": np.linspace(2.8, 3.5, 8)}, index=range(2023, 2031))
     for k, d in [("lo80", -0.1), ("hi80", 0.1), ("lo95", -0.2), ("hi95", 0.2)]:
@@ -93,3 +95,5 @@ def test_fan_drawn_where_a_trend_drives_the_path(monkeypatch):
     assert len(pf.fans["rd_intensity"]) == 2  # 95 % and 80 %
     pf.update(r)
     assert len(pf.fans["rd_intensity"]) == 2  # replaced, not piled up
+    fan = PathsChart(r, ["rd_intensity"], "情景：测试").marks["rd_intensity"]["fan95"]   # the browser's chart
+    assert fan.y.shape == (2, len(fan.x)) and len(fan.x) >= 7 and (fan.y[1] > fan.y[0]).all()

@@ -193,11 +193,15 @@ def start(port: int | None = None, host: str = "127.0.0.1", processed_dir: Path 
     if scenarios_dir:
         cmd.append(f"--scenarios-dir={scenarios_dir}")
     with open(log, "ab") as out:
+        offset = out.tell()   # an earlier run's address in the same log is not this one's
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT,
                                 env={**os.environ, "PYTHONUNBUFFERED": "1"})
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        m = re.search(rf"^{ADDRESS_LINE}(\S+)", log.read_text(encoding="utf-8", errors="replace"), re.M)
+        with open(log, "rb") as fh:
+            fh.seek(offset)
+            text = fh.read().decode("utf-8", "replace")
+        m = re.search(rf"^{ADDRESS_LINE}(\S+)", text, re.M)
         if m:
             return Served(proc, m.group(1), log)
         if proc.poll() is not None:

@@ -178,9 +178,9 @@ class ExplorerKernelManager(AsyncMappingKernelManager):
                 self.visits.pop(kernel_id, None)
                 await self._shutdown_quietly(kernel_id)
         self.connected &= set(self.list_kernel_ids())
-        for cache in (RequestInfoSocketHandler._cache, RequestInfoSocketHandler._waiters):
-            for kernel_id in [k for k in cache if k not in self]:
-                cache.pop(kernel_id, None)
+        cache = RequestInfoSocketHandler._cache   # Voilà keeps every page's request details otherwise
+        for kernel_id in [k for k in cache if k not in self]:
+            cache.pop(kernel_id, None)
 
     async def _shutdown_quietly(self, kernel_id: str) -> None:
         try:
@@ -446,6 +446,7 @@ def config(notebook: Path, host: str, port: int, token: str, idle_timeout: int, 
     m.cull_idle_timeout, m.cull_interval = idle_timeout, max(1, min(60, idle_timeout // 4))
     m.cull_connected, m.cull_busy = True, False
     m.buffer_offline_messages = False
+    c.KernelManager.transport = "ipc"   # kernels on private sockets in Voilà's 0700 folder, not on TCP ports
     return c
 
 
