@@ -373,7 +373,10 @@ def test_chinese_renders_without_any_system_cjk_font(served, playwright, browser
             fonts = _platform_fonts(p.page, selector)
             assert fonts and all(f["isCustomFont"] for f in fonts), (selector, fonts)   # no fallback glyphs
         _shot(p.page, "explorer_no_system_cjk_font.png")
-        p.page.close(run_before_unload=True)
+        model = f"{served.root}api/kernels/{p.config()['kernelId']}"
+        assert p.page.context.request.get(model).status == 200
+        p.page.close(run_before_unload=True)                     # closing the page stops its kernel at once
+        _until(lambda: p.page.context.request.get(model).status == 404, timeout=10)
     finally:
         browser.close()
 

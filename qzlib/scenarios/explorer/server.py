@@ -238,6 +238,7 @@ class PageHandler(TornadoVoilaHandler):
             return notice(self, 429, "请稍候再试", "同一地址刚刚打开的页面太多，尚未加载完成。请等待半分钟后刷新。")
         if not km.ready_in_pool(self.notebook_path) and km.in_use() >= km.max_kernels:
             return self._full(km)
+        self.xsrf_token   # sets the _xsrf cookie Voilà's page sends with its shutdown on close (else refused)
         started = False
         try:
             async for chunk in self.get_generator(path=path):
@@ -391,6 +392,8 @@ class ExplorerServer(Voila):
         handlers = []
         for spec in super().init_handlers():
             pattern, cls, *rest = spec
+            if pattern.endswith("/voila/labextensions/(.*)") and rest:
+                rest = [{**rest[0], "no_cache_paths": []}]   # files named by their content hash: cacheable
             handlers.append((pattern, REPLACE.get(cls, cls), *rest))
         ours = [(r"/qz/status", StatusHandler), (r"/qz/static/(.*)", StaticHandler, {"path": str(WEB)})]
         return ours + handlers
