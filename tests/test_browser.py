@@ -607,11 +607,15 @@ def test_beyond_the_kernel_limit_a_chinese_full_page_until_the_idle_page_is_cull
     _shot(page, "explorer_full.png")
     context.close()
     p.type_into("qz-ind-per_mu_tax", "3")
-    p.wait_text(p.status, "年均增长 3.00%")                    # the page's last activity
+    p.wait_text(p.status, "年均增长 3.00%")                    # the page's last activity; then it stays idle
     t0 = time.monotonic()
-    p.page.close(run_before_unload=False)                     # gone without saying goodbye
     _until(lambda: _gone(kernels), timeout=IDLE + 15)
     assert time.monotonic() - t0 < IDLE + 2 * (IDLE // 4) + 3  # idle timeout + two culling rounds + slack
+    notice = p.page.locator("#qz-stopped")
+    notice.wait_for(state="visible", timeout=10_000)           # the page says its computation stopped
+    assert "计算已经停止" in notice.inner_text() and "刷新页面" in notice.inner_text()
+    _shot(p.page, "explorer_idle_stopped.png")
+    p.page.close()
 
 
 def test_a_request_that_never_opens_the_page_does_not_keep_a_kernel(network):
