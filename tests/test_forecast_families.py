@@ -118,15 +118,16 @@ def test_the_default_uses_the_procedure_of_the_series_class_and_its_own_interval
     for n in (4, 8, 15):
         s = _s(50 + 1.5 * np.arange(n) + np.where(np.arange(n) % 2, 1.2, -0.8), 2025 - n)
         t, y = s.index.to_numpy(float), s.to_numpy(float)
-        key, name, (agg, members) = models.auto_choice(t, y)
+        key, name, spec = models.auto_choice(t, y)
         proc = models.CHOSEN[models.history_class(n)]
         fc = fit(s, 2027)
-        assert fc.ok and set(fc.members) <= set(members)
+        assert fc.ok and set(fc.members) <= set(models.spec_families(spec))
         if proc == "grid":
             assert name in models.GRID and "默认组合" in fc.reason
             row = "grid"
         else:
-            assert name == proc and (agg, members) == models.PROCEDURES[proc] and f"默认程序 {proc}" in fc.reason
+            assert spec == models.resolve(models.PROCEDURES[proc], models.grid_choice(t, y)[2])
+            assert name == proc and f"默认程序 {proc}" in fc.reason
             row = proc
         tab = calibration.shipped_table(n, key)
         off = tab.offsets(row, np.array([1, 2, 3]))
@@ -157,3 +158,48 @@ def test_a_switched_on_procedure_gives_its_median_and_reads_its_own_interval_row
     gapped = s.drop(2020)
     fc = fit(gapped, 2027, table=calibration.CalibrationTable(rows))
     assert fc.ok and "默认组合" in fc.reason and not {"ets", "ces", "dotm", "arima"} & set(fc.members)
+
+
+def test_mix_is_the_mean_of_the_grid_choice_and_scum_and_reads_its_own_row(monkeypatch):
+    """What a class gets with "mix" switched on: the mean of the series' grid combination and
+    the median of the four statsforecast families; without two of those four, the grid alone."""
+    monkeypatch.setitem(models.CHOSEN, "long", "mix")
+    s = _s(50 + 1.5 * np.arange(15) + np.where(np.arange(15) % 2, 1.2, -0.8), 2010)
+    t, y = s.index.to_numpy(float), s.to_numpy(float)
+    key, name, spec = models.auto_choice(t, y)
+    grid = models.grid_choice(t, y)[2]
+    assert name == "mix" and spec == ("mean", (grid, models.PROCEDURES["scum"]))
+    lv = len(calibration.LEVELS)
+    rows = {"mix": np.tile(np.linspace(-2, 2, lv), (6, 1)), "grid": np.tile(np.linspace(-9, 9, lv), (6, 1))}
+    fc = fit(s, 2027, table=calibration.CalibrationTable(rows))
+    fam = models.family_paths(t, y, np.arange(2025.0, 2028.0))
+    g = models.combine(fam, spec=grid)
+    scum = np.median([fam[m] for m in NEW], axis=0)
+    np.testing.assert_allclose(fc.path["mean"].to_numpy(), (g + scum) / 2)
+    assert set(fc.members) == set(grid[1]) | set(NEW) and "默认程序 mix" in fc.reason and "］" in fc.reason
+    np.testing.assert_allclose(fc.path["hi95"].to_numpy() - fc.path["mean"].to_numpy(),
+                               2 * calibration.scale_of(t, y))
+    gapped = s.drop(2015)                                   # no state-space family: the grid's choice
+    fc = fit(gapped, 2027, table=calibration.CalibrationTable(rows))
+    assert fc.ok and "默认组合" in fc.reason and not set(NEW) & set(fc.members)
+
+
+def test_width_factors_resize_the_procedure_row_and_auto_around_the_median(monkeypatch):
+    monkeypatch.setattr(calibration, "WIDTH_FACTORS", {"8": {"scum": (0.9, 1.2)}})
+    monkeypatch.setitem(models.CHOSEN, "mid", "scum")
+    k = calibration.width_factors("8")
+    assert set(k) == {"scum", "auto"} and k["auto"].shape == (calibration.HORIZON, len(calibration.PAIRS))
+    assert k["scum"][0].tolist() == pytest.approx([0.9] * 4 + [1.05, 1.2])
+    assert calibration.width_factors("full") == {}
+    tab = calibration.shipped_table(8)
+    plain = calibration.CalibrationTable(tab.quantiles)
+    h = np.arange(1, 7)
+    lv = list(calibration.LEVELS)
+    mid = lv.index(0.5)
+    for row in ("scum", "auto"):
+        off, off0 = tab.offsets(row, h), plain.offsets(row, h)
+        np.testing.assert_allclose(off[:, mid], off0[:, mid])
+        for level, factor in ((0.1, 0.9), (0.9, 0.9), (0.025, 1.2), (0.975, 1.2)):
+            i = lv.index(level)
+            np.testing.assert_allclose(off[:, i] - off[:, mid], factor * (off0[:, i] - off0[:, mid]))
+    np.testing.assert_allclose(tab.offsets("grid", h), plain.offsets("grid", h))   # other rows as learned

@@ -196,7 +196,10 @@ def test_shipped_table_was_learned_from_training_rows_of_the_bench_file():
     assert (np.diff(q, axis=1) >= 0).all()                                # quantiles ordered
     assert (q[:, -1] - q[:, 0])[-1] > (q[:, -1] - q[:, 0])[0]              # wider further out
     for key in d["tables"]:
-        assert d["tables"][key]["factors"] == {}                       # no width factors applied
+        assert d["tables"][key]["factors"] == {}          # width factors live in calibration.WIDTH_FACTORS
+    for key, by in calibration.WIDTH_FACTORS.items():    # only for shipped windows and declared procedures
+        assert key in d["tables"] and set(by) <= set(models.PROCEDURES)
+        assert all(0.5 < k < 2 for pair in by.values() for k in pair)
     # the default is the top of the stored validation ranking of the declared grid
     assert [r["name"] for r in d["selection"]["ranking"]][0] == d["default"]["name"]
     assert sorted(d["selection"]["grid"]) == sorted(models.GRID)
@@ -234,10 +237,16 @@ def test_bad_bench_input_names_the_row_and_field(tmp_path):
 
 
 @pytest.mark.slow
-def test_run_applies_width_factors_only_when_given(few):
+def test_run_applies_the_shipped_width_factors_or_those_given(few):
     one = few[few["series"] == few["series"].iloc[0]]
-    _, plain, tab = harness.run(one, workers=1)
-    assert tab.factors == {}                                              # the shipped default: none
+    _, shipped, tab = harness.run(one, workers=1)
+    want = calibration.width_factors("full")                              # the declared rule's factors
+    assert set(tab.factors) == set(want) and all(np.array_equal(tab.factors[m], want[m]) for m in want)
+    _, plain, tab = harness.run(one, workers=1, factors={})               # none
+    assert tab.factors == {}
+    a, b = plain[plain["method"] == "grid"], shipped[shipped["method"] == "grid"]
+    k80 = calibration.WIDTH_FACTORS["full"]["grid"][0]
+    np.testing.assert_allclose((b["hi80"] - b["lo80"]).to_numpy(), k80 * (a["hi80"] - a["lo80"]).to_numpy())
     k = np.full((calibration.HORIZON, len(calibration.PAIRS)), 2.0)
     _, wide, _ = harness.run(one, workers=1, factors={"auto": k})
     a, b = plain[plain["method"] == "auto"], wide[wide["method"] == "auto"]

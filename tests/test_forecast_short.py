@@ -50,11 +50,13 @@ def test_fit_on_short_and_longer_series_keeps_the_interface(n, key):
     for attr in INTERFACE:
         assert hasattr(fc, attr), attr
     assert fc.ok and fc.method == "combo" and len(fc.history) == n
-    got_key, name, (_, members) = models.auto_choice(s.index.to_numpy(float), s.to_numpy(float))
+    t, y = s.index.to_numpy(float), s.to_numpy(float)
+    got_key, name, spec = models.auto_choice(t, y)
     assert got_key == key
     proc = models.CHOSEN[models.history_class(n)]
-    expected = BYW[key] if proc == "grid" else {"name": proc, "members": models.PROCEDURES[proc][1]}
-    assert name == expected["name"] and tuple(members) == tuple(expected["members"])
+    expected = BYW[key] if proc == "grid" else {
+        "name": proc, "members": models.spec_families(models.resolve(models.PROCEDURES[proc], models.grid_choice(t, y)[2]))}
+    assert name == expected["name"] and models.spec_families(spec) == tuple(expected["members"])
     assert set(fc.members) <= set(expected["members"]) and expected["name"] in fc.reason
     assert set(fc.members) <= set(models.eligible(s.index.to_numpy(float), s.to_numpy(float)))
     assert list(fc.path.index) == [2025, 2026, 2027]
