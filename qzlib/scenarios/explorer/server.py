@@ -118,9 +118,15 @@ class ExplorerKernelManager(AsyncMappingKernelManager):
     def in_use(self) -> int:
         return len(self._kernels) + len(self._pending_kernels)
 
-    def ready_in_pool(self, notebook: str) -> bool:
-        pools = getattr(self, "_pools", {})
-        return any(t.done() and not t.cancelled() and t.exception() is None for t in pools.get(notebook, ()))
+    def ready_in_pool(self, notebook: str, rendered: bool = True) -> bool:
+        """A warm kernel is waiting: started and (``rendered``) the page's notebook run through."""
+        def ready(t) -> bool:
+            if not t.done() or t.cancelled() or t.exception() is not None:
+                return False
+            render = t.result().get("task")
+            return not rendered or render is None or render.done()
+
+        return any(ready(t) for t in getattr(self, "_pools", {}).get(notebook, ()))
 
     async def start_kernel(self, *args, **kwargs):
         pooled = (kwargs.get("env") or {}).get("VOILA_PREHEAT") == "True"
@@ -236,7 +242,7 @@ class PageHandler(TornadoVoilaHandler):
                                                  "（末尾带有 ?token=…）。")
         if km.unconnected_from(self.request.remote_ip) >= UNCONNECTED_PER_ADDRESS:
             return notice(self, 429, "请稍候再试", "同一地址刚刚打开的页面太多，尚未加载完成。请等待半分钟后刷新。")
-        if not km.ready_in_pool(self.notebook_path) and km.in_use() >= km.max_kernels:
+        if not km.ready_in_pool(self.notebook_path, rendered=False) and km.in_use() >= km.max_kernels:
             return self._full(km)
         self.xsrf_token   # sets the _xsrf cookie Voilà's page sends with its shutdown on close (else refused)
         started = False
@@ -441,7 +447,7 @@ def config(notebook: Path, host: str, port: int, token: str, idle_timeout: int, 
     v.multi_kernel_manager_class = ExplorerKernelManager
     v.allow_template_override = v.allow_theme_override = "NO"
     v.file_allowlist = []
-    c.VoilaKernelManager.fill_delay = 6.0   # refill once the visitor's page has loaded (2 cores)
+    c.VoilaKernelManager.fill_delay = 3.0   # refill once the visitor's page has mostly loaded (2 cores)
     c.ExplorerKernelManager.max_kernels = max_kernels
     c.ExplorerKernelManager.kernel_memory_mb = kernel_memory_mb
     c.ExplorerKernelManager.connect_grace = float(min(30, max(10, idle_timeout)))
