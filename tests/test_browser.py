@@ -629,12 +629,17 @@ def test_a_request_that_never_opens_the_page_does_not_keep_a_kernel(network):
 
 
 def test_stopping_stops_every_kernel_and_frees_the_port(network):
+    network.wait_ready()                                       # a warm kernel, none half started
     port = int(re.search(r":(\d+)/", network.url).group(1))
     server = psutil.Process(network.proc.pid)
     kernels = [c for c in server.children(recursive=True)]
+    folder = Path(re.search(r"Storing connection files in (\S+?)\.?$", network.log.read_text(encoding="utf-8"),
+                            re.M).group(1))
+    assert kernels and folder.is_dir()
     assert network.stop() == 0
     gone, alive = psutil.wait_procs(kernels, timeout=10)
-    assert alive == [] and _port_free(port)
+    assert alive == [], alive
+    assert _port_free(port) and not folder.exists()            # nothing left behind
 
 
 # ----------------------------------------------------------------------------- JupyterLab

@@ -28,12 +28,13 @@ from __future__ import annotations
 import asyncio
 import html
 import resource
+import shutil
 import signal
 import time
 from pathlib import Path
 
 import tornado.web
-from jupyter_core.utils import ensure_async
+from jupyter_core.utils import ensure_async, run_sync
 from jupyter_server._tz import utcnow
 from jupyter_server.auth.decorator import allow_unauthenticated
 from jupyter_server.base.handlers import JupyterHandler
@@ -429,6 +430,11 @@ class ExplorerServer(Voila):
     def _handle_signal_stop(self, sig, frame):
         self.log.info("stopping (signal %s)", sig)
         self.ioloop.add_callback_from_signal(self.ioloop.stop)
+
+    def stop(self):
+        """Every kernel first (one still starting included), then their connection files' folder."""
+        run_sync(self.kernel_manager.shutdown_all)()
+        shutil.rmtree(self.connection_dir, ignore_errors=True)
 
 
 def config(notebook: Path, host: str, port: int, token: str, idle_timeout: int, max_kernels: int,
