@@ -1,7 +1,9 @@
 """How numbers are printed: the same rounding the verdict rules compare (qzlib.rules).
 
 On the ground floor, beside :mod:`qzlib.rules`, so that the brief, the scenario explorer
-and the command line print a value the same way without importing each other."""
+and the command line print a value the same way without importing each other. Numbers follow
+the conventions of the language in use (:mod:`qzlib.i18n`): thousands grouped from 10 000 in
+Chinese (19530 → 19530, 195300 → 195,300), from 1 000 in English (1,953)."""
 from __future__ import annotations
 
 import html
@@ -9,7 +11,7 @@ import math
 
 import pandas as pd
 
-from qzlib import rules
+from qzlib import i18n, rules
 
 MISSING = "—"
 
@@ -21,6 +23,9 @@ def num(value, digits: int = rules.VALUE_DIGITS) -> str:
 
     >>> num(1953.0), num(2.70), num(33.3333), num(29.995), num(float("nan")), num(-1570.4)
     ('1953', '2.7', '33.33', '30', '—', '-1570.4')
+    >>> with i18n.using("en"):
+    ...     num(1953.0), num(19530.5)
+    ('1,953', '19,530.5')
     """
     if value is None or value is pd.NA:
         return MISSING
@@ -36,7 +41,7 @@ def num(value, digits: int = rules.VALUE_DIGITS) -> str:
         text = text.rstrip("0").rstrip(".")
     if text in ("-0", ""):
         text = "0"
-    return text.replace(",", "") if abs(v) < 10000 else text
+    return text.replace(",", "") if abs(v) < i18n.convention("group_from") else text
 
 
 def quantity(value, kind: str | None) -> str:
@@ -80,10 +85,11 @@ def rate(pace, shape: str, unit: str = "") -> str:
     if d is None:
         return MISSING
     if shape == "points":
-        return f"{abs(d):.2f}个百分点" if d == 0 else f"{d:+.2f}个百分点"
+        return i18n.T("{value}个百分点", value=f"{abs(d):.2f}" if d == 0 else f"{d:+.2f}")
     if shape == "additions":
         t = rules.plain(pace, 1)
-        return f"{t if t.startswith('-') or t == '0' else '+' + t}{unit}"
+        return i18n.T("{value}{unit}", value=t if t.startswith("-") or t == "0" else "+" + t,
+                      unit=i18n.term("unit", unit))
     return pct(pace)
 
 
@@ -99,14 +105,41 @@ def pace(points_per_year, growth, unit) -> str:
     return pct(growth)
 
 
+def date(text: str) -> str:
+    """A date the plan writes (2023年4月29日) in the language in use (Babel's long date).
+
+    >>> date("2023年4月29日")
+    '2023年4月29日'
+    >>> with i18n.using("en"):
+    ...     date("2023年4月29日"), date("某日")
+    ('April 29, 2023', '某日')
+    """
+    import datetime as dt
+    import re
+
+    from babel.dates import format_date
+
+    m = re.fullmatch(r"\s*(\d{4})年(\d{1,2})月(\d{1,2})日\s*", str(text or ""))
+    if not m:
+        return str(text or "")
+    return format_date(dt.date(*map(int, m.groups())), format="long", locale=i18n.current())
+
+
 def wrap(text, n: int) -> str:
-    r"""Text broken into lines of at most ``n`` characters (chart titles and narrow cells are
-    wrapped, never cut).
+    r"""Text broken into lines about ``n`` Chinese characters wide (chart titles and narrow cells are
+    wrapped, never cut): Chinese by characters, words of a Latin text at spaces (two letters take
+    the width of one Chinese character).
 
     >>> wrap("规上制造业企业研发费用占营业收入的比重", 10)
     '规上制造业企业研发费\n用占营业收入的比重'
+    >>> wrap("Value added per mu of above-scale industry", 10)
+    'Value added per mu\nof above-scale\nindustry'
     """
+    import textwrap
+
     t = "" if text is None or (isinstance(text, float) and math.isnan(text)) else str(text)
+    if t.isascii():
+        return "\n".join(textwrap.wrap(t, 2 * n)) or t
     return "\n".join(t[i:i + n] for i in range(0, len(t), n)) or t
 
 
@@ -118,6 +151,9 @@ def clip(text, n: int) -> str:
     """
     t = "" if text is None or (isinstance(text, float) and math.isnan(text)) else str(text)
     return t if len(t) <= n else t[: n - 1] + "…"
+
+
+WORDS_IN_NUMBER_CELL = 16    # longer than any number: a phrase ("complete the task the province sets")
 
 
 def table(df: pd.DataFrame, numeric: tuple[str, ...] = (), classes: str = "", row_class=None,
@@ -139,7 +175,7 @@ def table(df: pd.DataFrame, numeric: tuple[str, ...] = (), classes: str = "", ro
     def classes_of(c):
         return " ".join(x for x in ("num" if c in numeric else "", "nowrap" if c in nowrap else "") if x)
 
-    head = "".join(f'<th class="{classes_of(c)}">{html.escape(str(c))}</th>' for c in cols)
+    head = "".join(f'<th class="{classes_of(c)}">{html.escape(i18n.T(str(c)))}</th>' for c in cols)   # in the brief's language
     rows = []
     for _, row in df.iterrows():
         cls = row_class(row) if row_class else ""
@@ -148,6 +184,8 @@ def table(df: pd.DataFrame, numeric: tuple[str, ...] = (), classes: str = "", ro
             v = row[c]
             text = MISSING if (v is None or (isinstance(v, float) and math.isnan(v))) else str(v)
             extra = cell_class(row, c) if cell_class else ""
+            if c in numeric and len(text) > WORDS_IN_NUMBER_CELL:   # a phrase in a number column wraps
+                extra = f"{extra} words".strip()
             cls_cell = " ".join(x for x in (classes_of(c), extra) if x)
             cells.append(f'<td class="{cls_cell}">{text if c in html_cols else html.escape(text)}</td>')
         rows.append(f'<tr class="{cls}">{"".join(cells)}</tr>')

@@ -15,6 +15,9 @@ and fall back to the Chinese when a plan brings one the catalogue does not know.
 from __future__ import annotations
 
 import contextlib
+import functools
+import inspect
+import re
 import string
 from contextvars import ContextVar
 from functools import lru_cache
@@ -27,11 +30,67 @@ DOMAIN = "qzlib"
 TERMS = ("place", "unit", "phrase", "department", "source_kind")   # contexts of data words
 
 _lang: ContextVar[str] = ContextVar("qz_lang", default="zh")
+# How each language writes numbers (qzlib.fmt): from which size thousands are grouped.
+# quotes_plan: the language is the plan's own, so its words may be quoted as written.
+CONVENTIONS = {"zh": {"group_from": 10000, "quotes_plan": True}, "en": {"group_from": 1000, "quotes_plan": False}}
+
+
+def N_(message: str) -> str:
+    """Marks a message (Chinese text) for the catalogue where it is stored, to be said later in
+    the language in use (``T(message)``)."""
+    return message
 
 
 def current() -> str:
     """The language in use ('zh' unless set)."""
     return _lang.get()
+
+
+def convention(name: str):
+    """A number-writing convention of the language in use (see CONVENTIONS)."""
+    return CONVENTIONS[current()][name]
+
+
+def quotes_plan() -> bool:
+    """True when the language in use is the plan's own (Chinese): its sentences may be quoted."""
+    return bool(convention("quotes_plan"))
+
+
+_NUMERALS = dict(zip("一二三四五六七八九十", range(1, 11)))
+
+
+def outline(text: str) -> str:
+    """Where a sentence stands in the plan (正文 二（一）1, 附件2 第1行) in the language in use.
+
+    >>> outline("正文 二（一）1")
+    '正文 二（一）1'
+    >>> with using("en"):
+    ...     outline("正文 二（一）1"), outline("附件2 第14行"), outline("附件1 第1行 2025年")
+    ('body 2(1)1', 'Annex 2 row 14', 'Annex 1 row 1 2025')
+    """
+    t = str(text or "")
+    if quotes_plan():
+        return t
+    t = re.sub(r"附件(\d+)", lambda m: T("附件{n}", n=m.group(1)), t)
+    t = re.sub(r"第(\d+)行", lambda m: T("第{n}行", n=m.group(1)), t)
+    t = re.sub(r"\s*(\d{4})年", lambda m: " " + T("{year}年", year=m.group(1)), t)
+    t = t.replace("正文", T("正文")).replace("（", "(").replace("）", ")")
+    return re.sub("[一二三四五六七八九十]", lambda m: str(_NUMERALS[m.group(0)]), t)
+
+
+def unquoted(text: str) -> str:
+    """A text with its quotes of the plan (Chinese) left out when the language in use is not the
+    plan's: each run of Chinese becomes '[…]'.
+
+    >>> unquoted("named differently: 正文「经费」→附件「费用」")
+    'named differently: 正文「经费」→附件「费用」'
+    >>> with using("en"):
+    ...     unquoted("named differently: 正文「经费」→附件「费用」")
+    'named differently: […]→[…]'
+    """
+    if quotes_plan():
+        return str(text)
+    return re.sub(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef「」《》“”]+[\w%]*", "[…]", str(text))
 
 
 def set_language(lang: str) -> None:
@@ -47,6 +106,20 @@ def using(lang: str):
         yield
     finally:
         _lang.reset(token)
+
+
+def localized(fn):
+    """Runs ``fn`` in the language its ``lang`` argument names (a notebook view's headers and
+    sentences), so its wording is looked up in the catalogue, never branched on."""
+    lang_of = inspect.signature(fn)
+
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        bound = lang_of.bind(*args, **kwargs)
+        bound.apply_defaults()
+        with using(bound.arguments["lang"]):
+            return fn(*args, **kwargs)
+    return run
 
 
 def _checked(lang: str) -> str:
@@ -87,6 +160,24 @@ def T(message: str, /, **fields) -> str:
     return text.format(**fields) if fields else text
 
 
+def is_said(text: str) -> bool:
+    """True when ``text`` is a message as said in the language in use other than the plan's
+    (a header a section already wrote in English is not a machine column name).
+
+    >>> is_said("indicator")
+    False
+    >>> with using("en"):
+    ...     is_said("indicator"), is_said("target_year")
+    (True, False)
+    """
+    return current() != "zh" and text in _said(current())
+
+
+@lru_cache(maxsize=None)
+def _said(lang: str) -> frozenset[str]:
+    return frozenset(v for (ctx, _), v in catalogue(lang).items() if not ctx)
+
+
 def term(kind: str, word: str) -> str:
     """A word that comes with the data (a place, a unit, a plan's phrase, a department) in the
     current language; unknown words are kept as written.
@@ -112,6 +203,50 @@ def place(name: str, first: bool = False) -> str:
     """
     en = term("place", name)
     return f"{en} ({name})" if first and en != name else en
+
+
+def file_name(name: str, lang: str | None = None) -> str:
+    """A brief's file in its language: Chinese files keep their names, another language's
+    carry it before the suffix, so both briefs share one folder.
+
+    >>> file_name("brief.pdf", "zh"), file_name("brief.pdf", "en"), file_name("verdicts.csv", "en")
+    ('brief.pdf', 'brief.en.pdf', 'verdicts.en.csv')
+    """
+    lang = lang or current()
+    if lang == "zh":
+        return name
+    stem, dot, suffix = name.rpartition(".")
+    return f"{stem}.{lang}.{suffix}" if dot else f"{name}.{lang}"
+
+
+def language_of(name: str) -> str:
+    """The language a brief's file belongs to, from its name (see :func:`file_name`).
+
+    >>> language_of("brief.en.docx"), language_of("brief.docx"), language_of("charts/图01.en.png")
+    ('en', 'zh', 'en')
+    """
+    parts = str(name).rsplit("/", 1)[-1].split(".")
+    return next((p for p in parts[1:-1] if p in LANGS and p != "zh"), "zh")
+
+
+def column_value(row, name: str, unsuffixed: str = "zh") -> str:
+    """A value kept per language in the data (``name_zh``, ``name_en``): the one of the language
+    in use, the Chinese when that is empty.
+
+    >>> with using("en"):
+    ...     column_value({"name_zh": "亩均税收", "name_en": "Tax per mu"}, "name"), column_value({"name_zh": "新指标"}, "name")
+    ('Tax per mu', '新指标')
+    """
+    def held(v) -> bool:
+        return v is not None and not (isinstance(v, float) and v != v) and str(v).strip() != ""
+
+    lang = current()
+    # name_en / name_zh; a column without suffix is in ``unsuffixed`` (the audit's detail is English)
+    for column in (f"{name}_{lang}", name if lang == unsuffixed else None, f"{name}_zh",
+                   name if unsuffixed == "zh" else None):
+        if column and held(row.get(column)):
+            return str(row.get(column))
+    return ""
 
 
 def fields_of(template: str) -> set[str]:

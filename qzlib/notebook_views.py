@@ -11,16 +11,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from qzlib.i18n import T, localized, place
+
 SOURCE_KIND_ZH = {"yearbook": "统计年鉴", "official": "官方发布", "unofficial": "非官方转载", "plan": "规划文本"}
 CONFLICT_ZH = {"conflict": "数值不同", "rounding": "仅精度不同", "same": "相同"}
 RULE_ZH = {"official over unofficial": "官方来源优先于非官方", "more precise": "取更精确者",
            "later vintage": "较新的发布版本优先", "pin": "pins.csv 指定", "pinned": "pins.csv 指定"}
 COMPARABILITY_ZH = {"comparable": "可比（规划指标本身）", "related": "相关口径（仅作参考）", "": ""}
 STATUS_ZH = {"ok": "已外推", "insufficient": "数据不足，未外推"}
-
-
-def _h(lang: str, zh: str, en: str) -> str:
-    return en if lang == "en" else zh
 
 
 def styled(df: pd.DataFrame, wide: tuple[str, ...] = (), caption: str | None = None):
@@ -51,11 +49,12 @@ def show_figure(fig, dpi: int = 110) -> None:
 
 
 # ----------------------------------------------------------------------------- statistics (03)
+@localized
 def sources_summary(obs: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """How many figures each region has, by the kind of source they come from."""
     kind = obs["source_kind"].map(SOURCE_KIND_ZH if lang != "en" else {}).fillna(obs["source_kind"])
-    t = pd.crosstab(obs["region"].rename(_h(lang, "地区", "region")), kind, margins=True,
-                    margins_name=_h(lang, "合计", "total"))
+    t = pd.crosstab(obs["region"].rename(T("地区")), kind, margins=True,
+                    margins_name=T("合计"))
     t.columns.name = None
     return t.reset_index()
 
@@ -75,17 +74,18 @@ def _span(years) -> str:
     return "、".join(runs)
 
 
+@localized
 def coverage_summary(cov: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """One line per plan indicator: the years with its own figure, the years with only a related
     series, and how many years are missing (the full year-by-year table goes to a file)."""
     rows = []
     for name, g in cov.groupby("indicator_name_zh", sort=False):
         own, rel = g.loc[g["status"] == "present", "year"], g.loc[g["status"] == "related", "year"]
-        rows.append({_h(lang, "指标", "indicator"): name,
-                     _h(lang, "有本指标数据的年份", "years with the indicator"): _span(own) or "—",
-                     _h(lang, "仅有相关口径的年份", "years with a related series only"): _span(rel) or "—",
-                     _h(lang, "缺失年数", "years missing"): int((g["status"] == "missing").sum()),
-                     _h(lang, "共计年数", "years"): len(g)})
+        rows.append({T("指标"): name,
+                     T("有本指标数据的年份"): _span(own) or "—",
+                     T("仅有相关口径的年份"): _span(rel) or "—",
+                     T("缺失年数"): int((g["status"] == "missing").sum()),
+                     T("共计年数"): len(g)})
     return pd.DataFrame(rows)
 
 
@@ -94,6 +94,7 @@ def _names(obs: pd.DataFrame) -> dict[str, str]:
     return sel.groupby("indicator")["indicator_name_zh"].agg(lambda s: s.mode().iloc[0]).to_dict()
 
 
+@localized
 def conflicts_table(conflicts: pd.DataFrame, obs: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """Groups with more than one figure that are not identical: every value with its source,
     the one selected and by which rule, in words."""
@@ -101,14 +102,14 @@ def conflicts_table(conflicts: pd.DataFrame, obs: pd.DataFrame, lang: str = "zh"
     names = _names(obs)
     zh = lang != "en"
     return pd.DataFrame({
-        _h(lang, "地区", "region"): c["region"],
-        _h(lang, "指标", "indicator"): c["indicator"].map(names).fillna(c["indicator"]) if zh else c["indicator"],
-        _h(lang, "年份", "year"): c["year"].astype(int),
-        _h(lang, "情况", "status"): c["status"].map(CONFLICT_ZH).fillna(c["status"]) if zh else c["status"],
-        _h(lang, "各来源数值", "values"): c["values"].str.replace(" | ", "\n", regex=False),
-        _h(lang, "选用值", "selected"): c["selected_value"],
-        _h(lang, "单位", "unit"): c["unit"],
-        _h(lang, "选用规则", "rule"): c["rule"].map(RULE_ZH).fillna(c["rule"]) if zh else c["rule"],
+        T("地区"): c["region"],
+        T("指标"): c["indicator"].map(names).fillna(c["indicator"]) if zh else c["indicator"],
+        T("年份"): c["year"].astype(int),
+        T("情况"): c["status"].map(CONFLICT_ZH).fillna(c["status"]) if zh else c["status"],
+        T("各来源数值"): c["values"].str.replace(" | ", "\n", regex=False),
+        T("选用值"): c["selected_value"],
+        T("单位"): c["unit"],
+        T("选用规则"): c["rule"].map(RULE_ZH).fillna(c["rule"]) if zh else c["rule"],
     }).reset_index(drop=True)
 
 
@@ -122,28 +123,28 @@ def requests_summary(requests: pd.DataFrame) -> pd.DataFrame:
     return first[keep].reset_index(drop=True)
 
 
+@localized
 def county_coverage(cov: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """Coverage by county (:func:`qzlib.stats.coverage.coverage_by_county`) as a researcher reads
     it: only the indicators some county has, named in words, '—' where a county has none."""
     held = cov[(cov.drop(columns=["code", "name_zh"]) != "").any(axis=1)]
-    out = held.drop(columns="code").rename(columns={"name_zh": _h(lang, "指标", "indicator")})
+    out = held.drop(columns="code").rename(columns={"name_zh": T("指标")})
     return out.replace("", "—").reset_index(drop=True)
 
 
+@localized
 def county_coverage_note(cov: pd.DataFrame, region: str, lang: str = "zh") -> str:
     """One sentence: how many of the plan's indicators have county figures, and which counties have none."""
     counties = [c for c in cov.columns if c not in ("code", "name_zh")]
     if not counties:
-        return _h(lang, f"{region}下没有县（市、区）。", f"No regions lie within {region}.")
+        return T("{region}下没有县（市、区）。", region=place(region))
     held = cov[(cov[counties] != "").any(axis=1)]
     none = [c for c in counties if (cov[c] == "").all()]
     if held.empty:
-        return _h(lang, f"{region}下辖的 {len(counties)} 个县（市、区）都还没有规划指标的数据。",
-                  f"None of the {len(counties)} regions within {region} has a figure of a plan indicator yet.")
-    tail = _h(lang, f"{'、'.join(none)}没有任何一项。" if none else "每个县（市、区）至少有一项。",
-              f"{', '.join(none)} have none." if none else "Every one has at least one.")
-    return _h(lang, f"{len(cov)} 项规划指标中有 {len(held)} 项有分县数据（下表为各县有数据的年份）；",
-              f"{len(held)} of the plan's {len(cov)} indicators have figures by county (years below); ") + tail
+        return T("{region}下辖的 {n} 个县（市、区）都还没有规划指标的数据。", region=place(region), n=len(counties))
+    tail = (T("{names}没有任何一项。", names=T("、").join(place(c) for c in none)) if none
+            else T("每个县（市、区）至少有一项。"))
+    return T("{n} 项规划指标中有 {held} 项有分县数据（下表为各县有数据的年份）；", n=len(cov), held=len(held)) + tail
 
 
 def county_requests_summary(requests: pd.DataFrame, counties: list[str], n_indicators: int) -> pd.DataFrame:
@@ -233,6 +234,7 @@ def trend_figure(fc, code: str, region: str, obs: pd.DataFrame):
     return fig
 
 
+@localized
 def trend_summary(fcs: dict, obs: pd.DataFrame, region: str, lang: str = "zh") -> pd.DataFrame:
     """One row per series: its name and unit, whether it is the plan indicator or only related,
     how many years it has, and what was done with it."""
@@ -241,22 +243,23 @@ def trend_summary(fcs: dict, obs: pd.DataFrame, region: str, lang: str = "zh") -
         name, unit = series_label(code, region, obs)
         comp = obs.loc[obs["indicator"] == code, "comparability"]
         comp = comp.iloc[0] if len(comp) else ""
-        rows.append({_h(lang, "序列", "series"): name, _h(lang, "单位", "unit"): unit,
-                     _h(lang, "口径", "comparability"): COMPARABILITY_ZH.get(comp, comp) if lang != "en" else comp,
-                     _h(lang, "观测值个数", "points"): len(fc.history),
-                     _h(lang, "最新年份", "last year"): int(fc.history.index[-1]) if len(fc.history) else None,
-                     _h(lang, "处理", "status"): STATUS_ZH.get(fc.status, fc.status) if lang != "en" else fc.status,
-                     _h(lang, "方法", "method"): fc.method, _h(lang, "说明", "note"): fc.reason})
+        rows.append({T("序列"): name, T("单位"): unit,
+                     T("口径"): COMPARABILITY_ZH.get(comp, comp) if lang != "en" else comp,
+                     T("观测值个数"): len(fc.history),
+                     T("最新年份"): int(fc.history.index[-1]) if len(fc.history) else None,
+                     T("处理"): STATUS_ZH.get(fc.status, fc.status) if lang != "en" else fc.status,
+                     T("方法"): fc.method, T("说明"): fc.reason})
     return pd.DataFrame(rows)
 
 
+@localized
 def path_table(fc, lang: str = "zh") -> pd.DataFrame:
     """The forecast path by year with its 80 % and 95 % ranges."""
-    cols = {"mean": _h(lang, "趋势预测", "forecast"), "lo80": _h(lang, "80%区间下限", "80% low"),
-            "hi80": _h(lang, "80%区间上限", "80% high"), "lo95": _h(lang, "95%区间下限", "95% low"),
-            "hi95": _h(lang, "95%区间上限", "95% high")}
+    cols = {"mean": T("趋势预测"), "lo80": T("80%区间下限"),
+            "hi80": T("80%区间上限"), "lo95": T("95%区间下限"),
+            "hi95": T("95%区间上限")}
     p = fc.path[[c for c in cols if c in fc.path]].rename(columns=cols)
-    return p.rename_axis(_h(lang, "年份", "year")).reset_index()
+    return p.rename_axis(T("年份")).reset_index()
 
 
 def write_trend_outputs(fcs: dict, output_dir: str | Path, region: str, obs: pd.DataFrame) -> list[Path]:

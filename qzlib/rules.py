@@ -21,6 +21,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import numpy as np
 
+from qzlib.i18n import N_
+
 VALUE_DIGITS = 2        # values and targets, as fmt.num prints them
 RATIO_DIGITS = 2        # R and the extrapolated ratio ("R=0.95")
 SHARE_DIGITS = 2        # completion, time progress, probability: whole per cent ("67%")
@@ -193,7 +195,7 @@ def uses_points(unit: str | None) -> bool:
 # How a value moves from one dated value to the next, declared per indicator in the catalogue:
 # steady growth (geometric), equal yearly additions (counts), equal yearly points (shares in %).
 SHAPES = ("growth", "additions", "points")
-SHAPE_ZH = {"growth": "按不变增速（几何）增长", "additions": "每年等量增加", "points": "每年等量变动百分点"}
+SHAPE_ZH = {"growth": N_("按不变增速（几何）增长"), "additions": N_("每年等量增加"), "points": N_("每年等量变动百分点")}
 
 
 def default_shape(kind: str | None, unit: str | None = "") -> str:
@@ -299,8 +301,8 @@ def interpolate(years, anchors: list[tuple[int, float]], after: str = "stop", sh
 # through every milestone, in the indicator's declared shape), so a back-loaded plan is
 # judged by the pace it asks for in each year, not by a straight line to its last target.
 VERDICTS = ("met", "on_track", "at_risk", "off_track", "not_assessed")
-VERDICT_ZH = {"met": "已达成", "on_track": "进度正常", "at_risk": "有风险", "off_track": "偏离",
-              "not_assessed": "无法评估"}   # the same words as the catalogue's verdict.words (qzlib.i18n)
+VERDICT_ZH = {"met": N_("已达成"), "on_track": N_("进度正常"), "at_risk": N_("有风险"), "off_track": N_("偏离"),
+              "not_assessed": N_("无法评估")}   # the same words as the catalogue's verdict.words (qzlib.i18n)
 VERDICT_COLOUR = {"met": "green", "on_track": "green", "at_risk": "amber", "off_track": "red",
                   "not_assessed": "grey"}
 PATH_ON_TRACK = 0.95   # progress ≥ 95 % of the change the plan path expects by the latest year: on track
@@ -319,11 +321,6 @@ def plain(x, digits: int = VALUE_DIGITS) -> str:
     t = f"{d:.{digits}f}"
     t = t.rstrip("0").rstrip(".") if "." in t else t
     return "0" if t in ("-0", "") else t
-
-
-def N_(message: str) -> str:
-    """Marks a message for the catalogues where it is stored, to be said later (:meth:`Verdict.text`)."""
-    return message
 
 
 def _why(*parts) -> tuple:
@@ -356,6 +353,11 @@ class Verdict:
         return VERDICT_COLOUR[self.code]
 
     @property
+    def basis(self) -> str:
+        """What the reason rests on, as a code ('qualitative', 'only_base', 'fell_back', 'path', …)."""
+        return REASON_CODES.get(self.why[0][0], "path") if self.why else ""
+
+    @property
     def reason(self) -> str:
         """The reason in the language in use (always said)."""
         return self.text()
@@ -372,6 +374,22 @@ class Verdict:
                     f["raw"] = i18n.term("phrase", f["raw"])
                 out += (i18n.T("；") if out and joiner == "sep" else "") + i18n.T(message, **f)
             return out
+
+
+REASON_CODES = {
+    N_("目标为定性表述（{raw}），不作量化评估"): "qualitative",
+    N_("目标值缺失，不作评估"): "no_target",
+    N_("目标值 {target} 超过自然上限 {ceiling}，请核对规划表"): "over_ceiling",
+    N_("规划未给基期值，尚无观测值"): "no_figure",
+    N_("{year}年已达到目标（{value}，目标 {target}）"): "met",
+    N_("{year}年已达到目标（最新值 {value}，{latest_year}年；目标 {target}）"): "met",
+    N_("目标年{year}年实际值 {value}，未达到目标 {target}"): "missed",
+    N_("目标年{year}年实际值 {value}，未达到目标 {target}（曾于{met_year}年达到）"): "missed",
+    N_("目标年{year}年已过，其数值尚未取得（最新为{latest_year}年 {latest}）"): "pending",
+    N_("规划未给基期值，仅有{year}年一个数值（{value}），尚不能判断进度"): "one_own",
+    N_("只有{year}年基期值（{value}），尚无后续数据"): "only_base",
+    N_("曾于{met_year}年达到目标，{year}年回落至 {value}（规划路径值 {path}）"): "fell_back",
+}
 
 
 def judge(figures, *, milestone: tuple[int, float | None], year: int, start: tuple[int, float] | None = None,

@@ -1,13 +1,38 @@
-"""Shared fixtures: the real plan and statistics ingested once into a temporary folder."""
+"""Shared fixtures: the real plan and statistics ingested once into a temporary folder, and one
+brief per data state.
+
+`make test` runs on two pytest-xdist workers; each expensive fixture is built once for the
+whole run, not once per worker: the first worker to ask builds it under a file lock in the
+run's shared temporary folder, the other waits and reads the same folder (:func:`shared`).
+"""
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def shared(tmp_path_factory, name: str, build) -> Path:
+    """The folder ``build(folder)`` fills, built once per test run across xdist workers.
+
+    ``build`` may return a JSON-able value, kept beside the folder and returned with it as
+    ``(folder, value)``; a failed build leaves no mark, so the next asker fails the same way."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent                       # the run's folder all workers share
+    folder = base / f"shared-{name}"
+    done = base / f"shared-{name}.json"
+    with FileLock(str(base / f"shared-{name}.lock")):
+        if not done.is_file():
+            folder.mkdir(exist_ok=True)
+            done.write_text(json.dumps(build(folder)), encoding="utf-8")
+    return folder, json.loads(done.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")
@@ -15,20 +40,23 @@ def processed_dir(tmp_path_factory) -> Path:
     """data/raw → a temporary data/processed, exactly as `qz ingest` builds it."""
     from qzlib.pipeline import run_ingest
 
-    out = tmp_path_factory.mktemp("processed")
-    run_ingest(plan=None, out=out, quiet=True)
-    return out
+    def build(folder):
+        run_ingest(plan=None, out=folder / "processed", quiet=True)
+
+    return shared(tmp_path_factory, "processed", build)[0] / "processed"
 
 
 @pytest.fixture(scope="session")
-def shipped_brief(processed_dir, tmp_path_factory):
-    """The 2025 plan_path brief built once from the shipped data (several test files read it)."""
+def shipped_brief(processed_dir, tmp_path_factory) -> Path:
+    """The folder of the 2025 plan_path brief built once from the shipped data (several test files read it)."""
     from qzlib.report.runner import BriefRequest, run_brief
 
-    out = tmp_path_factory.mktemp("shipped_brief")
-    result = run_brief(BriefRequest(year=2025, scenario="plan_path", processed_dir=processed_dir, outputs_dir=out))
-    assert result.ok, result.failed_cell or result.error
-    return result
+    def build(out):
+        result = run_brief(BriefRequest(year=2025, scenario="plan_path", processed_dir=processed_dir, outputs_dir=out))
+        assert result.ok, result.failed_cell or result.error
+        return str(result.pdf.parent)
+
+    return Path(shared(tmp_path_factory, "shipped_brief", build)[1])
 
 
 BUREAU_FIXTURE = ROOT / "tests" / "fixtures" / "bureau" / "synthetic_bureau_quzhou_2023_2025.csv"
@@ -68,14 +96,42 @@ def bureau_processed(tmp_path_factory) -> Path:
     from qzlib.pipeline import run_ingest
     from qzlib.stats.importer import import_file
 
-    tmp = tmp_path_factory.mktemp("bureau")
-    raw = tmp / "raw"
-    shutil.copytree(paths.RAW, raw)
-    import_file(BUREAU_FIXTURE, raw_dir=raw)
-    import_file(zhejiang_workbook(tmp, raw), raw_dir=raw)
-    processed = tmp / "processed"
-    run_ingest(plan=raw / "plan" / paths.PLAN_FILE.name, out=processed, statistics=raw / "statistics", quiet=True)
-    return processed
+    def build(tmp):
+        raw = tmp / "raw"
+        shutil.copytree(paths.RAW, raw)
+        import_file(BUREAU_FIXTURE, raw_dir=raw)
+        import_file(zhejiang_workbook(tmp, raw), raw_dir=raw)
+        run_ingest(plan=raw / "plan" / paths.PLAN_FILE.name, out=tmp / "processed", statistics=raw / "statistics",
+                   quiet=True)
+
+    return shared(tmp_path_factory, "bureau", build)[0] / "processed"
+
+
+@pytest.fixture(scope="session")
+def bureau_briefs(bureau_processed, tmp_path_factory) -> dict:
+    """The recent_pace briefs on the synthetic bureau file, built once: {2024: folder, 2023:
+    folder} in Chinese, then the 2024 brief in English into the same folder; "zh_files" holds
+    the SHA-256 of each Chinese file of 2024 taken before the English one was built."""
+    from qzlib.hashing import file_sha256
+    from qzlib.report.runner import BriefRequest, run_brief
+
+    def build(out):
+        folders: dict = {}
+        for year in (2024, 2023):
+            res = run_brief(BriefRequest(year=year, scenario="recent_pace", processed_dir=bureau_processed,
+                                         outputs_dir=out))
+            assert res.ok, res.failed_cell or res.error
+            folders[year] = str(res.pdf.parent)
+        folders["zh_files"] = {p.name: file_sha256(p) for p in Path(folders[2024]).rglob("*") if p.is_file()}
+        res = run_brief(BriefRequest(year=2024, scenario="recent_pace", lang="en", processed_dir=bureau_processed,
+                                     outputs_dir=out))
+        assert res.ok, res.failed_cell or res.error
+        folders["en"] = str(res.pdf.parent)
+        return folders
+
+    built = shared(tmp_path_factory, "bureau_briefs", build)[1]
+    return {2024: Path(built["2024"]), 2023: Path(built["2023"]), "en": Path(built["en"]),
+            "zh_files": built["zh_files"]}
 
 
 COUNTIES_FIXTURE = ROOT / "tests" / "fixtures" / "counties" / "synthetic_counties_quzhou_2022_2025.csv"
@@ -92,11 +148,12 @@ def counties_processed(tmp_path_factory) -> Path:
     from qzlib.pipeline import run_ingest
     from qzlib.stats.importer import import_file
 
-    tmp = tmp_path_factory.mktemp("counties")
-    raw = tmp / "raw"
-    shutil.copytree(paths.RAW, raw)
-    import_file(BUREAU_FIXTURE, raw_dir=raw)
-    import_file(COUNTIES_FIXTURE, raw_dir=raw)
-    processed = tmp / "processed"
-    run_ingest(plan=raw / "plan" / paths.PLAN_FILE.name, out=processed, statistics=raw / "statistics", quiet=True)
-    return processed
+    def build(tmp):
+        raw = tmp / "raw"
+        shutil.copytree(paths.RAW, raw)
+        import_file(BUREAU_FIXTURE, raw_dir=raw)
+        import_file(COUNTIES_FIXTURE, raw_dir=raw)
+        run_ingest(plan=raw / "plan" / paths.PLAN_FILE.name, out=tmp / "processed", statistics=raw / "statistics",
+                   quiet=True)
+
+    return shared(tmp_path_factory, "counties", build)[0] / "processed"

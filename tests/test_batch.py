@@ -9,11 +9,17 @@ from pathlib import Path
 import pytest
 
 import toy_brief
-from qzlib import paths
+from qzlib import i18n, paths
 from qzlib.report.batch import expand, run_batch, summary
 from qzlib.report.inputs import INPUTS, recorded
 from qzlib.report.runner import REQUIRED_TABLES
 
+
+
+def summary_en(results) -> str:
+    """The batch summary as `qz batch --lang en` prints it."""
+    with i18n.using("en"):
+        return summary(results)
 
 def _toy_project(tmp_path: Path, slow_year: int = 0, failing_year: int = 0) -> dict:
     """A tiny brief notebook (synthetic): writes data.csv; ``slow_year`` sleeps 8 s (well past
@@ -50,8 +56,8 @@ def test_a_local_cluster_of_two_isolates_a_failing_brief_and_keeps_request_order
         assert r.pdf.read_bytes().startswith(b"%PDF")
         assert recorded(folder)["request"]["year"] == r.request.year
     assert not (proj["outputs_dir"] / "2025" / "a").exists()
-    assert summary(results).splitlines()[0] == "3 briefs: 2 built, 0 up to date (skipped), 1 failed; " \
-        + summary(results).splitlines()[0].split("; ")[1]
+    assert summary_en(results).splitlines()[0] == "3 briefs: 2 built, 0 up to date (skipped), 1 failed; " \
+        + summary_en(results).splitlines()[0].split("; ")[1]
 
 
 def test_unchanged_briefs_are_skipped_a_changed_scenario_is_rebuilt_and_force_rebuilds_all(tmp_path, fixed_code):
@@ -64,7 +70,7 @@ def test_unchanged_briefs_are_skipped_a_changed_scenario_is_rebuilt_and_force_re
     again = run_batch(requests, jobs=1, progress=False)
     assert [(r.ok, r.skipped) for r in again] == [(True, True), (True, True)]
     assert [_versions(r.request.destination) for r in again] == links  # nothing was published
-    text = summary(again)
+    text = summary_en(again)
     assert text.splitlines()[0] == "2 briefs: 0 built, 2 up to date (skipped), 0 failed"
     assert "  skip  2024/a" in text
 
@@ -76,14 +82,14 @@ def test_unchanged_briefs_are_skipped_a_changed_scenario_is_rebuilt_and_force_re
 
     forced = run_batch(requests, jobs=1, progress=False, force=True)
     assert [r.skipped for r in forced] == [False, False]
-    assert summary(forced).startswith("2 briefs: 2 built, 0 up to date (skipped), 0 failed")
+    assert summary_en(forced).startswith("2 briefs: 2 built, 0 up to date (skipped), 0 failed")
 
 
 def test_the_recorded_inputs_name_tables_scenario_notebook_and_qzlib(tmp_path):
     proj = _toy_project(tmp_path)
     [r] = run_batch(expand([2024], ["a"], **proj), jobs=1, progress=False)
     rec = recorded(r.pdf.parent)
-    assert sorted(rec) == ["notebook", "qzlib", "request", "scenarios", "tables"]
+    assert sorted(rec) == ["notebook", "other_plans", "qzlib", "request", "scenarios", "tables"]
     assert sorted(rec["tables"]) == sorted(REQUIRED_TABLES)
     assert list(rec["scenarios"]) == ["a"] and len(rec["notebook"]) == 64
     assert rec["qzlib"]["version"] and len(rec["qzlib"]["code"]) == 64
@@ -116,4 +122,4 @@ def test_a_changed_statistics_file_rebuilds_only_the_briefs_of_that_plan(tmp_pat
     results = run_batch(requests, jobs=1, progress=False)
     assert [(r.request.label, r.skipped) for r in results] == [
         ("one/2024/a", False), ("one/2025/a", False), ("two/2024/a", True), ("two/2025/a", True)]
-    assert summary(results).startswith("4 briefs: 2 built, 2 up to date (skipped), 0 failed")
+    assert summary_en(results).startswith("4 briefs: 2 built, 2 up to date (skipped), 0 failed")

@@ -9,7 +9,6 @@ import re
 import pandas as pd
 import pytest
 
-from qzlib.report.runner import BriefRequest, run_brief
 
 
 def _text(html: str) -> str:
@@ -17,21 +16,14 @@ def _text(html: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def briefs(bureau_processed, tmp_path_factory):
+def briefs(bureau_briefs):
     """{year: brief folder} of the recent_pace briefs for 2023 and 2024 on the synthetic file."""
-    out = tmp_path_factory.mktemp("bureau_briefs")
-    folders = {}
-    for year in (2024, 2023):
-        res = run_brief(BriefRequest(year=year, scenario="recent_pace", processed_dir=bureau_processed,
-                                     outputs_dir=out))
-        assert res.ok, res.failed_cell or res.error
-        folders[year] = res.pdf.parent
-    return folders
+    return {year: bureau_briefs[year] for year in (2024, 2023)}
 
 
 @pytest.fixture(scope="module")
 def shipped(shipped_brief):
-    return shipped_brief.pdf.parent
+    return shipped_brief
 
 
 def _summary(folder) -> str:

@@ -63,7 +63,7 @@ def test_counties_csv_and_the_section_tables_are_beside_the_brief_and_in_the_wor
 
 @pytest.mark.slow
 def test_the_shipped_brief_says_no_county_has_figures_and_asks_for_them(shipped_brief):
-    folder = shipped_brief.pdf.parent
+    folder = shipped_brief
     section = _section(folder)
     text = _text(section)
     assert '<div class="page-break"></div><h3>各县（市、区）对照</h3>' not in (folder / "brief.html").read_text(encoding="utf-8")

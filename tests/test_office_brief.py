@@ -19,7 +19,7 @@ NOISE = re.compile(r"\d\.\d*(?:0{6,}|9{6,})\d|(?<![\d.])\d{4}\.0(?![\d])")   # 1
 
 @pytest.fixture(scope="module")
 def folder(shipped_brief) -> Path:
-    return shipped_brief.pdf.parent
+    return shipped_brief
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 import toy_brief
+from qzlib import i18n
 from qzlib.errors import InputError
 from qzlib.report.batch import expand, run_batch, summary
 from qzlib.report.runner import BriefRequest, parse_years, run_brief, validate
@@ -65,7 +66,9 @@ def test_failing_brief_leaves_others_complete_and_previous_pdf_untouched(tmp_pat
     assert "if year == 2026" in by_year[2026].failed_cell and "2026 has no data" in by_year[2026].failed_cell
     assert (old / "brief.pdf").read_bytes() == b"%PDF-previous good brief"
     assert sorted(p.name for p in old.iterdir()) == ["brief.pdf"]
-    text = summary(results)
+    assert summary(results).startswith("2 份简报：新生成 1，已是最新（跳过）0，失败 1")   # qz batch speaks --lang
+    with i18n.using("en"):
+        text = summary(results)
     assert "2 briefs: 1 built, 0 up to date (skipped), 1 failed" in text and "FAIL  2026/a" in text
     # no staging folders left behind: beside the brief only its versions folder, holding the lock
     assert [p.name for p in (proj["outputs_dir"] / "2026").iterdir() if p.name.startswith(".")] == [".versions"]

@@ -18,13 +18,13 @@ target's comparator says lower is better.
 """
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 
 from qzlib import rules
 from qzlib.catalogue import natural_bounds
 from qzlib.forecast import calibration
+from qzlib.i18n import N_, T
 from qzlib.plan.path import milestone_paces
 from qzlib.plan.path import plan_path as _plan_path
 
@@ -52,24 +52,35 @@ COLOUR_HEX = {GREEN: "#2e8b57", AMBER: "#e0a100", RED: "#c0392b", GREY: "#9e9e9e
 COLOUR_ZH = {GREEN: "绿", AMBER: "黄", RED: "红", GREY: "灰"}
 
 def method_notes() -> str:
-    """The lenses' method and thresholds in Chinese, read from the constants at call time."""
-    return f"""\
-| 辅助视角 | 计算方法 | 判定标准（阈值） | 来源 |
-|---|---|---|---|
-| ① 完成度与时间进度 | 完成度 =（实际值 − 起点值）/（目标值 − 起点值）；时间进度 =（评估年 − 起点年）/（目标年 − 起点年），即按直线（匀速）衡量 | 完成度 ≥ 时间进度 + {AHEAD_MARGIN:.0%}：超前（绿）；完成度 ≥ 时间进度：同步（绿）；完成度 < 时间进度：滞后（黄）；完成度 < 0：倒退（红） | 规划中期评估“时间过半、任务过半” |
-| ② 实际速度与所需速度之比 | R = d × 实际速度 / \\|所需速度\\|（d = +1，数值越大越好）；速度按指标的路径形态计：年均增速（复合增长率）、每年增加量或每年变动的百分点；所需速度为起点至目标的匀速 | 已达到目标：已达成（绿）；R ≥ {R_ON_TRACK}：进度正常（绿）；{R_ACCELERATE} ≤ R < {R_ON_TRACK}：需加快（黄）；0 ≤ R < {R_ACCELERATE}：进展有限（红）；R < 0：背离目标（红）。按增速计时起点值与最新值须同号、非零；占比类指标以 100% 为上限 | 欧盟统计局 SDG 监测方法（Open SDG sdg-build 实现） |
-| ③ 按实际速度外推 | 以最新值按实际速度（同一路径形态）推算至目标年；比值 =（推算值 − 起点值）/（目标值 − 起点值） | 比值 ≥ {X_ON_TRACK}：可如期实现（绿）；{X_ACCELERATE} ≤ 比值 < {X_ON_TRACK}：需加快（黄）；比值 < {X_ACCELERATE}：停滞或倒退（红） | 联合国统计司 SDG 进展图 |
-| ④ 达标概率 | 由校准后的趋势预测分布（至少 {MIN_POINTS_PROBABILITY} 个年度值）计算目标年达到目标的概率；已达到的目标不再计算概率 | P ≥ 2/3：可能达成（绿）；1/3 ≤ P < 2/3：难以判断（黄）；P < 1/3：不太可能（红） | OECD“距目标距离”后期版本；可能性措辞参照 IPCC |
-
-比较符：“≥”“=”及未注明者按“达到或超过目标”判断；“>”按“超过目标”；“≈”（左右）在目标值 ±{rules.APPROX_TOLERANCE:.0%} 以内即视为达到。\
-降幅类指标以降幅数值本身为成绩（越大越好）。所有比较均按简报所印位数进行（数值两位小数，数量类取整；比值两位小数；百分比取整）。\
-规划隐含路径按各指标声明的路径形态在基期值与各目标值之间推算（非统计数据），用于显示规划本身的节奏：\
-例如某百分比指标基期 2.7、三年后目标 3.0、再过两年目标 3.4，即前三年每年 +0.10 个百分点、后两年每年 +0.20 个百分点，任务后移。\
-无观测值时只报告所需速度和规划路径，不做趋势判断。\
-目标年已有观测值时，四个视角均按该年实际值判定“已达到/未达到目标”；目标年之后的数据不用于该目标。\
-目标值低于起点值（“不低于”型底线）而最新值未达到时，视角①③标为“未达到目标”（红）。\
-最近 {calibration.SCALE_WINDOW} 个年度值完全没有变化时无法估计波动，视角④不作概率判断。
-"""
+    """The lenses' method and thresholds in the language in use, read from the constants at call time."""
+    rows = [
+        T("| 辅助视角 | 计算方法 | 判定标准（阈值） | 来源 |"),
+        "|---|---|---|---|",
+        T("| ① 完成度与时间进度 | 完成度 =（实际值 − 起点值）/（目标值 − 起点值）；时间进度 =（评估年 − 起点年）/（目标年 − 起点年），"
+          "即按直线（匀速）衡量 | 完成度 ≥ 时间进度 + {ahead}：超前（绿）；完成度 ≥ 时间进度：同步（绿）；完成度 < 时间进度：滞后（黄）；"
+          "完成度 < 0：倒退（红） | 规划中期评估“时间过半、任务过半” |", ahead=f"{AHEAD_MARGIN:.0%}"),
+        T("| ② 实际速度与所需速度之比 | R = d × 实际速度 / \\|所需速度\\|（d = +1，数值越大越好）；速度按指标的路径形态计："
+          "年均增速（复合增长率）、每年增加量或每年变动的百分点；所需速度为起点至目标的匀速 | 已达到目标：已达成（绿）；"
+          "R ≥ {on}：进度正常（绿）；{acc} ≤ R < {on}：需加快（黄）；0 ≤ R < {acc}：进展有限（红）；R < 0：背离目标（红）。"
+          "按增速计时起点值与最新值须同号、非零；占比类指标以 100% 为上限 | 欧盟统计局 SDG 监测方法（Open SDG sdg-build 实现） |",
+          on=R_ON_TRACK, acc=R_ACCELERATE),
+        T("| ③ 按实际速度外推 | 以最新值按实际速度（同一路径形态）推算至目标年；比值 =（推算值 − 起点值）/（目标值 − 起点值） | "
+          "比值 ≥ {on}：可如期实现（绿）；{acc} ≤ 比值 < {on}：需加快（黄）；比值 < {acc}：停滞或倒退（红） | 联合国统计司 SDG 进展图 |",
+          on=X_ON_TRACK, acc=X_ACCELERATE),
+        T("| ④ 达标概率 | 由校准后的趋势预测分布（至少 {n} 个年度值）计算目标年达到目标的概率；已达到的目标不再计算概率 | "
+          "P ≥ 2/3：可能达成（绿）；1/3 ≤ P < 2/3：难以判断（黄）；P < 1/3：不太可能（红） | OECD“距目标距离”后期版本；"
+          "可能性措辞参照 IPCC |", n=MIN_POINTS_PROBABILITY),
+    ]
+    rest = T("比较符：“≥”“=”及未注明者按“达到或超过目标”判断；“>”按“超过目标”；“≈”（左右）在目标值 ±{tol} 以内即视为达到。"
+             "降幅类指标以降幅数值本身为成绩（越大越好）。所有比较均按简报所印位数进行（数值两位小数，数量类取整；比值两位小数；百分比取整）。"
+             "规划隐含路径按各指标声明的路径形态在基期值与各目标值之间推算（非统计数据），用于显示规划本身的节奏："
+             "例如某百分比指标基期 2.7、三年后目标 3.0、再过两年目标 3.4，即前三年每年 +0.10 个百分点、后两年每年 +0.20 个百分点，任务后移。"
+             "无观测值时只报告所需速度和规划路径，不做趋势判断。"
+             "目标年已有观测值时，四个视角均按该年实际值判定“已达到/未达到目标”；目标年之后的数据不用于该目标。"
+             "目标值低于起点值（“不低于”型底线）而最新值未达到时，视角①③标为“未达到目标”（红）。"
+             "最近 {window} 个年度值完全没有变化时无法估计波动，视角④不作概率判断。",
+             tol=f"{rules.APPROX_TOLERANCE:.0%}", window=calibration.SCALE_WINDOW)
+    return "\n".join(rows) + "\n\n" + rest
 
 
 # ---- the four lenses --------------------------------------------------------------------
@@ -80,15 +91,15 @@ def lens_completion(base_year, base, target_year, target, year_obs, value, compa
     time_p = (year_obs - base_year) / (target_year - base_year)
     if rules.is_met(value, target, comparator, d, digits):
         return dict(time_progress=time_p, completion=_safe_ratio(value - base, target - base),
-                    l1_label="已完成", l1_colour=GREEN)
+                    l1_label=N_("已完成"), l1_colour=GREEN)
     if target == base:
-        return dict(time_progress=time_p, completion=float("nan"), l1_label="目标等于基期值，不适用",
+        return dict(time_progress=time_p, completion=float("nan"), l1_label=N_("目标等于基期值，不适用"),
                     l1_colour=GREY)
     if (target - base) * d < 0:       # a floor the baseline already cleared, now missed
         return dict(time_progress=time_p, completion=float("nan"), l1_label=FLOOR_MISSED, l1_colour=RED)
     comp = (value - base) / (target - base)
-    lab, col = rules.ladder(comp, [(time_p + AHEAD_MARGIN, "超前", GREEN), (time_p, "同步", GREEN), (0, "滞后", AMBER)],
-                            ("倒退", RED), rules.SHARE_DIGITS)
+    lab, col = rules.ladder(comp, [(time_p + AHEAD_MARGIN, N_("超前"), GREEN), (time_p, N_("同步"), GREEN), (0, N_("滞后"), AMBER)],
+                            (N_("倒退"), RED), rules.SHARE_DIGITS)
     return dict(time_progress=time_p, completion=comp, l1_label=lab, l1_colour=col)
 
 
@@ -98,29 +109,29 @@ def lens_growth(base_year, base, target_year, target, year_obs, value, comparato
     shape: compound growth for levels and ratios, yearly additions or points otherwise."""
     out = dict(cagr_obs=float("nan"), cagr_req=float("nan"), r_growth=float("nan"))
     if rules.is_met(value, target, comparator, d, digits):
-        out.update(l2_label="已达成", l2_colour=GREEN)
+        out.update(l2_label=N_("已达成"), l2_colour=GREEN)
         return out
     if year_obs <= base_year:
-        out.update(l2_label="仅有起点值，无法计算实际速度", l2_colour=GREY)
+        out.update(l2_label=N_("仅有起点值，无法计算实际速度"), l2_colour=GREY)
         return out
     if not rules.is_linear(shape) and (base == 0 or value == 0 or (base > 0) != (value > 0)
                                        or (base > 0) != (target > 0)):
-        out.update(l2_label="起点值、最新值或目标值为零或符号不同，增速不可比", l2_colour=GREY)
+        out.update(l2_label=N_("起点值、最新值或目标值为零或符号不同，增速不可比"), l2_colour=GREY)
         return out
     if limit is not None and target > limit:
-        out.update(l2_label=f"目标超过自然上限 {limit:g}", l2_colour=GREY)
+        out.update(l2_label=T("目标超过自然上限 {limit}", limit=f"{limit:g}"), l2_colour=GREY)
         return out
     g_obs = rules.per_year(base, base_year, value, year_obs, shape)
     g_req = rules.per_year(base, base_year, target, target_year, shape)
     out.update(cagr_obs=g_obs, cagr_req=g_req)
     if g_req == 0 or np.isnan(g_req):
-        out.update(l2_label="目标等于起点值，不适用", l2_colour=GREY)
+        out.update(l2_label=N_("目标等于起点值，不适用"), l2_colour=GREY)
         return out
     r = d * g_obs / abs(g_req)
     out["r_growth"] = r
     out["l2_label"], out["l2_colour"] = rules.ladder(
-        r, [(R_ON_TRACK, "进度正常", GREEN), (R_ACCELERATE, "需加快", AMBER), (R_LIMITED, "进展有限", RED)],
-        ("背离目标", RED), rules.RATIO_DIGITS)
+        r, [(R_ON_TRACK, N_("进度正常"), GREEN), (R_ACCELERATE, N_("需加快"), AMBER), (R_LIMITED, N_("进展有限"), RED)],
+        (N_("背离目标"), RED), rules.RATIO_DIGITS)
     return out
 
 
@@ -130,11 +141,11 @@ def lens_extrapolate(base_year, base, target_year, target, year_obs, value, comp
     target year (UNSD)."""
     out = dict(projected=float("nan"), ratio_extrap=float("nan"))
     if rules.is_met(value, target, comparator, d, digits):
-        out.update(l3_label="已达成", l3_colour=GREEN)
+        out.update(l3_label=N_("已达成"), l3_colour=GREEN)
         return out
     g = rules.per_year(base, base_year, value, year_obs, shape)
     if np.isnan(g) or target == base:
-        out.update(l3_label="无法外推（仅起点值、零值或符号不同）", l3_colour=GREY)
+        out.update(l3_label=N_("无法外推（仅起点值、零值或符号不同）"), l3_colour=GREY)
         return out
     proj = float(rules.advance(value, g, target_year - year_obs, shape))
     if limit is not None:
@@ -143,12 +154,12 @@ def lens_extrapolate(base_year, base, target_year, target, year_obs, value, comp
     out.update(projected=proj, ratio_extrap=ratio)
     if (target - base) * d < 0:       # a floor below the baseline: the ratio says nothing
         out.update(ratio_extrap=float("nan"))
-        out["l3_label"], out["l3_colour"] = (("可如期实现", GREEN) if rules.is_met(proj, target, comparator, d, digits)
+        out["l3_label"], out["l3_colour"] = ((N_("可如期实现"), GREEN) if rules.is_met(proj, target, comparator, d, digits)
                                              else (FLOOR_MISSED, RED))
         return out
     graded = float("inf") if rules.is_met(proj, target, comparator, d, digits) else ratio
     out["l3_label"], out["l3_colour"] = rules.ladder(
-        graded, [(X_ON_TRACK, "可如期实现", GREEN), (X_ACCELERATE, "需加快", AMBER)], ("停滞或倒退", RED),
+        graded, [(X_ON_TRACK, N_("可如期实现"), GREEN), (X_ACCELERATE, N_("需加快"), AMBER)], (N_("停滞或倒退"), RED),
         rules.RATIO_DIGITS)
     return out
 
@@ -162,17 +173,17 @@ def lens_probability(history: pd.Series, target_year, target, comparator="≥", 
     h = pd.Series(history).dropna()
     why = no_forecast_reason(h)
     if why:
-        out.update(l4_label=why + "，不做概率判断", l4_colour=GREY)
+        out.update(l4_label=T("{why}，不做概率判断", why=why), l4_colour=GREY)
         return out
     fc = fit(h, horizon_to=int(target_year), upper=limit, lower=lower)
     if not fc.ok or int(target_year) not in fc.path.index:
-        out.update(l4_label="无法预测：" + fc.reason, l4_colour=GREY)
+        out.update(l4_label=T("无法预测：{reason}", reason=fc.reason), l4_colour=GREY)
         return out
     thr = rules.threshold(target, comparator, d)
     p = fc.prob_at_least(int(target_year), thr) if d > 0 else fc.cdf(int(target_year), thr)
     out.update(prob=p, forecast_method=fc.method, forecast_mean=float(fc.path.loc[int(target_year), "mean"]))
     out["l4_label"], out["l4_colour"] = rules.ladder(
-        p, [(P_LIKELY, "可能达成", GREEN), (P_UNLIKELY, "难以判断", AMBER)], ("不太可能", RED), rules.SHARE_DIGITS)
+        p, [(P_LIKELY, N_("可能达成"), GREEN), (P_UNLIKELY, N_("难以判断"), AMBER)], (N_("不太可能"), RED), rules.SHARE_DIGITS)
     return out
 
 
@@ -185,9 +196,9 @@ def no_forecast_reason(history: pd.Series) -> str:
     """
     h = pd.Series(history).dropna()
     if len(h) < MIN_POINTS_PROBABILITY:
-        return f"观测值少于 {MIN_POINTS_PROBABILITY} 个"
+        return T("观测值少于 {n} 个", n=MIN_POINTS_PROBABILITY)
     if np.ptp(h.to_numpy(float)[-calibration.SCALE_WINDOW:]) == 0:
-        return f"最近 {calibration.SCALE_WINDOW} 个年度值没有变化，无法估计波动"
+        return T("最近 {n} 个年度值没有变化，无法估计波动", n=calibration.SCALE_WINDOW)
     return ""
 
 
@@ -241,17 +252,17 @@ def assess(base_year: int | None, base_value: float | None, target_year: int, ta
     if len(obs):
         row.update(latest_year=int(obs.index[-1]), latest_value=float(obs.iloc[-1]))
     if qualifier == "qualitative" or target_value is None or pd.isna(target_value):
-        msg = "定性目标，无量化目标值，不作评估" if qualifier == "qualitative" else "目标值缺失，不作评估"
+        msg = N_("定性目标，无量化目标值，不作评估") if qualifier == "qualitative" else N_("目标值缺失，不作评估")
         row.update({f"l{i}_label": msg for i in range(1, 5)}, note=msg)
         return row
     comparator = comparator or "≥"
     if limit is not None and target_value > limit:
-        msg = f"目标值 {target_value:g} 超过自然上限 {limit:g}，请核对"
+        msg = T("目标值 {target} 超过自然上限 {limit}，请核对", target=f"{target_value:g}", limit=f"{limit:g}")
         row.update({f"l{i}_label": msg for i in range(1, 5)}, note=msg)
         return row
     if base_value is None or pd.isna(base_value):     # no baseline: the first own figure starts the lenses
         if obs.empty:
-            msg = "规划未给基期值，尚无观测值"
+            msg = N_("规划未给基期值，尚无观测值")
             row.update({f"l{i}_label": msg for i in range(1, 5)}, note=msg)
             return row
         base_year, base_value = int(obs.index[0]), float(obs.iloc[0])
@@ -261,7 +272,7 @@ def assess(base_year: int | None, base_value: float | None, target_year: int, ta
     hist = with_baseline(obs, base_year, base_value, up_to=target_year)
     later = hist[hist.index > base_year]
     if later.empty:
-        msg = "只有起点值、尚无后续观测值：只报告所需速度和规划路径，不做趋势判断"
+        msg = N_("只有起点值、尚无后续观测值：只报告所需速度和规划路径，不做趋势判断")
         row.update({f"l{i}_label": msg for i in range(1, 5)}, note=msg, latest_year=base_year,
                    latest_value=float(base_value))
         row.update(_required(base_year, base_value, target_year, target_value, shape, comparator, d, digits))
@@ -276,7 +287,7 @@ def assess(base_year: int | None, base_value: float | None, target_year: int, ta
     row.update(lens_extrapolate(base_year, base_value, target_year, target_value, ly, lv, comparator, d, limit,
                                 shape, digits))
     if rules.is_met(lv, target_value, comparator, d, digits):
-        row.update(l4_label="已达成", l4_colour=GREEN, note=f"{ly} 年已达到目标")
+        row.update(l4_label=N_("已达成"), l4_colour=GREEN, note=T("{year} 年已达到目标", year=ly))
     else:
         row.update(lens_probability(hist, target_year, target_value, comparator, d, limit, lower))
     row.update(_required(ly, lv, target_year, target_value, shape, comparator, d, digits))
@@ -288,17 +299,18 @@ def _beyond_note(beyond: pd.Series, target_year: int, latest_year: int) -> str:
     """Say that observations after the target year were set aside ('' if there are none)."""
     if beyond.empty:
         return ""
-    return (f"目标年 {target_year} 无观测值，按 {latest_year} 年及以前的数据判断"
-            f"（{int(beyond.index[0])} 年起的数据不用于此目标）")
+    return T("目标年 {target_year} 无观测值，按 {latest_year} 年及以前的数据判断（{first} 年起的数据不用于此目标）",
+             target_year=target_year, latest_year=latest_year, first=int(beyond.index[0]))
 
 
 def _verdict(row: dict, year: int, value: float, target: float, comparator: str, d: int, digits: int) -> dict:
     """The target year is observed: every lens gives that value's verdict (met or missed);
     no pace and no forecast."""
     met = rules.is_met(value, target, comparator, d, digits)
-    lab, col = ("目标年实际值已达到目标", GREEN) if met else ("目标年实际值未达到目标", RED)
+    lab, col = (N_("目标年实际值已达到目标"), GREEN) if met else (N_("目标年实际值未达到目标"), RED)
     row.update({f"l{i}_label": lab for i in range(1, 5)} | {f"l{i}_colour": col for i in range(1, 5)})
-    row["note"] = f"{year} 年实际值 {rules.plain(value, digits)}，{'已' if met else '未'}达到目标 {rules.plain(target, digits)}"
+    said = T("{year} 年实际值 {value}，已达到目标 {target}") if met else T("{year} 年实际值 {value}，未达到目标 {target}")
+    row["note"] = said.format(year=year, value=rules.plain(value, digits), target=rules.plain(target, digits))
     return row
 
 
@@ -396,8 +408,8 @@ PROGRESS_COLUMNS = ["code", "number", "name_zh", "name_en", "unit", "kind", "sha
                     "prob", "forecast_method", "forecast_mean", "l4_label", "l4_colour",
                     "segment_from_year", "segment_pts_per_year", "segment_cagr",
                     "required_pts_per_year", "required_cagr", "required_pace", "plan_path_value", "note"]
-LENS_NAMES_ZH = {"l1": "视角①（完成度与时间进度，按直线）", "l2": "视角②（实际与所需速度之比，按基期至目标的匀速）",
-                 "l3": "视角③（按实际速度外推）", "l4": "视角④（趋势模型的达标概率）"}
+LENS_NAMES_ZH = {"l1": N_("视角①（完成度与时间进度，按直线）"), "l2": N_("视角②（实际与所需速度之比，按基期至目标的匀速）"),
+                 "l3": N_("视角③（按实际速度外推）"), "l4": N_("视角④（趋势模型的达标概率）")}
 
 
 def fan_charts(points: pd.DataFrame, observations: pd.DataFrame, region: str, codes=None,

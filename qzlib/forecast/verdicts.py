@@ -18,19 +18,20 @@ import pandas as pd
 from qzlib import fmt, rules
 from qzlib.catalogue import is_cumulative, natural_bounds
 from qzlib.forecast import progress as P
+from qzlib.i18n import N_, T, term
 from qzlib.plan.path import anchors as plan_anchors
 from qzlib.plan.path import plan_path
 from qzlib.plan.path import shape as shape_of
 
 # The columns every reader relies on come first; the lenses follow.
-COLUMNS = ["code", "number", "name_zh", "unit", "kind", "shape", "target_year", "target_value", "comparator",
+COLUMNS = ["code", "number", "name_zh", "name_en", "unit", "kind", "shape", "target_year", "target_value", "comparator",
            "target_raw", "verdict", "verdict_zh", "headline", "latest_year", "latest_value", "start_year",
            "start_value", "plan_path_value", "path_progress", "required_pace", "observed_pace", "plan_pace",
-           "met_year", "reason", "support", "disagree", "later"]
+           "met_year", "reason", "basis", "support", "disagree", "later"]
 LENS_COLUMNS = ["time_progress", "completion", "l1_label", "l1_colour", "r_growth", "l2_label", "l2_colour",
                 "projected", "ratio_extrap", "l3_label", "l3_colour", "prob", "forecast_method", "l4_label",
                 "l4_colour"]
-PACE_MEASURE_ZH = {"growth": "年均增速", "additions": "每年增加", "points": "每年变动"}
+PACE_MEASURE_ZH = {"growth": N_("年均增速"), "additions": N_("每年增加"), "points": N_("每年变动")}
 
 
 def _figures(observations: pd.DataFrame, code: str, region: str, base_year: int | None) -> list[tuple[int, float]]:
@@ -57,8 +58,9 @@ def _support(row: dict, verdict: rules.Verdict) -> str:
     lenses = disagreeing(row, verdict)
     if not lenses:
         return ""
-    said = "；".join(f"{P.LENS_NAMES_ZH[lens]}判为“{row[f'{lens}_label']}”" for lens in lenses)
-    return said + f"，与规划路径的判断（{verdict.zh}）不同：以规划路径为准（规则见附录）"
+    said = T("；").join(T("{lens}判为“{label}”", lens=T(P.LENS_NAMES_ZH[lens]), label=T(row[f"{lens}_label"]))
+                       for lens in lenses)
+    return said + T("，与规划路径的判断（{verdict}）不同：以规划路径为准（规则见附录）", verdict=T(verdict.zh))
 
 
 def verdict_table(points: pd.DataFrame, observations: pd.DataFrame | None, year: int, region: str) -> pd.DataFrame:
@@ -102,13 +104,14 @@ def verdict_table(points: pd.DataFrame, observations: pd.DataFrame | None, year:
             if np.isnan(path_value) and v.judged_year is not None and len(path):
                 path_value = float(path.get(v.judged_year, np.nan))
             rows.append({
-                "code": code, "number": info.get("number"), "name_zh": info.get("name_zh"), "unit": unit, "kind": kind,
+                "code": code, "number": info.get("number"), "name_zh": info.get("name_zh"),
+                "name_en": info.get("name_en", ""), "unit": unit, "kind": kind,
                 "shape": shape, "target_year": ty, "target_value": value if numeric else np.nan,
                 "comparator": comparator, "target_raw": t.get("raw"), "verdict": v.code, "verdict_zh": v.zh,
                 "headline": False, "latest_year": v.judged_year, "latest_value": v.judged_value,
                 "start_year": v.start_year, "start_value": v.start_value, "plan_path_value": path_value,
                 "path_progress": v.progress, "required_pace": needed, "observed_pace": observed,
-                "plan_pace": plan_pace, "met_year": v.met_year, "reason": v.reason,
+                "plan_pace": plan_pace, "met_year": v.met_year, "reason": v.reason, "basis": v.basis,
                 "support": _support(lens, v), "disagree": "".join(SYMBOLS[k] for k in disagreeing(lens, v)),
                 "later": "",
                 **{c: lens.get(c, np.nan) for c in LENS_COLUMNS},
@@ -131,26 +134,37 @@ def _mark_headlines(t: pd.DataFrame, year: int) -> None:
         upcoming = g[g["target_year"] >= year]
         head = upcoming.index[0] if len(upcoming) else g.index[-1]
         t.loc[head, "headline"] = True
-        t.loc[head, "later"] = "；".join(later_text(t.loc[i], t.loc[head]) for i in g.index if i > head)
+        t.loc[head, "later"] = T("；").join(later_text(t.loc[i], t.loc[head]) for i in g.index if i > head)
 
 
 def later_text(r: pd.Series, head: pd.Series) -> str:
-    """'2027年目标 3.4（进度正常）：规划要求2025—2027年每年 +0.20个百分点（此前每年 +0.10个百分点）；按最新值仍需每年 +0.17个百分点'."""
+    """'2027年目标 3.4（进度正常）：规划要求2025—2027年提速至每年变动 +0.20个百分点（此前 +0.10个百分点）；
+    按最新值仍需每年变动 +0.17个百分点'."""
     digits = rules.value_digits(r["kind"])
     if r["verdict"] == "not_assessed" and pd.isna(r["target_value"]):
-        return f"{r['target_year']}年目标：{r['target_raw']}（不作量化评估）"
-    text = f"{r['target_year']}年目标 {rules.plain(r['target_value'], digits)}（{r['verdict_zh']}）"
+        return T("{year}年目标：{raw}（不作量化评估）", year=r["target_year"], raw=term("phrase", r["target_raw"]))
+    text = T("{year}年目标 {target}（{verdict}）", year=r["target_year"], target=rules.plain(r["target_value"], digits),
+             verdict=T(r["verdict_zh"]))
     if r["verdict"] == "met":
         return text
-    measure = PACE_MEASURE_ZH[r["shape"]]
     asks = fmt.rate(r["plan_pace"], r["shape"], r["unit"])
-    before = fmt.rate(head["plan_pace"], head["shape"], head["unit"])
     faster = (rules.shown(r["plan_pace"], 4) or 0) > (rules.shown(head["plan_pace"], 4) or 0)
-    text += (f"：规划要求{head['target_year']}—{r['target_year']}年{'提速至' if faster else ''}{measure} {asks}"
-             + (f"（此前 {before}）" if pd.notna(head["plan_pace"]) else ""))
+    ask = (T("：规划要求{y0}—{y1}年提速至{measure} {pace}", y0=head["target_year"], y1=r["target_year"],
+             measure=pace_measure(r["shape"]), pace=asks) if faster else
+           T("：规划要求{y0}—{y1}年{measure} {pace}", y0=head["target_year"], y1=r["target_year"],
+             measure=pace_measure(r["shape"]), pace=asks))
+    text += ask
+    if pd.notna(head["plan_pace"]):
+        text += T("（此前 {pace}）", pace=fmt.rate(head["plan_pace"], head["shape"], head["unit"]))
     if pd.notna(r["required_pace"]):
-        text += f"；按最新值仍需{measure} {fmt.rate(r['required_pace'], r['shape'], r['unit'])}"
+        text += T("；按最新值仍需{measure} {pace}", measure=pace_measure(r["shape"]),
+                  pace=fmt.rate(r["required_pace"], r["shape"], r["unit"]))
     return text
+
+
+def pace_measure(shape: str) -> str:
+    """How a pace of this shape is named: 年均增速, 每年增加, 每年变动."""
+    return T(PACE_MEASURE_ZH[shape])
 
 
 def headlines(t: pd.DataFrame) -> pd.DataFrame:
@@ -160,16 +174,15 @@ def headlines(t: pd.DataFrame) -> pd.DataFrame:
 
 def method_notes() -> str:
     """The verdict rule (which lens decides, its thresholds, the path shapes) and the supporting
-    lenses, in Chinese: the appendix prints it; read from the constants at call time."""
-    return f"""\
-**判断规则（决定结论的视角）。** 每项指标的每个目标年（里程碑）各有一个结论：已达成、进度正常、有风险、偏离或无法评估（总附理由）。\
-结论以规划本身的路径为准绳：从{"基期值（规划未给基期值时为第一个实际值）"}出发，经过各目标年目标值，按该指标声明的路径形态\
-（水平值与比率按不变增速增长；累计数量每年等量增加；占比类每年等量变动百分点）逐年推算。\
-以最新实际值与其年份的规划路径值比较：进度 =（实际值 − 起点值）/（规划路径值 − 起点值），\
-进度 ≥ {rules.PATH_ON_TRACK:.0%}（或不低于规划路径值）为“进度正常”，{rules.PATH_AT_RISK:.0%} ≤ 进度 < {rules.PATH_ON_TRACK:.0%} 为“有风险”，\
-低于 {rules.PATH_AT_RISK:.0%} 或反向变动为“偏离”。任一实际值达到目标即“已达成”（自达到之年起；累计数不再回退，其他指标如回落则重新判断并注明）；\
-目标年已过的里程碑按该年实际值判断已达成或偏离，该年数值尚未取得时为“无法评估”。定性目标不作量化评估，但列出最新值与趋势。\
-某年度简报只使用该年及以前的数据。摘要中每项指标的结论取其下一个尚未过去的目标年，其后的目标年列在旁边，注明规划要求的速度与仍需的速度。\
-下表四个视角为辅助视角；与结论不一致时，表中以文字注明。
-
-{P.method_notes()}"""
+    lenses, in the language in use: the appendix prints it; read from the constants at call time."""
+    rule = T("**判断规则（决定结论的视角）。** 每项指标的每个目标年（里程碑）各有一个结论：已达成、进度正常、有风险、偏离或无法评估（总附理由）。"
+             "结论以规划本身的路径为准绳：从基期值（规划未给基期值时为第一个实际值）出发，经过各目标年目标值，按该指标声明的路径形态"
+             "（水平值与比率按不变增速增长；累计数量每年等量增加；占比类每年等量变动百分点）逐年推算。"
+             "以最新实际值与其年份的规划路径值比较：进度 =（实际值 − 起点值）/（规划路径值 − 起点值），"
+             "进度 ≥ {on}（或不低于规划路径值）为“进度正常”，{risk} ≤ 进度 < {on} 为“有风险”，低于 {risk} 或反向变动为“偏离”。"
+             "任一实际值达到目标即“已达成”（自达到之年起；累计数不再回退，其他指标如回落则重新判断并注明）；"
+             "目标年已过的里程碑按该年实际值判断已达成或偏离，该年数值尚未取得时为“无法评估”。定性目标不作量化评估，但列出最新值与趋势。"
+             "某年度简报只使用该年及以前的数据。摘要中每项指标的结论取其下一个尚未过去的目标年，其后的目标年列在旁边，"
+             "注明规划要求的速度与仍需的速度。下表四个视角为辅助视角；与结论不一致时，表中以文字注明。",
+             on=f"{rules.PATH_ON_TRACK:.0%}", risk=f"{rules.PATH_AT_RISK:.0%}")
+    return rule + "\n\n" + P.method_notes()

@@ -20,7 +20,7 @@ import os
 from pathlib import Path
 
 ENV = "QZ_OFFICE"
-FILES = ("results.xlsx", "brief.docx")   # what :func:`finish` writes
+FILES = ("results.xlsx", "brief.docx")   # what :func:`finish` writes (brief.en.docx … in an English brief)
 
 
 def enabled() -> bool:

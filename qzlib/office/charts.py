@@ -16,6 +16,7 @@ import re
 import struct
 from pathlib import Path
 
+from qzlib import i18n
 from qzlib.atomic import atomic_file
 
 FOLDER = "charts"
@@ -35,9 +36,9 @@ def file_name(label: str, number: int, taken: set[str] | frozenset = frozenset()
     """
     stem = re.sub(r'[\\/:*?"<>|\s]+', "_", label or "").strip("._") if label and not label.startswith("_") else ""
     stem = stem[:80] or f"图{number:02d}"
-    name, n = f"{stem}.png", 2
+    name, n = i18n.file_name(f"{stem}.png"), 2
     while name in taken:
-        name, n = f"{stem}_{n}.png", n + 1
+        name, n = i18n.file_name(f"{stem}_{n}.png"), n + 1
     return name
 
 

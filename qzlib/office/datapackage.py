@@ -19,6 +19,7 @@ from pathlib import Path
 
 from qzlib.atomic import atomic_file
 from qzlib.hashing import file_sha256
+from qzlib.i18n import file_name
 from qzlib.office import csvfile
 from qzlib.office.tables import MISSING, Table
 
@@ -116,7 +117,7 @@ def descriptor(info: BriefInfo, tables: list[Table], folder: str | Path) -> dict
 
 def write(info: BriefInfo, tables: list[Table], folder: str | Path) -> Path:
     """(Re)write ``<folder>/datapackage.json`` for ``tables`` (atomically)."""
-    path = Path(folder) / FILE
+    path = Path(folder) / file_name(FILE)   # brief.en.docx etc. in an English brief
     with atomic_file(path) as fh:
         json.dump(descriptor(info, tables, folder), fh, ensure_ascii=False, indent=1)
         fh.write("\n")
@@ -125,7 +126,7 @@ def write(info: BriefInfo, tables: list[Table], folder: str | Path) -> Path:
 
 def read(folder: str | Path) -> dict | None:
     """The package beside a brief (None when its notebook saved no table)."""
-    path = Path(folder) / FILE
+    path = Path(folder) / file_name(FILE)   # brief.en.docx etc. in an English brief
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from qzlib import fmt, rules
+from qzlib.i18n import T
 from qzlib.office import glossary
 
 MISSING = ("", fmt.MISSING)  # what counts as no value in a cell (the brief prints "—")
@@ -72,7 +73,10 @@ class Table:
 
     @property
     def file(self) -> str:
-        return f"{self.name}.csv"
+        """``<name>.csv``, or ``<name>.en.csv`` in an English brief (:func:`qzlib.i18n.file_name`)."""
+        from qzlib.i18n import file_name
+
+        return file_name(f"{self.name}.csv")
 
 
 def _is_missing(v) -> bool:
@@ -117,8 +121,8 @@ def describe(name: str, df: pd.DataFrame, spec: TableSpec | None = None, number:
     spec = spec or TableSpec()
     keep = spec.keep_names or name in glossary.MACHINE_TABLES
     title = spec.title or glossary.table_title(name)
-    if not any("\u4e00" <= ch <= "\u9fff" for ch in title):
-        title = f"表{number or ''}·{title}"
+    if title == name and name.isascii():   # a machine name no section titled and the glossary does not know
+        title = T("表{n}·{name}", n=number or "", name=name)
     cols, used = [], set()
     unit_column = next((c for c in df.columns if str(c) in ("单位", "unit")), None)
     for c in df.columns:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from qzlib.atomic import atomic_file
+from qzlib.i18n import file_name
 from qzlib.office.tables import display_width
 
 FILE = "brief.docx"
@@ -668,7 +669,7 @@ def document(html: str, title: str = ""):
 
 def write(html: str, folder: str | Path, title: str = "") -> Path:
     """Write ``<folder>/brief.docx`` from the brief's HTML (atomically); returns the path."""
-    path = Path(folder) / FILE
+    path = Path(folder) / file_name(FILE)   # brief.en.docx etc. in an English brief
     doc = document(html, title)
     with atomic_file(path, "wb") as fh:
         doc.save(fh)

@@ -15,12 +15,13 @@ import re
 from pathlib import Path
 
 from qzlib.atomic import atomic_file
+from qzlib.i18n import N_, T, file_name
 from qzlib.office import csvfile
 from qzlib.office.datapackage import SHARE_UNIT, BriefInfo, info_of
 from qzlib.office.tables import MISSING, display_width
 
 FILE = "results.xlsx"
-INDEX = "目录"
+INDEX = N_("目录")   # said in the language in use
 HEADER_FILL = "E8EEF5"     # the brief's table header (brief_page.html.j2 th)
 WARNING_COLOUR = "C0392B"
 MAX_WIDTH = 48
@@ -173,8 +174,8 @@ def build(package: dict | None, folder: str | Path, title: str = ""):
     info = info_of(package) if package else BriefInfo(year=0, scenario="")
     wb = Workbook()
     index = wb.active
-    index.title = INDEX
-    taken = {INDEX}
+    index.title = T(INDEX)
+    taken = {T(INDEX)}
     rows = []
     for k, res in enumerate((package or {}).get("resources", []), 1):
         name = sheet_name(res.get("title") or res["name"], taken)
@@ -195,7 +196,7 @@ def build(package: dict | None, folder: str | Path, title: str = ""):
 
 def write(package: dict | None, folder: str | Path, title: str = "") -> Path:
     """Write ``<folder>/results.xlsx`` (atomically); returns the path."""
-    path = Path(folder) / FILE
+    path = Path(folder) / file_name(FILE)   # brief.en.docx etc. in an English brief
     wb = build(package, folder, title)
     with atomic_file(path, "wb") as fh:
         wb.save(fh)

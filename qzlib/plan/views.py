@@ -11,18 +11,17 @@ import re
 
 import pandas as pd
 
+from qzlib.i18n import N_, T, localized
+
 PERIOD_ZH = {"per_year": "每年", "cumulative": "累计", "plan_period": "规划期内"}
 PERIOD_EN = {"per_year": "per year", "cumulative": "cumulative", "plan_period": "plan period"}
-AUDIT_KIND_ZH = {"wording_differs": "表述不同", "cumulative_vs_rate": "累计数与年均数", "unit_differs": "单位不同",
-                 "number_differs": "数值不同", "approx_vs_exact": "约数与确数不一", "same_document": "同一文件两种引法"}
+AUDIT_KIND_ZH = {"wording_differs": N_("表述不同"), "cumulative_vs_rate": N_("累计数与年均数"), "unit_differs": N_("单位不同"),
+                 "number_differs": N_("数值不同"), "approx_vs_exact": N_("约数与确数不一"), "same_document": N_("同一文件两种引法")}
 AUDIT_STATUS_ZH = {"differs": "不一致", "ambiguous": "有歧义", "consistent": "一致"}
 COMPARATOR_ZH = {"≥": "不低于", ">": "超过", "≈": "左右", "≤": "不高于", "=": "达到", "": ""}
 
 
-def _h(lang: str, zh: str, en: str) -> str:
-    return en if lang == "en" else zh
-
-
+@localized
 def period_text(period: str, lang: str = "zh") -> str:
     """A register period in words, for any plan's years: 'by_2026' → '到2026年', 'baseline_2023' → '2023年基期'.
 
@@ -36,8 +35,8 @@ def period_text(period: str, lang: str = "zh") -> str:
     if not m:
         return str(period)
     if m.group(1) == "by":
-        return _h(lang, f"到{m.group(2)}年", f"by {m.group(2)}")
-    return _h(lang, f"{m.group(2)}年基期", f"{m.group(2)} baseline")
+        return T("到{year}年", year=m.group(2))
+    return T("{year}年基期", year=m.group(2))
 
 
 def search_targets(targets: pd.DataFrame, keyword: str = "", department: str = "") -> pd.DataFrame:
@@ -69,17 +68,17 @@ def as_written(value: float, unit: str) -> str:
     return f"{text}%" if u == "%" else f"{text} {u}".strip()
 
 
+@localized
 def indicators_table(indicators: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """Annex 1's indicators as the annex prints them (cells as written: 1/3左右, “/”, 完成省下达任务),
     with the plan's own baseline and target years (any plan of the family)."""
     years = sorted(int(c[4:]) for c in indicators.columns if re.fullmatch(r"raw_\d{4}", c))
     base = int(indicators["baseline_year"].mode().iloc[0]) if "baseline_year" in indicators and len(indicators) \
         else (years[0] if years else None)
-    cols = {"number": _h(lang, "序号", "No."), "category": _h(lang, "类别", "group"),
-            "name_zh": _h(lang, "指标", "indicator"), "unit": _h(lang, "单位", "unit"),
-            **{f"raw_{y}": (_h(lang, f"{y}年（基期）", f"{y} (baseline)") if y == base
-                            else _h(lang, f"{y}年目标", f"{y} target")) for y in years},
-            "owners": _h(lang, "责任单位", "owners")}
+    cols = {"number": T("序号"), "category": T("类别"),
+            "name_zh": T("指标"), "unit": T("单位"),
+            **{f"raw_{y}": T("{year}年（基期）", year=y) if y == base else T("{year}年目标", year=y) for y in years},
+            "owners": T("责任单位")}
     cols = {k: v for k, v in cols.items() if k in indicators.columns}
     out = indicators[list(cols)].rename(columns=cols)
     if lang == "en" and "name_en" in indicators:
@@ -87,43 +86,46 @@ def indicators_table(indicators: pd.DataFrame, lang: str = "zh") -> pd.DataFrame
     return out.fillna("")
 
 
+@localized
 def targets_table(found: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """Register rows for reading: the target as the plan writes it, period and place in Chinese."""
     return pd.DataFrame({
-        _h(lang, "编号", "id"): found["target_id"],
-        _h(lang, "对象", "subject"): found["subject"],
-        _h(lang, "目标", "target"): [
+        T("编号"): found["target_id"],
+        T("对象"): found["subject"],
+        T("目标"): [
             (f"{'' if str(p).startswith('baseline_') else COMPARATOR_ZH.get(c, c) if lang != 'en' else c} "
              f"{as_written(v, u)}").strip()
             for v, u, c, p in zip(found["value"], found["unit"], found["comparator"].fillna(""), found["period"])],
-        _h(lang, "原文", "as written"): found["raw"],
-        _h(lang, "期限", "period"): [period_text(p, lang) for p in found["period"]],
-        _h(lang, "位置", "where"): found["location"],
-        _h(lang, "责任单位", "owners"): found["owners"].fillna(""),
+        T("原文"): found["raw"],
+        T("期限"): [period_text(p, lang) for p in found["period"]],
+        T("位置"): found["location"],
+        T("责任单位"): found["owners"].fillna(""),
     })
 
 
+@localized
 def targets_overview(targets: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """How many targets the register holds, by where they stand and by period."""
     where = targets["location"].astype(str).str.extract(r"^(正文|附件\d)")[0].fillna("其他")
-    total = _h(lang, "合计", "total")
-    df = pd.crosstab(where.rename(_h(lang, "位置", "where")),
-                     targets["period"].map(lambda p: period_text(p, lang)).rename(_h(lang, "期限", "period")),
+    total = T("合计")
+    df = pd.crosstab(where.rename(T("位置")),
+                     targets["period"].map(lambda p: period_text(p, lang)).rename(T("期限")),
                      margins=True, margins_name=total)
     df.columns.name = None
     return df.reset_index()
 
 
+@localized
 def department_summary(counts: pd.DataFrame, top: int = 10, lang: str = "zh") -> pd.DataFrame:
     """The ``top`` departments by items owned, plus one row adding up the others (the full
     table goes to a file)."""
-    cols = {"department": _h(lang, "责任单位", "department"), "indicators": _h(lang, "指标", "indicators"),
-            "tasks": _h(lang, "任务", "tasks"), "measures": _h(lang, "政策措施", "measures"),
-            "total": _h(lang, "合计", "total")}
+    cols = {"department": T("责任单位"), "indicators": T("指标"),
+            "tasks": T("任务"), "measures": T("政策措施"),
+            "total": T("合计")}
     head = counts.head(top)
     rest = counts.iloc[top:]
     if len(rest):
-        other = {"department": _h(lang, f"其余 {len(rest)} 个单位", f"{len(rest)} others"),
+        other = {"department": T("其余 {n} 个单位", n=len(rest)),
                  **{k: int(rest[k].sum()) for k in ("indicators", "tasks", "measures", "total")}}
         head = pd.concat([head, pd.DataFrame([other])], ignore_index=True)
     return head.rename(columns=cols)
@@ -142,24 +144,26 @@ def department_items(responsibility: pd.DataFrame, tasks: pd.DataFrame, measures
     return out.reset_index(drop=True)
 
 
+@localized
 def audit_table(audit: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """The body-vs-annex findings with Chinese kinds, statuses and explanations."""
     kind = (lambda s: s) if lang == "en" else (lambda s: AUDIT_KIND_ZH.get(s, s))
     status = (lambda s: s) if lang == "en" else (lambda s: AUDIT_STATUS_ZH.get(s, s))
     detail = audit["detail"] if lang == "en" or "detail_zh" not in audit else audit["detail_zh"].fillna(audit["detail"])
     return pd.DataFrame({
-        _h(lang, "编号", "id"): audit["finding_id"], _h(lang, "类型", "kind"): audit["kind"].map(kind),
-        _h(lang, "结论", "status"): audit["status"].map(status), _h(lang, "对象", "subject"): audit["subject"],
-        _h(lang, "正文位置", "body"): audit["body_location"].fillna(""),
-        _h(lang, "附件位置", "annex"): audit["annex_location"].fillna(""),
-        _h(lang, "说明", "detail"): detail,
+        T("编号"): audit["finding_id"], T("类型"): audit["kind"].map(kind),
+        T("结论"): audit["status"].map(status), T("对象"): audit["subject"],
+        T("正文位置"): audit["body_location"].fillna(""),
+        T("附件位置"): audit["annex_location"].fillna(""),
+        T("说明"): detail,
     })
 
 
+@localized
 def audit_summary(audit: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """Findings counted by kind and status (the full list follows it and goes to a file)."""
     t = audit_table(audit, lang)
-    k, s = _h(lang, "类型", "kind"), _h(lang, "结论", "status")
-    df = pd.crosstab(t[k], t[s], margins=True, margins_name=_h(lang, "合计", "total"))
+    k, s = T("类型"), T("结论")
+    df = pd.crosstab(t[k], t[s], margins=True, margins_name=T("合计"))
     df.columns.name = None
     return df.reset_index()

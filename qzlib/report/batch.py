@@ -29,10 +29,18 @@ from typing import Callable
 
 from tqdm import tqdm
 
-from qzlib.atomic import discard, dir_mode, file_mode, locked, new_stage
+from qzlib import i18n
+from qzlib.i18n import T
+from qzlib.atomic import dir_mode, discard, file_mode, locked, new_stage
 from qzlib.errors import InputError, Problem
 from qzlib.report.inputs import brief_inputs, code_hash, is_up_to_date
-from qzlib.report.runner import BriefRequest, BriefResult, build_brief, publish_brief, validate
+from qzlib.report.runner import (
+    BriefRequest,
+    BriefResult,
+    build_brief,
+    publish_brief,
+    validate,
+)
 
 
 def _build_safely(req: BriefRequest, stage: Path) -> BriefResult:
@@ -63,15 +71,15 @@ def _unpack(files: dict[str, bytes], stage: Path) -> None:
 
 
 def _check_unique(requests: list[BriefRequest]) -> None:
-    seen: dict[Path, int] = {}
+    seen: dict[tuple[Path, str], int] = {}
     problems = []
     for i, req in enumerate(requests):
-        dest = Path(req.destination).absolute()
-        if dest in seen:
-            problems.append(Problem(where="requests", field="year/scenario", value=req.label,
-                                    expected=f"each brief once (requests {seen[dest] + 1} and {i + 1} "
-                                             f"both write {req.destination})"))
-        seen.setdefault(dest, i)
+        key = (Path(req.destination).absolute(), req.lang)   # the two languages share a folder
+        if key in seen:
+            problems.append(Problem(where="requests", field="year/scenario/lang", value=req.label,
+                                    expected=f"each brief once (requests {seen[key] + 1} and {i + 1} "
+                                             f"both write {req.destination} in {req.lang})"))
+        seen.setdefault(key, i)
     if problems:
         raise InputError(problems)
 
@@ -125,7 +133,8 @@ def run_batch(requests: list[BriefRequest], jobs: int = 1, progress: bool = True
         todo = []
         for i, req in enumerate(requests):
             if not force and is_up_to_date(req, inputs[i]):
-                results[i] = BriefResult(req, ok=True, seconds=0.0, pdf=req.destination / "brief.pdf",
+                results[i] = BriefResult(req, ok=True, seconds=0.0,
+                                         pdf=req.destination / i18n.file_name("brief.pdf", req.lang),
                                          skipped=True)
                 bar.update()
             else:
@@ -162,22 +171,25 @@ def run_batch(requests: list[BriefRequest], jobs: int = 1, progress: bool = True
     return results  # type: ignore[return-value]
 
 
-def expand(years: list[int], scenarios: list[str], **common) -> list[BriefRequest]:
+def expand(years: list[int], scenarios: list[str], langs: tuple[str, ...] = ("zh",), **common) -> list[BriefRequest]:
     base = BriefRequest(year=years[0], **common)
-    return [replace(base, year=y, scenario=s) for y in years for s in dict.fromkeys(scenarios)]
+    return [replace(base, year=y, scenario=s, lang=lang) for y in years for s in dict.fromkeys(scenarios)
+            for lang in dict.fromkeys(langs)]
 
 
 def summary(results: list[BriefResult]) -> str:
+    """What a batch did, in the language in use: the counts, then one line per brief."""
     built = [r for r in results if r.ok and not r.skipped]
     skipped = [r for r in results if r.skipped]
     bad = [r for r in results if not r.ok]
-    lines = [f"{len(results)} briefs: {len(built)} built, {len(skipped)} up to date (skipped), {len(bad)} failed"
-             + (f"; {sum(r.seconds for r in results):.1f} s of work" if built or bad else "")]
+    lines = [T("{n} 份简报：新生成 {built}，已是最新（跳过）{skipped}，失败 {failed}", n=len(results), built=len(built),
+               skipped=len(skipped), failed=len(bad))
+             + (T("；合计用时 {seconds} 秒", seconds=f"{sum(r.seconds for r in results):.1f}") if built or bad else "")]
     for r in results:
         if r.skipped:
-            lines.append(f"  skip  {r.request.label:<32} up to date: {r.pdf}")
+            lines.append(f"  {T('跳过'):<5} {r.request.label:<32} " + T("已是最新：{pdf}", pdf=r.pdf))
         elif r.ok:
-            lines.append(f"  ok    {r.request.label:<32} {r.pdf}")
+            lines.append(f"  {T('完成'):<5} {r.request.label:<32} {r.pdf}")
     for r in bad:
-        lines.append(f"  FAIL  {r.request.label:<32} {r.failed_cell or r.error}")
+        lines.append(f"  {T('失败'):<5} {r.request.label:<32} {r.failed_cell or r.error}")
     return "\n".join(lines)

@@ -6,8 +6,19 @@ from pathlib import Path
 
 import click
 
-from qzlib import paths
+from qzlib import i18n, paths
+from qzlib.i18n import T
 from qzlib.report.runner import BriefRequest, parse_years
+
+
+def _langs(text: str) -> tuple[str, ...]:
+    """'zh,en' → ('zh', 'en'); an unknown language is refused naming the option and the choices."""
+    out = tuple(dict.fromkeys(x.strip() for x in str(text).split(",") if x.strip()))
+    bad = [x for x in out if x not in i18n.LANGS]
+    if bad or not out:
+        raise click.BadParameter(f"{', '.join(bad) or '(none)'}: expected one or more of {', '.join(i18n.LANGS)}",
+                                 param_hint="--lang")
+    return out
 
 
 def _say(message: str) -> None:
@@ -67,7 +78,9 @@ Example:
 @click.option("--scenario", default="plan_path", show_default=True,
               help="Scenario: a name in scenarios/ (without .yml) or the path of a scenario .yml file.")
 @click.option("--compare", default="", help="Other scenarios for the comparison page, comma-separated.")
-@click.option("--lang", default="zh", show_default=True, help="Language of the brief (zh).")
+@click.option("--lang", default="zh", show_default=True, type=click.Choice(list(i18n.LANGS)),
+              help="Language of the brief: zh, or en for the English brief beside the Chinese one "
+                   "(brief.en.pdf, brief.en.html, brief.en.docx, *.en.csv in the same folder).")
 @click.option("--plan", default="default", show_default=True,
               help="Plan workspace: 'default' (the project's own plan) or a name under plans/.")
 @click.option("--processed", "processed_dir", type=click.Path(path_type=Path), default=None,
@@ -89,13 +102,15 @@ def brief(year, scenario, compare, lang, plan, processed_dir, outputs_dir):
     else:
         ensure_fresh(ws.processed, echo=_say, plan=ws.plan_file, statistics=ws.statistics)
     validate(req)
-    click.echo(f"building the {year} brief (scenario {scenario}) …", err=True)
-    result = run_brief(req, on_wait=_say)
-    if not result.ok:
-        click.secho(f"brief {req.label} failed at {result.failed_cell}", fg="red", err=True)
-        click.echo(f"the previous brief in {req.destination} (if any) is untouched", err=True)
-        sys.exit(1)
-    click.echo(f"brief written in {result.seconds:.1f} s: {result.pdf}")
+    with i18n.using(lang):   # the messages speak the brief's language
+        click.echo(T("正在生成{year}年简报（情景 {scenario}）…", year=year, scenario=scenario), err=True)
+        result = run_brief(req, on_wait=_say)
+        if not result.ok:
+            click.secho(T("简报 {label} 生成失败，出错的单元格：{cell}", label=req.label, cell=result.failed_cell),
+                        fg="red", err=True)
+            click.echo(T("{folder} 中原有的简报（如有）未被改动", folder=req.destination), err=True)
+            sys.exit(1)
+        click.echo(T("简报已生成，用时 {seconds} 秒：{pdf}", seconds=f"{result.seconds:.1f}", pdf=result.pdf))
 
 
 @click.command(help="""Build many briefs (plans × years × scenarios) on Dask distributed.
@@ -126,13 +141,16 @@ Example:
               help="Worker processes of the local cluster (1: build here, no cluster).")
 @click.option("--scheduler", default=None, help="Address of a running Dask scheduler (tcp://HOST:8786) "
                                                "instead of a local cluster.")
+@click.option("--lang", "langs", default="zh", show_default=True,
+              help="Languages, comma-separated: zh, en or zh,en (each brief in each language, one folder; "
+                   "the summary speaks the first).")
 @click.option("--force", is_flag=True, help="Rebuild briefs that are up to date.")
 @click.option("--processed", "processed_dir", type=click.Path(path_type=Path), default=None,
               help="Folder with the ingested tables (one plan only) [default: the plan's data/processed].")
 @click.option("--out", "outputs_dir", type=click.Path(path_type=Path), default=None,
               help="Root folder for briefs (one plan only) [default: the plan's outputs].")
 @click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
-def batch(years, scenarios, plans, jobs, scheduler, force, processed_dir, outputs_dir, no_progress):
+def batch(years, scenarios, plans, jobs, scheduler, force, processed_dir, outputs_dir, no_progress, langs):
     from dataclasses import replace
 
     from qzlib.pipeline import ensure_fresh
@@ -148,12 +166,13 @@ def batch(years, scenarios, plans, jobs, scheduler, force, processed_dir, output
         processed = processed_dir or ws.processed
         ensure_fresh(processed, echo=_say, plan=None if processed_dir else ws.plan_file,
                      statistics=None if processed_dir else ws.statistics)
-        requests += expand(parse_years(years), names, processed_dir=processed, outputs_dir=outputs_dir or ws.outputs,
-                           plan="" if ws.is_default and len(spaces) == 1 else ws.name)
+        requests += expand(parse_years(years), names, langs=_langs(langs), processed_dir=processed,
+                           outputs_dir=outputs_dir or ws.outputs, plan="" if ws.is_default and len(spaces) == 1 else ws.name)
     if len(names) > 1:  # each brief gets the comparison page of the whole set
         requests = [replace(r, compare=tuple(n for n in names if n != r.scenario)) for r in requests]
     results = run_batch(requests, jobs=jobs, progress=not no_progress, on_wait=_say, scheduler=scheduler,
                         force=force)
-    click.echo(summary(results))
+    with i18n.using(_langs(langs)[0]):   # the summary speaks the first language asked for
+        click.echo(summary(results))
     if not all(r.ok for r in results):
         sys.exit(1)

@@ -9,6 +9,8 @@ nbconvert entry point ``qzpdf``: ``jupyter nbconvert --to qzpdf executed.ipynb``
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from pathlib import Path
 
 import jinja2
@@ -17,6 +19,7 @@ from nbconvert.exporters import Exporter, HTMLExporter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 from traitlets import Unicode
 
+from qzlib import i18n
 from qzlib.fonts import FONT_NAME, font_path
 from qzlib.paths import RESOURCES
 
@@ -49,7 +52,8 @@ def _page_template() -> jinja2.Template:
 
 
 def notebook_to_html(nb: nbformat.NotebookNode, title: str = "") -> str:
-    """A stand-alone, print-ready HTML page of the notebook's outputs and prose only."""
+    """A stand-alone, print-ready HTML page of the notebook's outputs and prose only, its page
+    furniture (footer, language tag) in the language in use."""
     exporter = HTMLExporter(template_name="basic")
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
@@ -66,7 +70,19 @@ def notebook_to_html(nb: nbformat.NotebookNode, title: str = "") -> str:
         font_family=FONT_NAME,
         font_url=font_path().as_uri(),
         generated=dt.date.today().isoformat(),
+        html_lang=i18n.T("zh-CN"),
+        page_counter=page_counter(i18n.T("第 {page} 页 / 共 {pages} 页")),
     )
+
+
+def page_counter(words: str) -> str:
+    """A page footer's words as CSS ``content``: the numbers become page counters.
+
+    >>> page_counter("page {page} of {pages}")
+    '"page " counter(page) " of " counter(pages) ""'
+    """
+    parts = re.split(r"\{(page|pages)\}", words)
+    return " ".join(f'counter({p})' if i % 2 else json.dumps(p, ensure_ascii=False) for i, p in enumerate(parts))
 
 
 def html_to_pdf(html: str, pdf_path: str | Path | None = None, base_url: str | None = None) -> bytes:

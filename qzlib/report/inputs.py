@@ -13,6 +13,7 @@ import json
 from importlib import metadata
 from pathlib import Path
 
+from qzlib import i18n
 from qzlib.errors import InputError
 from qzlib.hashing import file_sha256
 from qzlib.paths import BRIEF_NOTEBOOK
@@ -82,9 +83,9 @@ def brief_inputs(req, code: str | None = None) -> dict:
     }
 
 
-def recorded(folder: Path) -> dict | None:
+def recorded(folder: Path, lang: str = "zh") -> dict | None:
     try:
-        return json.loads((Path(folder) / INPUTS).read_text(encoding="utf-8"))
+        return json.loads((Path(folder) / i18n.file_name(INPUTS, lang)).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
 
@@ -92,11 +93,11 @@ def recorded(folder: Path) -> dict | None:
 def is_up_to_date(req, inputs: dict) -> bool:
     """True when the published brief exists and was built from exactly these inputs."""
     dest = Path(req.destination)
-    return (dest / "brief.pdf").is_file() and recorded(dest) == inputs
+    return (dest / i18n.file_name("brief.pdf", req.lang)).is_file() and recorded(dest, req.lang) == inputs
 
 
-def write(stage: Path, inputs: dict) -> None:
+def write(stage: Path, inputs: dict, lang: str = "zh") -> None:
     from qzlib.atomic import atomic_file
 
-    with atomic_file(Path(stage) / INPUTS) as fh:
+    with atomic_file(Path(stage) / i18n.file_name(INPUTS, lang)) as fh:
         json.dump(inputs, fh, ensure_ascii=False, indent=1, sort_keys=True)

@@ -21,12 +21,12 @@ from typing import Callable
 
 import nbformat
 
-from qzlib import paths
+from qzlib import i18n, paths
 from qzlib.atomic import discard, locked, new_stage, publish, reading
 from qzlib.errors import InputError, Problem
 from qzlib.paths import BRIEF_NOTEBOOK
 
-LANGS = ("zh",)
+LANGS = i18n.LANGS   # a brief in each; both live in one folder (i18n.file_name)
 REQUIRED_TABLES = ("indicators.csv", "tasks.csv", "measures.csv", "targets.csv", "audit.csv",
                    "responsibility.csv")
 
@@ -49,7 +49,8 @@ class BriefRequest:
 
     @property
     def label(self) -> str:
-        return f"{self.plan + '/' if self.plan else ''}{self.year}/{self.scenario}"
+        return f"{self.plan + '/' if self.plan else ''}{self.year}/{self.scenario}" + \
+            (f" ({self.lang})" if self.lang != "zh" else "")
 
 
 @dataclass
@@ -197,7 +198,7 @@ def build_brief(req: BriefRequest, stage: Path) -> BriefResult:
     from qzlib.report.export import html_to_pdf, notebook_to_html
 
     start = time.perf_counter()
-    executed = stage / BRIEF_NOTEBOOK
+    executed = stage / i18n.file_name(BRIEF_NOTEBOOK, req.lang)
     try:
         with reading(req.processed_dir) as processed:
             pm.execute_notebook(
@@ -211,17 +212,20 @@ def build_brief(req: BriefRequest, stage: Path) -> BriefResult:
             )
             place = load_plan_meta(processed).region if (processed / "plan.csv").is_file() else ""  # from its header
         nb = nbformat.read(executed, as_version=4)
-        title = f"{place}“415X”先进制造业集群培育工程监测简报 · {req.year}年"
-        html = notebook_to_html(nb, title=title)
-        (stage / "brief.html").write_text(html, encoding="utf-8")
-        html_to_pdf(html, stage / "brief.pdf", base_url=str(stage))
+        with i18n.using(req.lang):
+            title = i18n.T("{place}“415X”先进制造业集群培育工程监测简报 · {year}年", place=i18n.place(place),
+                           year=req.year)
+            html = notebook_to_html(nb, title=title)
+            (stage / i18n.file_name("brief.html")).write_text(html, encoding="utf-8")
+            html_to_pdf(html, stage / i18n.file_name("brief.pdf"), base_url=str(stage))
     except Exception as exc:
         failed = _failed_cell(exc, executed, Path(req.notebooks_dir) / BRIEF_NOTEBOOK)
         return BriefResult(req, ok=False, seconds=time.perf_counter() - start, error=str(exc)[:2000],
                            failed_cell=failed)
     if office.enabled():
         try:
-            office.finish(stage, html, title)   # results.xlsx and brief.docx, beside the CSVs and charts
+            with i18n.using(req.lang):
+                office.finish(stage, html, title)   # results.xlsx and brief.docx, beside the CSVs and charts
         except Exception as exc:
             return BriefResult(req, ok=False, seconds=time.perf_counter() - start, error=str(exc)[:2000],
                                failed_cell=f"writing {' and '.join(office.FILES)}: {type(exc).__name__}: "
@@ -241,13 +245,38 @@ def publish_brief(result: BriefResult, stage: Path, inputs: dict | None = None) 
         return result
     try:
         if inputs is not None:
-            brief_inputs.write(stage, inputs)
+            brief_inputs.write(stage, inputs, result.request.lang)
+        carry_other_languages(dest, stage, result.request.lang)
         publish(stage, dest)
     except Exception as exc:
         discard(stage)
         return BriefResult(result.request, ok=False, seconds=result.seconds, error=str(exc),
                            failed_cell=f"publishing to {dest}: {exc}")
-    return BriefResult(result.request, ok=True, seconds=result.seconds, pdf=dest / "brief.pdf")
+    return BriefResult(result.request, ok=True, seconds=result.seconds,
+                       pdf=dest / i18n.file_name("brief.pdf", result.request.lang))
+
+
+def carry_other_languages(dest: Path, stage: Path, lang: str) -> list[str]:
+    """Link the published brief's files of the other languages into ``stage``, so that building
+    one language's brief leaves the other's as it was (both share the folder). Returns them."""
+    import os
+    import shutil
+
+    dest = Path(dest)
+    if not dest.is_dir():
+        return []
+    carried = []
+    for p in sorted(dest.rglob("*")):
+        rel = p.relative_to(dest)
+        if not p.is_file() or i18n.language_of(rel.as_posix()) == lang or (Path(stage) / rel).exists():
+            continue
+        (Path(stage) / rel).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(p, Path(stage) / rel)
+        except OSError:
+            shutil.copy2(p, Path(stage) / rel)
+        carried.append(rel.as_posix())
+    return carried
 
 
 def run_brief(req: BriefRequest, on_wait: Callable[[str], None] | None = None) -> BriefResult:

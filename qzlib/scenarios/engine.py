@@ -25,8 +25,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from qzlib import catalogue, fmt, rules
+from qzlib import catalogue, fmt, i18n, rules
 from qzlib.errors import InputError
+from qzlib.i18n import T
 from qzlib.scenarios.paces import reference_rate, reference_series
 from qzlib.scenarios.prepared import Prepared, components
 from qzlib.scenarios.result import BANDS, ScenarioResult
@@ -98,8 +99,9 @@ class Engine:
     def not_yet_known(self, ref: dict) -> str:
         """Why a reference window cannot be used as of :attr:`as_of` ('' when it can)."""
         if self.as_of is not None and int(ref["to"]) > self.as_of:
-            return (f"参照序列 {ref['region']} {ref['indicator']} {ref['from']}—{ref['to']}年的数值"
-                    f"在{self.as_of}年尚未取得，不生成路径")
+            return T("参照序列 {region} {indicator} {y0}—{y1}年的数值在{year}年尚未取得，不生成路径",
+                     region=i18n.place(ref["region"]), indicator=ref["indicator"], y0=ref["from"], y1=ref["to"],
+                     year=self.as_of)
         return ""
 
     # -- single pieces ------------------------------------------------------------------
@@ -197,7 +199,7 @@ class Engine:
         info = self.prepared.info[code]
         fc = self.trend(code, spec)
         if getattr(fc, "status", "ok") != "ok":
-            return None, None, f"趋势模型未外推（insufficient）：{getattr(fc, 'reason', '') or '数据不足'}"
+            return None, None, T("趋势模型未外推（insufficient）：{why}", why=getattr(fc, "reason", "") or T("数据不足"))
         series_spec = spec.get("series") or {}
         own = series_spec.get("indicator", code) == code and (series_spec.get("region") or self.region) == self.region
         years = self.years
@@ -217,12 +219,13 @@ class Engine:
             local = local[local.index >= base_year]
             anchor_y, anchor_v = (int(local.index[-1]), float(local.iloc[-1])) if len(local) else (base_year, info.base)
             if anchor_y not in ref.index:
-                return None, None, (f"参照序列 {series_spec.get('region') or self.region} "
-                                    f"{series_spec.get('indicator', code)} 缺少{anchor_y}年的数值，无法借用其速度")
+                return None, None, T("参照序列 {region} {indicator} 缺少{year}年的数值，无法借用其速度",
+                                     region=i18n.place(series_spec.get("region") or self.region),
+                                     indicator=series_spec.get("indicator", code), year=anchor_y)
             base_ref = float(ref[anchor_y])
             linear = rules.is_linear(info.shape)
             if not linear and base_ref <= 0:
-                return None, None, "参照序列的数值不为正，无法按增速借用"
+                return None, None, T("参照序列的数值不为正，无法按增速借用")
 
             def move(x):
                 return anchor_v + (x - base_ref) if linear else anchor_v * x / base_ref
@@ -256,36 +259,38 @@ class Engine:
         s = self._local(code)
         if info.no_baseline:
             if len(s) < 2:
-                return None, (f"规划未给基期值，{region}只有 {len(s)} 个观测值，"
-                              f"至少需要两个才能计算自身速度"), None
+                return None, T("规划未给基期值，{region}只有 {n} 个观测值，至少需要两个才能计算自身速度",
+                               region=i18n.place(region), n=len(s)), None
             base_year, b = int(s.index[0]), float(s.iloc[0])
         after = s[s.index > base_year]
-        rows = "、".join(f"{y}年 {value_text(float(x))}" for y, x in after.items())
+        rows = T("、").join(T("{year}年 {value}", year=y, value=value_text(float(x))) for y, x in after.items())
         ref = spec.get("reference")
-        start = "基期" if not info.no_baseline else "首个观测值"
+        start = T("基期") if not info.no_baseline else T("首个观测值")
         if len(after):
             y1, v1 = int(after.index[-1]), float(after.iloc[-1])
             rate = rules.per_year(b, base_year, v1, y1, shape)
             if not np.isfinite(rate):   # a growth pace that cannot be computed (zero or sign change)
                 shape = "points"
                 rate = rules.per_year(b, base_year, v1, y1, shape)
-            said = (f"{region}自身速度：{base_year}年{start} {value_text(b)} 至 {y1}年 {value_text(v1)}，"
-                    f"{'年均增长' if shape == 'growth' else '每年'} {fmt.rate(rate, shape, info.unit)}")
-            source = f"{region}统计数据：{rows}"
+            said = T("{region}自身速度：{y0}年{start} {v0} 至 {y1}年 {v1}，{measure} {pace}", region=i18n.place(region),
+                     y0=base_year, start=start, v0=value_text(b), y1=y1, v1=value_text(v1),
+                     measure=T("年均增长") if shape == "growth" else T("每年"), pace=fmt.rate(rate, shape, info.unit))
+            source = T("{region}统计数据：{rows}", region=i18n.place(region), rows=rows)
             anchor_y, anchor_v = y1, v1
         elif ref:
             why = self.not_yet_known(ref)
             if why:
-                return None, f"{region}在{base_year}年基期后没有观测值；" + why, None
+                return None, T("{region}在{year}年基期后没有观测值；", region=i18n.place(region), year=base_year) + why, None
             rate = self.rate(ref, file, f"assumptions.{code}.reference")
             shape = "points" if ref.get("measure") == "points" else "growth"
             anchor_y, anchor_v = base_year, b
-            said = (f"{region}基期后尚无观测值，借用参照速度："
+            said = (T("{region}基期后尚无观测值，借用参照速度：", region=i18n.place(region))
                     + say(self, {"follow": "reference", "reference": ref}, info.unit, f"assumptions.{code}.reference",
-                          file) + f"，自 {anchor_y} 年的 {value_text(anchor_v)} 起算")
+                          file) + T("，自 {year} 年的 {value} 起算", year=anchor_y, value=value_text(anchor_v)))
             source = source_of(spec)
         else:
-            return None, f"{region}在{base_year}年基期后没有观测值，也未给参照序列，无从计算速度", None
+            return None, T("{region}在{year}年基期后没有观测值，也未给参照序列，无从计算速度", region=i18n.place(region),
+                           year=base_year), None
         t = self.since(anchor_y)
         v = np.where(t < 0, np.nan, rules.advance(anchor_v, rate, t, shape))
         hist = s[(s.index >= base_year) & (s.index <= anchor_y)]
@@ -344,7 +349,7 @@ class Engine:
                 if what:
                     said[code] = what
             else:
-                reasons[code] = "场景未设定该指标的假设"
+                reasons[code] = T("场景未设定该指标的假设")
                 continue
             lower, upper = catalogue.natural_bounds(info.kind)
             values[i] = np.clip(v, -np.inf if lower is None else lower, np.inf if upper is None else upper)

@@ -13,8 +13,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from qzlib import catalogue
+from qzlib import catalogue, i18n
 from qzlib.errors import InputError
+from qzlib.i18n import T
 from qzlib.plan.path import plan_path
 from qzlib.plan.path import shape as path_shape
 
@@ -33,7 +34,15 @@ class PreparedIndicator:
     reason: str | None  # why the indicator can get no path; None when it can
     plan: np.ndarray  # plan path over Prepared.years (NaN outside baseline … last target)
     shape: str = "growth"  # how its paths move (catalogue: growth, additions or points)
+    name_en: str = ""      # the catalogue's English name (the plan's Chinese name is name_zh)
     no_baseline: bool = False  # the plan gives no baseline ("/"): only its own figures can start a path
+
+    @property
+    def name(self) -> str:
+        """Its name in the language in use (qzlib.i18n)."""
+        from qzlib import i18n
+
+        return i18n.column_value({"name_zh": self.name_zh, "name_en": self.name_en}, "name")
 
 
 def _num(x) -> float:
@@ -108,18 +117,21 @@ class Prepared:
                 targets.append((int(row["year"]), v, comp, str(row["qualifier"])))
             else:
                 raw = row.get("raw", "") if "raw" in t else ""
-                qualitative.append(f"{int(row['year'])}年“{raw}”" if raw else f"{int(row['year'])}年")
+                qualitative.append(T("{year}年“{raw}”", year=int(row["year"]), raw=i18n.term("phrase", raw)) if raw
+                                   else T("{year}年", year=int(row["year"])))
         if not np.isfinite(base):
             raw = b.iloc[0].get("raw", "") if len(b) and "raw" in b else ""
-            reason = f"{base_year or ''}年基期值缺失（规划表为“{raw or '/'}”），无从起算"
+            reason = T("{year}年基期值缺失（规划表为“{raw}”），无从起算", year=base_year or "", raw=raw or "/")
         elif not targets:
-            reason = "目标为定性表述（" + "；".join(qualitative) + "），无可比较的数值" if qualitative \
-                else "规划表中没有数值目标"
+            reason = T("目标为定性表述（{targets}），无可比较的数值", targets=T("；").join(qualitative)) if qualitative \
+                else T("规划表中没有数值目标")
         plan = empty
         if reason is None:
             plan = plan_path(g, code).reindex(self.years).to_numpy(dtype=float)
+        name_en = str(first.get("name_en", "") or "") if "name_en" in g else (known.name_en if known else "")
         return PreparedIndicator(code, name, unit, kind, base_year, base, targets, reason, plan,
-                                 shape=path_shape(g, code), no_baseline=not np.isfinite(base) and bool(targets))
+                                 shape=path_shape(g, code), no_baseline=not np.isfinite(base) and bool(targets),
+                                 name_en=name_en if name_en != "nan" else "")
 
 
 def plan_points(processed_dir: str | Path | None = None) -> pd.DataFrame:

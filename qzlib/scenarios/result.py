@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from qzlib import rules
+from qzlib.i18n import T
 from qzlib.scenarios.prepared import Prepared
 from qzlib.scenarios.schema import Scenario
 
@@ -80,7 +81,9 @@ class ScenarioResult:
 
     def assumptions_table(self) -> pd.DataFrame:
         """The scenario's assumptions in Chinese, with their sources (for the brief)."""
-        return pd.DataFrame(self.described, columns=["对象", "类别", "假设", "来源或理由"])
+        from qzlib.scenarios.wording import COLUMNS
+
+        return pd.DataFrame(self.described, columns=COLUMNS)
 
     def write(self, out_dir: str | Path) -> list[Path]:
         """paths.csv, attainment.csv, assumptions.csv and the scenario YAML, written atomically."""
@@ -130,7 +133,7 @@ def attainment_records(p: Prepared, values: np.ndarray, bands: dict, reasons: di
                                gap_pct=float((v - target) / target * 100) if target else np.nan,
                                first_year_reached=int(years[reached[0]]) if reached else None)
                 else:
-                    rec["reason"] = f"路径未覆盖{year}年"
+                    rec["reason"] = T("路径未覆盖{year}年", year=year)
             recs.append(rec)
     return recs
 

@@ -52,7 +52,9 @@ import yaml
 
 from qzlib import catalogue
 from qzlib.errors import InputError, Problem
-from qzlib.forecast.trend import METHODS as TREND_METHODS  # what fit() accepts: one list, not a copy
+from qzlib.forecast.trend import (
+    METHODS as TREND_METHODS,  # what fit() accepts: one list, not a copy
+)
 from qzlib.paths import ROOT, SCENARIOS
 
 
@@ -120,6 +122,8 @@ _REFERENCE = {
 _COMMON = {
     "source": {"type": "string", "minLength": 1, "description": "where the assumption comes from (a text)"},
     "rationale": {"type": "string", "minLength": 1, "description": "why the assumption is made (a text)"},
+    "source_en": {"type": "string", "minLength": 1, "description": "the source in English (for the English brief)"},
+    "rationale_en": {"type": "string", "minLength": 1, "description": "the rationale in English (for the English brief)"},
     "after": {"enum": ["stop", "hold", "continue"],
               "description": "what happens after the last given year: stop, hold or continue"},
     "reference": _REFERENCE,
@@ -174,6 +178,9 @@ SCHEMA = {
         "name": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$",
                  "description": "a lower-case name of letters, digits and _"},
         "description": {"type": "string", "minLength": 1, "description": "a description in Chinese"},
+        "label": {"type": "string", "minLength": 1, "maxLength": 20, "description": "a short Chinese name for readers"},
+        "label_en": {"type": "string", "minLength": 1, "maxLength": 60, "description": "the short name in English"},
+        "description_en": {"type": "string", "minLength": 1, "description": "the description in English"},
         "author": {"type": "string", "minLength": 1, "description": "who wrote the scenario"},
         "base_year": {"type": "integer", "minimum": 2000, "maximum": 2100,
                       "description": "the year the assumptions start from (optional: the plan's own baseline "
@@ -202,13 +209,25 @@ class Scenario:
     components: dict[str, dict] = field(default_factory=dict)
     file: Path | None = None
     others: dict | None = None    # the assumption for every plan indicator not named above
+    texts: dict = field(default_factory=dict)   # label, label_en, description_en: what readers see
+
+    def said(self, name: str) -> str:
+        """``label`` or ``description`` in the language in use (its ``_en`` twin in English; the
+        description's lead words when there is no label)."""
+        from qzlib import i18n
+
+        row = {"description": self.description, **self.texts}
+        if name == "label":
+            head = self.description.split("：", 1)[0].strip()
+            row.setdefault("label", head if 0 < len(head) <= 20 else self.name)
+        return i18n.column_value(row, name)
 
     def assumption(self, code: str) -> dict | None:
         """The assumption that sets ``code``'s path: its own, else ``others`` (None if neither)."""
         return self.assumptions.get(code) or self.others
 
     def to_dict(self) -> dict:
-        out = {"name": self.name, "description": self.description, "author": self.author}
+        out = {"name": self.name, "description": self.description, **self.texts, "author": self.author}
         if self.base_year is not None:
             out["base_year"] = self.base_year
         out["assumptions"] = self.assumptions
@@ -406,7 +425,8 @@ def parse(text: str, file: str | Path | None = None, years=None) -> Scenario:
     return Scenario(name=data["name"], description=data["description"], author=data["author"],
                     base_year=data.get("base_year"), assumptions=dict(data["assumptions"] or {}),
                     others=data.get("others"),
-                    components=dict(data.get("components") or {}), file=Path(file) if file else None)
+                    components=dict(data.get("components") or {}), file=Path(file) if file else None,
+                    texts={k: data[k] for k in ("label", "label_en", "description_en") if data.get(k)})
 
 
 def resolve(name_or_path: str | Path, scenarios_dir: Path | None = None) -> Path:

@@ -350,7 +350,7 @@ def requests(obs, points: pd.DataFrame, region: str, year: int, lang: str = "zh"
             unlocks = ("分县对照：最新值与较上年变化" if zh else "county comparison: latest figure and change")
             if catalogue.is_additive(code):
                 unlocks += ("；各县合计与全市数核对" if zh else "; counties' sum against the city's figure")
-            request = "、".join(map(str, need)) + ("年" if zh else "")
+            request = ("、" if zh else ", ").join(map(str, need)) + ("年" if zh else "")
             rows.append([county, code, m["name_zh"], ", ".join(str(y) for y in have if y >= lo),
                          ", ".join(map(str, need)), request, unlocks, 1 if last in need else 2])
     out = pd.DataFrame(rows, columns=REQUEST_COLUMNS)

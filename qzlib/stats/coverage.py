@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from qzlib.i18n import N_
 from qzlib.stats import mapping, plan, schema
 
 
@@ -31,9 +32,9 @@ COVERAGE_COLUMNS = ["region", "indicator", "indicator_name_zh", "year", "status"
                     "unit", "n_values", "related"]
 REQUEST_COLUMNS = ["region", "indicator", "indicator_name_zh", "have_years", "request_years", "request",
                    "unlocks", "priority"]
-REQUEST_COLUMNS_ZH = {"region": "地区", "indicator": "指标代码", "indicator_name_zh": "指标",
-                      "have_years": "已有年份", "request_years": "需要的年份", "request": "请求",
-                      "unlocks": "可支持的分析", "priority": "优先级"}
+REQUEST_COLUMNS_ZH = {"region": N_("地区"), "indicator": N_("指标代码"), "indicator_name_zh": N_("指标"),
+                      "have_years": N_("已有年份"), "request_years": N_("需要的年份"), "request": N_("请求"),
+                      "unlocks": N_("可支持的分析"), "priority": N_("优先级")}
 
 # status/kind -> (legend label zh, legend label en, colour)
 CATEGORIES = {

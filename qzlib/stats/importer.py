@@ -31,8 +31,8 @@ from filelock import FileLock, Timeout
 
 from qzlib import paths
 from qzlib.atomic import atomic_file
-from qzlib.hashing import file_sha256
 from qzlib.errors import InputError, Problem, QzError
+from qzlib.hashing import file_sha256
 from qzlib.stats import read, schema, sources
 from qzlib.stats.build import IMPORTED, REVISION_KEY, drop_revised
 

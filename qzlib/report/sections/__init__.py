@@ -11,9 +11,24 @@ To add a section: write a module here with functions ``f(ctx)`` returning HTML o
 Figure, save its table with ``ctx.save(name, df)``, add a heading cell and a call cell to
 the brief notebook, and a check to ``tests/test_brief_sections.py``.
 """
-from qzlib.report.sections import (actual, appendix, audit, counties, facts, indicators, plans, progress,
-                                   reference, responsibility, scenario, statistics, summary, title)
-from qzlib.report.sections.context import BriefContext, load_context, show
+from qzlib.report.sections import (
+    actual,
+    appendix,
+    audit,
+    counties,
+    facts,
+    indicators,
+    plans,
+    progress,
+    reference,
+    responsibility,
+    scenario,
+    statistics,
+    summary,
+    terms,
+    title,
+)
+from qzlib.report.sections.context import BriefContext, load_context, md, show
 
-__all__ = ["BriefContext", "load_context", "show", "title", "summary", "indicators", "actual", "counties", "progress",
-           "reference", "statistics", "scenario", "plans", "responsibility", "audit", "appendix", "facts"]
+__all__ = ["BriefContext", "load_context", "md", "show", "title", "summary", "indicators", "actual", "counties", "progress",
+           "reference", "statistics", "scenario", "plans", "responsibility", "audit", "appendix", "facts", "terms"]

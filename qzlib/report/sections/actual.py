@@ -15,19 +15,23 @@ import numpy as np
 import pandas as pd
 from IPython.display import HTML
 
-from qzlib import rules
+from qzlib import fmt, rules
 from qzlib.catalogue import natural_bounds
 from qzlib.fonts import use_cjk
 from qzlib.forecast.plot import fan_bands
 from qzlib.forecast.progress import no_forecast_reason
+from qzlib.i18n import N_, T
 from qzlib.plan.path import plan_path
 from qzlib.plan.path import shape as path_shape
-from qzlib import fmt
 from qzlib.report.sections import facts, panels
 from qzlib.report.sections.context import BriefContext
 
-SOURCE_KIND_ZH = {"plan": "规划基期", "official": "官方发布", "yearbook": "统计年鉴", "unofficial": "非官方转载",
-                  "researcher": "研究人员录入（未声明来源类型）", "test": "测试数据"}
+SOURCE_KIND_ZH = {"plan": N_("规划基期"), "official": N_("官方发布"), "yearbook": N_("统计年鉴"),
+                  "unofficial": N_("非官方转载"), "researcher": N_("研究人员录入（未声明来源类型）"), "test": N_("测试数据")}
+# The year-by-year table's columns (Chinese keys; each brief saves them in its own language).
+YEAR_COLUMNS = ["code", N_("指标"), N_("单位"), N_("年份"), N_("实际值"), N_("较上年"), N_("较上年速度"), N_("规划路径值"),
+                N_("与路径差距"), N_("下一目标年"), N_("下一目标"), N_("已达到下一目标"), N_("仍需速度"), N_("速度口径"),
+                N_("来源类型"), "_shape", "_kind"]
 
 
 def _targets(ctx: BriefContext, code: str) -> pd.Series:
@@ -85,13 +89,11 @@ def year_table(ctx: BriefContext) -> pd.DataFrame:
                     "规划路径值": p, "与路径差距": v - p if not np.isnan(p) else np.nan,
                     "下一目标年": int(nxt.index[0]) if len(nxt) else None,
                     "下一目标": float(nxt.iloc[0]) if len(nxt) else np.nan,
-                    "已达到下一目标": bool(met), "仍需速度": need, "速度口径": rules.SHAPE_ZH[shape],
-                    "来源类型": SOURCE_KIND_ZH.get(kinds.get(y, "plan"), str(kinds.get(y, ""))),
+                    "已达到下一目标": bool(met), "仍需速度": need, "速度口径": T(rules.SHAPE_ZH[shape]),
+                    "来源类型": T(SOURCE_KIND_ZH.get(kinds.get(y, "plan"), str(kinds.get(y, "")))),
                     "_shape": shape, "_kind": kind,
                 })
-        return pd.DataFrame(rows, columns=["code", "指标", "单位", "年份", "实际值", "较上年", "较上年速度", "规划路径值",
-                                           "与路径差距", "下一目标年", "下一目标", "已达到下一目标", "仍需速度", "速度口径",
-                                           "来源类型", "_shape", "_kind"])
+        return pd.DataFrame(rows, columns=YEAR_COLUMNS)
     df = ctx.once("actual_table", compute)
     ctx.save("actual_vs_plan", df.drop(columns=["_shape", "_kind"]))
     return df
@@ -108,35 +110,38 @@ def behind_path(ctx: BriefContext) -> pd.DataFrame:
     return last[np.array(below) & last["规划路径值"].notna().to_numpy()]
 
 
-TITLE = "二、实际值与规划路径"
+TITLE = N_("二、实际值与规划路径")
 
 
 def heading(ctx: BriefContext) -> HTML:
     """The section's heading; it starts a new page only when it has figures to show, so the
     one-sentence section of a brief without data shares the page before it."""
     brk = '<div class="page-break"></div>' if facts.indicators_with_data(ctx) else ""
-    return HTML(f"{brk}<h2>{TITLE}</h2>")
+    return HTML(f"{brk}<h2>{T(TITLE)}</h2>")
 
 
 def intro(ctx: BriefContext) -> HTML:
     codes = facts.indicators_with_data(ctx)
     if not codes:
-        return HTML(f"<p>截至{ctx.year}年，{html.escape(ctx.region)}的 {ctx.n_indicators} 项规划指标都还没有"
-                    f"{ctx.base_year}年基期以后的统计数据，本节暂无内容。统计部门提供数据后（见第四部分的数据需求清单），"
-                    f"这里将逐项对照实际值与规划路径。</p>")
+        return HTML("<p>" + T("截至{year}年，{region}的 {n} 项规划指标都还没有{base}年基期以后的统计数据，本节暂无内容。"
+                              "统计部门提供数据后（见第四部分的数据需求清单），这里将逐项对照实际值与规划路径。", year=ctx.year,
+                              region=html.escape(ctx.place(ctx.region)), n=ctx.n_indicators, base=ctx.base_year) + "</p>")
     f = fans(ctx)
     latest = facts.latest_data_year(ctx)
-    fan_text = (f"其中 {len(f)} 项（{html.escape(facts.names(ctx, f))}）的本地序列已足以拟合趋势，图中阴影为校准后的 80%/95% 预测区间。"
-                if f else "目前没有一项指标的本地序列足以拟合趋势（至少 3 个年度值且近年有变化）。")
+    fan_text = (T("其中 {n} 项（{names}）的本地序列已足以拟合趋势，图中阴影为校准后的 80%/95% 预测区间。", n=len(f),
+                  names=html.escape(facts.names(ctx, f)))
+                if f else T("目前没有一项指标的本地序列足以拟合趋势（至少 3 个年度值且近年有变化）。"))
     behind = behind_path(ctx)
-    behind_text = (f"最新数值低于规划路径的有 {len(behind)} 项：" + "；".join(
-        f"{html.escape(r['指标'])}（{r['年份']}年 {fmt.quantity(r['实际值'], r['_kind'])}，"
-        f"路径值 {fmt.quantity(r['规划路径值'], r['_kind'])}）"
-        for _, r in behind.iterrows()) + "。") if len(behind) else "各项指标的最新数值均不低于规划路径。"
-    return HTML(f"<p>{html.escape(ctx.region)}有{ctx.base_year}年以后统计数据的指标共 {len(codes)} 项（共 {ctx.n_indicators} 项），"
-                f"数据最新至 {latest} 年。{fan_text}{behind_text}</p>"
-                f"<p class='note'>图中实线圆点为{html.escape(ctx.region)}实际值（含规划基期值），橙色虚线为规划隐含路径，菱形为目标值，"
-                f"绿色细线为“{html.escape(_scenario_name(ctx))}”情景自最新实际值起的路径。</p>")
+    behind_text = (T("最新数值低于规划路径的有 {n} 项：", n=len(behind)) + T("；").join(
+        T("{name}（{year}年 {value}，路径值 {path}）", name=html.escape(r["指标"]), year=r["年份"],
+          value=fmt.quantity(r["实际值"], r["_kind"]), path=fmt.quantity(r["规划路径值"], r["_kind"]))
+        for _, r in behind.iterrows()) + T("。")) if len(behind) else T("各项指标的最新数值均不低于规划路径。")
+    region = html.escape(ctx.place(ctx.region))
+    return HTML("<p>" + T("{region}有{base}年以后统计数据的指标共 {n} 项（共 {total} 项），数据最新至 {latest} 年。",
+                          region=region, base=ctx.base_year, n=len(codes), total=ctx.n_indicators, latest=latest)
+                + fan_text + behind_text + "</p><p class='note'>"
+                + T("图中实线圆点为{region}实际值（含规划基期值），橙色虚线为规划隐含路径，菱形为目标值，绿色细线为“{scenario}”情景自最新实际值起的路径。",
+                    region=region, scenario=html.escape(_scenario_name(ctx))) + "</p>")
 
 
 def _scenario_name(ctx: BriefContext) -> str:
@@ -165,22 +170,22 @@ def chart(ctx: BriefContext, ncols: int = 4):
         h = facts.history(ctx, code)
         path = plan_path(ctx.points, code)
         tg = _targets(ctx, code)
-        ax.scatter(tg.index, tg.values, color="#c0392b", marker="D", s=16, zorder=7, label="目标")
+        ax.scatter(tg.index, tg.values, color="#c0392b", marker="D", s=16, zorder=7, label=T("目标"))
         if code in f:
-            fan_bands(ax, h, f[code].path, label="趋势 ")
+            fan_bands(ax, h, f[code].path, label=T("趋势 "))
         if paths is not None and code in paths.index:
             s = paths.loc[code].dropna()
             s = s[(s.index >= h.index[-1]) & (s.index <= last)]   # the scenario from the latest figure on
             if len(s) > 1:
-                ax.plot(s.index, s.values, color="#2e8b57", lw=0.9, zorder=3, label="情景路径")
-        ax.plot(h.index, h.values, "o-", color="#1f3b73", lw=1.5, ms=3, zorder=5, label="实际值")
+                ax.plot(s.index, s.values, color="#2e8b57", lw=0.9, zorder=3, label=T("情景路径"))
+        ax.plot(h.index, h.values, "o-", color="#1f3b73", lw=1.5, ms=3, zorder=5, label=T("实际值"))
         if len(path):   # drawn on top of the scenario and the figures, distinct: what the targets imply
-            ax.plot(path.index, path.values, label="规划隐含路径", **panels.PATH_STYLE)
+            ax.plot(path.index, path.values, label=T("规划隐含路径"), **panels.PATH_STYLE)
         ax.axvline(ctx.year, color="#999", lw=0.6, ls=":")
         panels.style(ax, ctx.name(code), ctx.unit(code), min(h.index[0], ctx.base_year or h.index[0]), last)
     panels.hide_unused(axes, len(codes))
     panels.legend(fig, panels.handles(fig), bottom=0.05, ncol=6)
-    fig.set_label("二_实际值与规划路径")
+    fig.set_label(T("二_实际值与规划路径"))
     return fig
 
 
@@ -189,20 +194,22 @@ def table(ctx: BriefContext) -> HTML:
     if df.empty:
         return HTML("")
     show = pd.DataFrame({
-        "指标": df["指标"], "年份": df["年份"].astype(int),
-        "实际值": [fmt.quantity(v, k) for v, k in zip(df["实际值"], df["_kind"])],
-        "较上年": [fmt.MISSING if pd.isna(c) else ("持平" if rules.shown(c, 2) == 0 else fmt.rate(c, sh, u))
-                   for c, sh, u in zip(df["较上年速度"], df["_shape"], df["单位"])],
-        "规划路径值": [fmt.quantity(v, k) for v, k in zip(df["规划路径值"], df["_kind"])],
-        "与路径差距": [fmt.MISSING if pd.isna(g) else (f"{rules.text(g, 2, signed=True)}个百分点" if rules.uses_points(u)
-                                                   else f"{'+' if g >= 0 else ''}{fmt.num(g)}")
-                       for g, u in zip(df["与路径差距"], df["单位"])],
-        "下一目标": [fmt.MISSING if pd.isna(v) else f"{fmt.quantity(v, k)}（{int(y)}）"
-                     for v, y, k in zip(df["下一目标"], df["下一目标年"], df["_kind"])],
-        "仍需": ["已达成" if m else fmt.rate(p, sh, u)
-                 for m, p, sh, u in zip(df["已达到下一目标"], df["仍需速度"], df["_shape"], df["单位"])],
-        "单位": df["单位"], "来源": df["来源类型"],
+        N_("指标"): df["指标"], N_("年份"): df["年份"].astype(int),
+        N_("实际值"): [fmt.quantity(v, k) for v, k in zip(df["实际值"], df["_kind"])],
+        N_("较上年"): [fmt.MISSING if pd.isna(c) else (T("持平") if rules.shown(c, 2) == 0 else fmt.rate(c, sh, u))
+                      for c, sh, u in zip(df["较上年速度"], df["_shape"], df["单位"])],
+        N_("规划路径值"): [fmt.quantity(v, k) for v, k in zip(df["规划路径值"], df["_kind"])],
+        N_("与路径差距"): [fmt.MISSING if pd.isna(g) else (fmt.rate(g, "points") if rules.uses_points(u)
+                                                      else f"{'+' if g >= 0 else ''}{fmt.num(g)}")
+                          for g, u in zip(df["与路径差距"], df["单位"])],
+        N_("下一目标"): [fmt.MISSING if pd.isna(v) else T("{value}（{year}）", value=fmt.quantity(v, k), year=int(y))
+                        for v, y, k in zip(df["下一目标"], df["下一目标年"], df["_kind"])],
+        N_("仍需"): [T("已达成") if m else fmt.rate(p, sh, u)
+                    for m, p, sh, u in zip(df["已达到下一目标"], df["仍需速度"], df["_shape"], df["单位"])],
+        N_("单位"): df["单位"], N_("来源"): df["来源类型"],
     })
-    widths = {"指标": "19%", "年份": "6%", "单位": "8%", "来源": "10%"}
-    return HTML(fmt.table(show, numeric=("年份", "实际值", "较上年", "规划路径值", "与路径差距", "下一目标", "仍需"),
-                          classes="actual", widths=widths, nowrap=("年份", "单位", "来源")))
+    show.columns = [T(c) for c in show.columns]
+    widths = {T("指标"): "19%", T("年份"): "6%", T("单位"): "8%", T("来源"): "10%"}
+    return HTML(fmt.table(show, numeric=tuple(T(c) for c in ("年份", "实际值", "较上年", "规划路径值", "与路径差距",
+                                                             "下一目标", "仍需")),
+                          classes="actual", widths=widths, nowrap=tuple(T(c) for c in ("年份", "单位", "来源"))))

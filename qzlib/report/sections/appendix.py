@@ -6,8 +6,8 @@ import html
 import pandas as pd
 from IPython.display import HTML, Markdown
 
-from qzlib import paths
-from qzlib import fmt
+from qzlib import fmt, paths
+from qzlib.i18n import N_, T
 from qzlib.report.provenance import input_files, package_versions
 from qzlib.report.sections.context import BriefContext
 
@@ -26,13 +26,14 @@ def shapes(ctx: BriefContext) -> HTML:
 
     first = ctx.points.drop_duplicates("code").sort_values("number")
     df = pd.DataFrame({
-        "序号": first["number"].astype(int), "指标": first["name_zh"], "单位": first["unit"],
-        "路径形态": [rules.SHAPE_ZH[shape(ctx.points, c)] for c in first["code"]],
-        "累计": ["是（达到后不回退）" if is_cumulative(c) else "" for c in first["code"]],
-        "数值位数": [f"{rules.value_digits(k)} 位小数" if rules.value_digits(k) else "取整" for k in first["kind"]],
+        N_("序号"): first["number"].astype(int), N_("指标"): [ctx.name(c) for c in first["code"]],
+        N_("单位"): [ctx.unit(c) for c in first["code"]],
+        N_("路径形态"): [T(rules.SHAPE_ZH[shape(ctx.points, c)]) for c in first["code"]],
+        N_("累计"): [T("是（达到后不回退）") if is_cumulative(c) else "" for c in first["code"]],
+        N_("数值位数"): [T("{n} 位小数", n=rules.value_digits(k)) if rules.value_digits(k) else T("取整") for k in first["kind"]],
     })
     ctx.save("indicator_shapes", df)
-    return HTML("<h3>各指标的路径形态</h3><p>规划隐含路径、趋势外推、情景路径和各视角的速度均按下表的形态计算。</p>"
+    return HTML("<h3>" + T("各指标的路径形态") + "</h3><p>" + T("规划隐含路径、趋势外推、情景路径和各视角的速度均按下表的形态计算。") + "</p>"
                 + fmt.table(df, numeric=("序号",), classes="shapes", widths={"序号": "6%", "指标": "44%"},
                             nowrap=("单位",)))
 
@@ -41,10 +42,10 @@ def provenance(ctx: BriefContext, params: dict) -> HTML:
     files = input_files(paths.RAW, ctx.processed_dir)
     ctx.save("provenance_files", files)
     versions = package_versions()
-    p = pd.DataFrame({"参数": list(params), "取值": [str(v) for v in params.values()]})
+    p = pd.DataFrame({N_("参数"): list(params), N_("取值"): [str(v) for v in params.values()]})
     return HTML(
-        "<h3>输入文件</h3>" + fmt.table(files, numeric=("字节",), classes="files")
-        + "<h3>软件版本</h3>" + fmt.table(versions)
-        + "<h3>运行参数</h3>" + fmt.table(p)
-        + f"<p class='note'>本次运行保存的数据文件：{html.escape('、'.join(ctx.saved))}。</p>"
+        "<h3>" + T("输入文件") + "</h3>" + fmt.table(files, numeric=("字节",), classes="files")
+        + "<h3>" + T("软件版本") + "</h3>" + fmt.table(versions)
+        + "<h3>" + T("运行参数") + "</h3>" + fmt.table(p)
+        + "<p class='note'>" + T("本次运行保存的数据文件：{files}。", files=html.escape(T("、").join(ctx.saved))) + "</p>"
     )

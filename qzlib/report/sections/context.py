@@ -14,7 +14,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from qzlib import office, paths
+from qzlib import i18n, office, paths
 from qzlib.office.tables import TableSpec
 from qzlib.plan.meta import PlanMeta
 
@@ -45,6 +45,13 @@ class BriefContext:
     cache: dict = field(default_factory=dict)  # results computed once per brief (scenarios, progress)
     tables: dict = field(default_factory=dict)  # name → qzlib.office.tables.Table, in the order first saved
     charts: list[str] = field(default_factory=list)  # files show() wrote to charts/, in order
+    placed: set = field(default_factory=set)    # places already named in this brief (i18n.place: first use)
+
+    def place(self, name: str) -> str:
+        """A place in the brief's language; in English 'Quzhou (衢州市)' at its first use, 'Quzhou' after."""
+        first = name not in self.placed
+        self.placed.add(name)
+        return i18n.place(name, first=first)
 
     def save(self, name: str, df: pd.DataFrame, spec: TableSpec | None = None, **spec_fields) -> pd.DataFrame:
         """Write a table the brief shows as ``<output_dir>/<name>.csv`` and describe it in
@@ -132,17 +139,24 @@ class BriefContext:
         return int(self.points["code"].nunique())
 
     def name(self, code: str) -> str:
-        """The indicator's name as the plan writes it."""
-        return str(self.points.loc[self.points["code"] == code, "name_zh"].iloc[0])
+        """The indicator's name as the plan writes it (its catalogue name in English)."""
+        row = self.points.loc[self.points["code"] == code].iloc[0]
+        return i18n.column_value(row, "name")
 
     def unit(self, code: str) -> str:
-        return str(self.points.loc[self.points["code"] == code, "unit"].iloc[0])
+        """The indicator's unit as the plan writes it, in the brief's language."""
+        return i18n.term("unit", str(self.points.loc[self.points["code"] == code, "unit"].iloc[0]))
 
 
 def load_context(year, scenario="plan_path", lang="zh", processed_dir="", output_dir=".",
                  scenarios_dir="", compare="") -> BriefContext:
     """Read the processed tables (papermill hands over strings; they are normalised here)."""
-    from qzlib.plan.tables import indicator_points, load_indicators, load_plan_meta, load_table
+    from qzlib.plan.tables import (
+        indicator_points,
+        load_indicators,
+        load_plan_meta,
+        load_table,
+    )
 
     processed = Path(processed_dir) if processed_dir else paths.PROCESSED
     out = paths.output_path(output_dir)
@@ -155,6 +169,7 @@ def load_context(year, scenario="plan_path", lang="zh", processed_dir="", output
         observations = known_by(load_observations(processed), int(year))
     if isinstance(compare, str):
         compare = tuple(s for s in compare.split(",") if s)
+    i18n.set_language(str(lang))    # every T(), place and number of this brief speaks its language
     global _current
     _current = BriefContext(
         year=int(year), scenario=str(scenario), lang=str(lang), processed_dir=processed, output_dir=out,
@@ -166,6 +181,13 @@ def load_context(year, scenario="plan_path", lang="zh", processed_dir="", output
         observations=observations,
     )
     return _current
+
+
+def md(text: str):
+    """A prose cell of the brief (its words already in the brief's language, ``T("…")``)."""
+    from IPython.display import Markdown
+
+    return Markdown(text)
 
 
 def known_by(observations: pd.DataFrame, year: int) -> pd.DataFrame:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from qzlib.forecast.progress import observed_series, with_baseline
+from qzlib.i18n import T
 from qzlib.report.sections.context import BriefContext
 
 
@@ -79,5 +80,5 @@ def test_figures(ctx: BriefContext) -> pd.DataFrame:
 
 
 def names(ctx: BriefContext, codes) -> str:
-    """'、'-joined plan names of ``codes``."""
-    return "、".join(ctx.name(c) for c in codes)
+    """'、'-joined plan names of ``codes`` (', ' in English)."""
+    return T("、").join(ctx.name(c) for c in codes)

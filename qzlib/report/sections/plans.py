@@ -10,8 +10,9 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML
 
+from qzlib import fmt, i18n
+from qzlib.i18n import N_, T
 from qzlib.plan.path import milestone_paces
-from qzlib import fmt
 
 
 def load(processed_dirs) -> dict[str, pd.DataFrame]:
@@ -42,28 +43,31 @@ def side_by_side(plans: dict[str, pd.DataFrame], shared_only: bool = True) -> pd
     rows = []
     for code in chosen:
         first = next(p[p["code"] == code].iloc[0] for p in plans.values() if (p["code"] == code).any())
-        row = {"code": code, "指标": first["name_zh"], "单位": first["unit"]}
+        row = {"code": code, N_("指标"): i18n.column_value(first, "name"), N_("单位"): i18n.term("unit", first["unit"])}
         for label, p in plans.items():
             g = p[p["code"] == code]
             base = g[g["role"] == "baseline"]
             tg = g[g["role"] == "target"].sort_values("year")
-            row[f"{label} 基期"] = "；".join(f"{int(y)}年 {fmt.num(v)}" for y, v in zip(base["year"], base["value"])) \
+            row[T("{plan} 基期", plan=label)] = T("；").join(
+                T("{year}年 {value}", year=int(y), value=fmt.num(v)) for y, v in zip(base["year"], base["value"])) \
                 or fmt.MISSING
-            row[f"{label} 目标"] = "；".join(
-                f"{int(y)}年 {fmt.num(v) if q in ('exact', 'approx') else raw}"
+            row[T("{plan} 目标", plan=label)] = T("；").join(
+                T("{year}年 {value}", year=int(y), value=fmt.num(v) if q in ("exact", "approx") else i18n.term("phrase", raw))
                 for y, v, q, raw in zip(tg["year"], tg["value"], tg["qualifier"], tg["raw"])) or fmt.MISSING
-            row[f"{label} 年均所需"] = "；".join(fmt.rate(s["pace"], s["shape"], first["unit"])
-                                            for s in milestone_paces(g, code)) or fmt.MISSING
+            row[T("{plan} 年均所需", plan=label)] = T("；").join(fmt.rate(s["pace"], s["shape"], first["unit"])
+                                                           for s in milestone_paces(g, code)) or fmt.MISSING
         rows.append(row)
     return pd.DataFrame(rows)
 
 
 def page(ctx, processed_dirs) -> HTML:
     """The comparison page: this brief's plan and the others, for the indicators they share."""
-    plans = {ctx.region: ctx.points} | {k: v for k, v in load(processed_dirs).items() if k != ctx.region}
+    plans = {ctx.place(ctx.region): ctx.points} | {i18n.place(k): v for k, v in load(processed_dirs).items()
+                                                    if k != ctx.region}
     df = side_by_side(plans)
     ctx.save("plans_side_by_side", df)
-    names = "、".join(plans)
-    lead = (f"<p>{html.escape(names)} 共 {len(plans)} 份规划共有的 {len(df)} 项指标：各自的基期、目标与达到各目标所需的"
-            f"年均增速（百分比指标为每年百分点）。各规划的基期与目标年可能不同，已逐格注明年份。</p>")
+    names = T("、").join(plans)
+    lead = "<p>" + T("{names} 共 {n} 份规划共有的 {shared} 项指标：各自的基期、目标与达到各目标所需的年均增速（百分比指标为每年百分点）。"
+                     "各规划的基期与目标年可能不同，已逐格注明年份。", names=html.escape(names), n=len(plans),
+                     shared=len(df)) + "</p>"
     return HTML(lead + fmt.table(df.drop(columns="code"), classes="plans"))

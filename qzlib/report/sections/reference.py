@@ -9,6 +9,8 @@ import html
 
 from IPython.display import HTML, display
 
+from qzlib import i18n
+from qzlib.i18n import T, term
 from qzlib.report.sections import actual, facts
 from qzlib.report.sections.context import BriefContext, show
 
@@ -17,14 +19,16 @@ REFERENCE_REGIONS = ("浙江省", "全国")
 
 def intro(ctx: BriefContext) -> HTML:
     own = actual.fans(ctx)
+    region = html.escape(ctx.place(ctx.region))
     if own:
-        lead = (f"{html.escape(ctx.region)}自身序列的趋势见第二部分（{len(own)} 项）。")
+        lead = T("{region}自身序列的趋势见第二部分（{n} 项）。", region=region, n=len(own))
     else:
         with_data = facts.indicators_with_data(ctx)
-        lead = (f"{html.escape(ctx.region)}自身的年度数据尚不足以拟合趋势"
-                f"（{len(with_data)} 项指标有基期以后的数据，拟合需要至少 3 个年度值）。")
-    return HTML(f"<p>{lead}下列{'与'.join(REFERENCE_REGIONS)}的序列与规划指标相关，可用来观察同类指标的历史节奏；阴影为经过校准的 "
-                f"80% 与 95% 预测区间。口径不同的序列只看节奏，不与{html.escape(ctx.region)}目标直接比较。</p>")
+        lead = T("{region}自身的年度数据尚不足以拟合趋势（{n} 项指标有基期以后的数据，拟合需要至少 3 个年度值）。",
+                 region=region, n=len(with_data))
+    others = T("与").join(ctx.place(r) for r in REFERENCE_REGIONS)
+    return HTML("<p>" + lead + T("下列{others}的序列与规划指标相关，可用来观察同类指标的历史节奏；阴影为经过校准的 80% 与 95% 预测区间。"
+                                 "口径不同的序列只看节奏，不与{region}目标直接比较。", others=others, region=region) + "</p>")
 
 
 def items(ctx: BriefContext, min_points: int = 5) -> list[tuple[object, str]]:
@@ -48,20 +52,25 @@ def items(ctx: BriefContext, min_points: int = 5) -> list[tuple[object, str]]:
         fc = fit(s, horizon_to=last, upper=upper, lower=lower)
         if not fc.ok:
             continue
-        name = str(g["indicator_name_zh"].mode().iloc[0])
+        name = term("series", str(g["indicator_name_zh"].mode().iloc[0]))
         comparable = g["comparability"].iloc[0] == "comparable"
         targets = None
         if comparable:
             pts = ctx.points[(ctx.points["code"] == plan_code) & (ctx.points["role"] == "target")
                              & ctx.points["value"].notna()]
             targets = pts.set_index("year")["value"]
-        fig = fc.plot(targets=targets, title=f"{region}：{name}（{g['unit'].iloc[0]}）")
+        where = ctx.place(region)
+        fig = fc.plot(targets=targets, title=T("{region}：{name}（{unit}）", region=where, name=name,
+                                               unit=term("unit", g["unit"].iloc[0])))
         fig.set_size_inches(6.4, 3.2)
-        fig.set_label(f"三_参考序列_{region}_{indicator}")
-        note = (f"{region}“{name}”{'与' if comparable else '与规划指标'}“{ctx.name(plan_code)}”"
-                f"{'口径相同' if comparable else '相关但不可比'}：{g['comparability_note'].iloc[0]}。"
-                f"模型：{fc.reason.rstrip('。')}。"
-                + (f"红星为{ctx.region}规划目标，仅作参照。" if comparable else f"图中不标{ctx.region}目标。"))
+        fig.set_label(T("三_参考序列_{region}_{indicator}", region=where, indicator=indicator))
+        said = (T("{region}“{name}”与“{plan}”口径相同：{note}。") if comparable
+                else T("{region}“{name}”与规划指标“{plan}”相关但不可比：{note}。"))
+        note = (said.format(region=where, name=name, plan=ctx.name(plan_code),
+                            note=term("series_note", g["comparability_note"].iloc[0]))
+                + T("模型：{model}。", model=(fc.reason.rstrip("。") if i18n.quotes_plan() else fc.method))
+                + (T("红星为{region}规划目标，仅作参照。") if comparable else T("图中不标{region}目标。")).format(
+                    region=ctx.place(ctx.region)))
         out.append((fig, note))
     return out
 
@@ -69,7 +78,7 @@ def items(ctx: BriefContext, min_points: int = 5) -> list[tuple[object, str]]:
 def show_all(ctx: BriefContext) -> None:
     found = items(ctx)
     if not found:
-        display(HTML("<p>暂无足够长的参考序列。</p>"))
+        display(HTML("<p>" + T("暂无足够长的参考序列。") + "</p>"))
     for fig, note in found:
         show(fig)
         display(HTML(f'<p class="note">{html.escape(note)}</p>'))

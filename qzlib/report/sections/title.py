@@ -6,60 +6,70 @@ import html
 
 from IPython.display import HTML
 
+from qzlib import fmt
+from qzlib.i18n import T
 from qzlib.report.sections import facts
 from qzlib.report.sections.context import BriefContext
 
-TEST_WARNING = "本简报使用了标为“测试”的数据，不是正式统计，不得引用"
-FOOTER_WARNING = "含测试数据，不得引用"
+TEST_WARNING = "本简报使用了标为“测试”的数据，不是正式统计，不得引用"   # T() when said: the language in use
 
 
 def data_date(ctx: BriefContext) -> str:
     """What the brief's numbers are as of: the plan's issue date, the latest plan-indicator
     figure of the region, and the latest reference statistic."""
-    parts = [f"规划文本 {ctx.meta.issued}"]
+    parts = [T("规划文本 {issued}", issued=fmt.date(ctx.meta.issued))]
     latest = facts.latest_data_year(ctx)
     if latest is not None:
         local = facts.local_observations(ctx)
         test = int((local["source_kind"] == "test").sum())
-        what = ("（均为测试数据，不是统计）" if test == len(local) else f"（其中 {test} 个为测试数据，不是统计）") if test else ""
-        parts.append(f"{ctx.region}规划指标数据最新至 {latest} 年{what}")
+        what = ((T("（均为测试数据，不是统计）") if test == len(local) else T("（其中 {n} 个为测试数据，不是统计）", n=test))
+                if test else "")
+        parts.append(T("{region}规划指标数据最新至 {year} 年", region=ctx.place(ctx.region), year=latest) + what)
     elif ctx.base_year is not None:
-        parts.append(f"{ctx.region}规划指标尚无{ctx.base_year}年基期以后的数据")
+        parts.append(T("{region}规划指标尚无{year}年基期以后的数据", region=ctx.place(ctx.region), year=ctx.base_year))
     ref = facts.reference_latest_year(ctx)
     if ref is not None:
-        parts.append(f"参考统计最新至 {ref} 年")
-    return "；".join(parts)
+        parts.append(T("参考统计最新至 {year} 年", year=ref))
+    return T("；").join(parts)
 
 
 def scenario_label(ctx: BriefContext) -> str:
     from qzlib.scenarios import load
-    from qzlib.scenarios.plot import scenario_label as label
 
-    return label(load(ctx.scenario, ctx.scenarios_dir)).removeprefix("情景：")
+    return load(ctx.scenario, ctx.scenarios_dir).said("label")
 
 
 def test_warning(ctx: BriefContext) -> str:
     """The warning line (with how many test figures), or '' when the brief uses none."""
     t = facts.test_figures(ctx)
-    return f"{TEST_WARNING}（共 {len(t)} 个数值）" if len(t) else ""
+    return T("本简报使用了标为“测试”的数据，不是正式统计，不得引用（共 {n} 个数值）", n=len(t)) if len(t) else ""
 
 
 def page(ctx: BriefContext) -> HTML:
     warn = test_warning(ctx)
     # .test-flag sets the running string every page footer prints (see brief_page.html.j2)
-    flag = f'<div class="test-flag" data-footer="{FOOTER_WARNING}">{html.escape(warn)}</div>' if warn else ""
+    flag = (f'<div class="test-flag" data-footer="{html.escape(T("含测试数据，不得引用"))}">{html.escape(warn)}</div>'
+            if warn else "")
+    plan = f"{html.escape(ctx.meta.title)}（{html.escape(ctx.meta.doc_number)}）"   # the official title, as issued
+    english = T("《{region}全面推进“415X”先进制造业集群培育工程实施方案（{start}—{end}年）》",
+                region=ctx.place(ctx.region), start=ctx.meta.period_start, end=ctx.meta.period_end)
+    shown_once = english.strip("《》") == ctx.meta.title     # the Chinese brief: the title as issued suffices
+    rendering = "" if shown_once else f'<div class="plan">{html.escape(english)}</div>'
+    heading = T("“415X”先进制造业集群培育工程<br>{year}年度监测简报", year=ctx.year)
+    rows = [(T("报告年份"), T("{year}年", year=ctx.year)), (T("情景"), html.escape(scenario_label(ctx))),
+            (T("数据日期"), html.escape(data_date(ctx))), (T("生成日期"), dt.date.today().isoformat())]
+    note = T("本简报由参数化笔记本自动生成；每张表格均在输出目录中保存为同名 CSV 文件，附录列出全部输入文件的 SHA-256。"
+             "缺失的数据一律显示为“—”，不作估算或插补。")
+    items = "\n    ".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
     return HTML(f"""
 <div class="title-page">
-  <div class="plan">{html.escape(ctx.meta.title)}（{html.escape(ctx.meta.doc_number)}）</div>
-  <h1>“415X”先进制造业集群培育工程<br>{ctx.year}年度监测简报</h1>
+  <div class="plan">{plan}</div>
+  {rendering}
+  <h1>{heading}</h1>
   {flag}
   <dl>
-    <dt>报告年份</dt><dd>{ctx.year}年</dd>
-    <dt>情景</dt><dd>{html.escape(scenario_label(ctx))}</dd>
-    <dt>数据日期</dt><dd>{html.escape(data_date(ctx))}</dd>
-    <dt>生成日期</dt><dd>{dt.date.today().isoformat()}</dd>
+    {items}
   </dl>
-  <p class="note">本简报由参数化笔记本自动生成；每张表格均在输出目录中保存为同名 CSV 文件，附录列出全部输入文件的 SHA-256。
-  缺失的数据一律显示为“—”，不作估算或插补。</p>
+  <p class="note">{note}</p>
 </div>
 <div class="page-break"></div>""")
