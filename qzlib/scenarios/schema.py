@@ -175,8 +175,8 @@ SCHEMA = {
     "required": ["name", "description", "author", "assumptions"],
     "additionalProperties": False,
     "properties": {
-        "name": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$",
-                 "description": "a lower-case name of letters, digits and _"},
+        "name": {"type": "string", "pattern": "^[a-z\u4e00-\u9fff][a-z0-9_\u4e00-\u9fff-]{0,39}$",
+                 "description": "a name of at most 40 lower-case letters, Chinese characters, digits, _ and -"},
         "description": {"type": "string", "minLength": 1, "description": "a description in Chinese"},
         "label": {"type": "string", "minLength": 1, "maxLength": 20, "description": "a short Chinese name for readers"},
         "label_en": {"type": "string", "minLength": 1, "maxLength": 60, "description": "the short name in English"},

@@ -75,12 +75,12 @@ def file_name_of(name: str) -> str:
     """The scenario's ``name:`` inside its file: the save name when the schema accepts it, else a
     stable ASCII name derived from it (the file itself is called after the save name).
 
-    >>> file_name_of("va7"), file_name_of("Land-Flat"), file_name_of("用地不变")
-    ('va7', 'land_flat', 'saved_fa3ae76b')
+    >>> file_name_of("va7"), file_name_of("Land-Flat"), file_name_of("用地不变"), file_name_of("2030年")
+    ('va7', 'land-flat', '用地不变', 'saved_b5894dcd')
     """
-    ascii_name = name.lower().replace("-", "_")
-    if FILE_NAME.match(ascii_name):
-        return ascii_name
+    lower = name.lower()
+    if FILE_NAME.match(lower):
+        return lower
     return "saved_" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
 
 
