@@ -1,4 +1,4 @@
-"""Charts of scenario paths: one small panel per indicator, Chinese labels.
+"""Charts of scenario paths: one small panel per indicator, labelled in the language in use.
 
 Each panel shows the scenario path, the plan path (dashed, drawn on top of the scenario line
 so that it stays visible where the two coincide), the plan's targets (stars) and, where a
@@ -11,46 +11,47 @@ from __future__ import annotations
 
 import math
 import re
-import textwrap
 from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.figure import Figure
 
-from qzlib.fmt import quantity
+from qzlib import i18n
+from qzlib.fmt import quantity, wrap
 from qzlib.fonts import use_cjk
+from qzlib.i18n import N_, T
 from qzlib.scenarios.result import ScenarioResult
 
 SCENARIO_COLOUR = "#1f5fa8"
 PLAN_COLOUR = "#3a3a3a"
 TARGET_COLOUR = "#c0392b"
-LABELS = {"scenario": "情景路径", "plan": "规划路径", "target": "规划目标", "fan95": "95% 区间", "fan80": "80% 区间"}
+LABELS = {"scenario": N_("情景路径"), "plan": N_("规划路径"), "target": N_("规划目标"), "fan95": N_("95% 区间"),
+          "fan80": N_("80% 区间")}
+
+
+def label(key: str) -> str:
+    """A legend entry of :data:`LABELS` in the language in use."""
+    return T(LABELS[key])
 
 
 def scenario_title(scenario) -> str:
-    """The scenario's Chinese name: the description's lead words (before '：' or the first full
-    stop); the file's name only when the description has none.
+    """The scenario's name for readers: in Chinese the description's lead words (before '：' or
+    the first full stop), the file's name only when the description has none; in another
+    language its label there (``label_en``).
 
     >>> from qzlib.scenarios.schema import Scenario
     >>> scenario_title(Scenario("stress", "压力情景：增长放缓", "研究室"))
     '压力情景'
     """
+    if not i18n.quotes_plan():
+        return scenario.said("label")
     head = re.split(r"[：:。\n]", scenario.description.strip(), maxsplit=1)[0].strip()
     return head or (scenario.file.stem if scenario.file else scenario.name)
 
 
 def scenario_label(scenario) -> str:
-    """'情景：规划路径情景' — the chart's title for a scenario (its Chinese name only)."""
-    return f"情景：{scenario_title(scenario)}"
-
-
-def wrap(text: str, width: int) -> str:
-    r"""``text`` broken into lines of at most ``width`` characters (a title is never cut).
-
-    >>> wrap("规上制造业企业研发费用占营业收入的比重", 10)
-    '规上制造业企业研发费\n用占营业收入的比重'
-    """
-    return "\n".join(textwrap.wrap(text, max(1, width), break_long_words=True, break_on_hyphens=False)) or text
+    """'情景：规划路径情景' — the chart's title for a scenario (its name only)."""
+    return T("情景：{name}", name=scenario_title(scenario))
 
 
 @dataclass
@@ -76,10 +77,11 @@ def panel(result: ScenarioResult, code: str) -> Panel:
     bands = None
     if np.isfinite(result.bands["lo95"][i]).any():
         bands = {k: result.bands[k][i] for k in ("lo80", "hi80", "lo95", "hi95")}
-    reason = (result.reasons.get(code) or info.reason or "路径未给出") if not np.isfinite(y).any() else ""
-    return Panel(code=code, title=info.name_zh, unit=info.unit, years=p.years, plan=p.plan[i], scenario=y,
-                 bands=bands, targets=[(int(yr), float(v), quantity(v, info.kind)) for yr, v, _, _ in info.targets],
-                 note=f"无路径：{reason}" if reason else "")
+    reason = (result.reasons.get(code) or info.reason or T("路径未给出")) if not np.isfinite(y).any() else ""
+    return Panel(code=code, title=info.name, unit=i18n.term("unit", info.unit), years=p.years, plan=p.plan[i],
+                 scenario=y, bands=bands,
+                 targets=[(int(yr), float(v), quantity(v, info.kind)) for yr, v, _, _ in info.targets],
+                 note=T("无路径：{reason}", reason=reason) if reason else "")
 
 
 class PathsFigure:
@@ -111,13 +113,13 @@ class PathsFigure:
             ax.set_xticks(years[::2])
             ax.margins(y=0.15)
             (line,) = ax.plot(years, np.full(len(years), np.nan), color=SCENARIO_COLOUR, marker="o",
-                              markersize=3.5, linewidth=2.4, label=LABELS["scenario"], zorder=3)
+                              markersize=3.5, linewidth=2.4, label=label("scenario"), zorder=3)
             # the plan path on top of the scenario line: dashed and darker, visible where they coincide
             ax.plot(years, pn.plan, linestyle=(0, (4, 2)), color=PLAN_COLOUR, linewidth=1.3,
-                    label=LABELS["plan"], zorder=4)
+                    label=label("plan"), zorder=4)
             for k, (year, value, shown) in enumerate(pn.targets):
                 ax.plot([year], [value], marker="*", markersize=10, color=TARGET_COLOUR, linestyle="none",
-                        label=LABELS["target"] if k == 0 else None, zorder=5)
+                        label=label("target") if k == 0 else None, zorder=5)
                 ax.annotate(shown, (year, value), textcoords="offset points", xytext=(4, 4),
                             fontsize=7, color=TARGET_COLOUR)
             self.lines[code] = line
@@ -156,10 +158,10 @@ class PathsFigure:
             if pn.bands is not None:
                 self.fans[code].append(ax.fill_between(self.years, pn.bands["lo95"], pn.bands["hi95"],
                                                        color=SCENARIO_COLOUR, alpha=0.12, linewidth=0,
-                                                       label=LABELS["fan95"]))
+                                                       label=label("fan95")))
                 self.fans[code].append(ax.fill_between(self.years, pn.bands["lo80"], pn.bands["hi80"],
                                                        color=SCENARIO_COLOUR, alpha=0.25, linewidth=0,
-                                                       label=LABELS["fan80"]))
+                                                       label=label("fan80")))
             self.notes[code].set_text(wrap(pn.note, 16))
             ax.relim()
             ax.autoscale_view(scalex=False)
