@@ -3,8 +3,9 @@
 Prints sMAPE, MASE and 80 %/95 % interval coverage per method and for the default
 (``auto``), then the run time; the LAST line is a JSON object for the default method.
 ``auto`` uses the procedure chosen for each series' history class (``models.CHOSEN``; see
-``qzlib.forecast.models.auto_choice``); the rows ``grid``, ``scum``, ``scum_naive`` and
-``blend`` are every declared procedure, ``combo`` the single full/last-8 grid default.
+``qzlib.forecast.models.auto_choice``); the rows ``grid``, ``scum``, ``scum_naive``, ``blend``
+and ``mix`` are every declared procedure, ``combo`` the single full/last-8 grid default.
+Interval tables carry the declared width factors (``calibration.WIDTH_FACTORS``).
 Intervals are calibrated only on pseudo-origins inside each training part.
 ``--write-calibration`` first rebuilds the shipped tables (and the grid's choice) from the
 file's TRAINING rows (validation blocks = the last 6 training points), then benchmarks with

@@ -471,7 +471,7 @@ def _procedure_payload() -> dict:
     return {"declared": {k: (list(v) if v else None) for k, v in models.PROCEDURES.items()},
             "classes": [list(c) for c in models.HISTORY_CLASSES],
             "chosen": dict(models.CHOSEN), "rule_choice": dict(models.RULE_CHOICE), "rule": models.CHOICE_RULE,
-            "chosen_by": "bench/procedures.py on training-only blocks A and B"}
+            "chosen_by": "bench/procedures.py on training-only blocks A, B and C (#25; #14 used A and B)"}
 
 
 def extend_shipped(csv: Path, base: Path | None = None, out: Path | None = None, workers: int = 2,
@@ -527,7 +527,7 @@ def extend_shipped(csv: Path, base: Path | None = None, out: Path | None = None,
         win = old["default_by_window"][key]
         grid = (win["aggregate"], tuple(win["members"]))
         rows = models.procedure_specs(grid)          # "mix" needs the window's grid winner
-        rows["auto"] = grid if proc == "grid" else rows[proc]
+        rows["auto"] = grid if proc == "grid" else rows[proc]     # (for grid: checked below, row copied)
         # the new families, naive and drift (the fixed procedures' members) and, for a
         # procedure containing the grid and for the default, the grid winner's members
         fams = set(NEW_FAMILIES) | {"naive", "drift"} | set(models.spec_families(grid))
@@ -540,6 +540,8 @@ def extend_shipped(csv: Path, base: Path | None = None, out: Path | None = None,
             if m in NEW_FAMILIES or m in rows:
                 q[m] = np.round(learned.quantiles[m], 6).tolist()
                 cnt[m] = learned.counts[m]
+        if proc == "grid":                           # the grid winner's row as build_shipped learned it
+            q["auto"], cnt["auto"] = q["grid"], cnt["grid"]
         tab["quantiles"], tab["counts"] = q, cnt
         validation = dict(tab.get("validation", {}))
         before = calibration.CalibrationTable.learn(with_combos(pre, {"auto": rows["auto"]}))

@@ -104,9 +104,11 @@ def test_window_rule_longest_usable_window_at_or_below_the_length(monkeypatch):
     assert models.grid_choice(np.arange(7.0), y)[1:] == ("mean(drift+theta)", ("mean", ("drift", "theta")))
 
 
-def test_a_long_series_the_winner_cannot_serve_gets_the_best_usable_entry_of_its_window():
+def test_a_long_series_the_winner_cannot_serve_gets_the_best_usable_entry_of_its_window(monkeypatch):
     """Values <= 0 rule out geometric drift and gaps rule out Theta/damped; the series keeps
-    its window and takes the best-ranked combination it can use there."""
+    its window and takes the best-ranked combination it can use there (with the grid as the
+    long histories' procedure, as before #25)."""
+    monkeypatch.setitem(models.CHOSEN, "long", "grid")
     ranked = models.ranking_by_window()
     rng = np.random.default_rng(3)
     t = np.arange(1995.0, 2025.0)
