@@ -347,6 +347,38 @@ def test_readers_see_no_code_names(ui):
     assert not re.search(r"\d\.\d+ 家|\d\.\d+ 个", " ".join(texts))   # counts are whole numbers
 
 
+CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
+
+
+def _language(ui, name: str, says: str) -> str:
+    """Press the page's language switch; the page's text once its message (said last) says ``says``."""
+    ui.page.locator(".qz-lang button", has_text=re.compile(f"^{name}$")).click()
+    ui.wait_text(ui.status, says, timeout=30)
+    ui.page.wait_for_timeout(300)
+    return ui.page.locator("body").inner_text().replace("\xa0", " ")
+
+
+def test_the_language_switch_says_the_whole_page_in_english_and_back(ui):
+    _choose(ui, "规划路径情景")
+    ui.loc(".qz-reset").click()
+    ui.wait_text(ui.status, "已恢复情景“规划路径情景”的原始设定")
+    zh = ui.page.locator("body").inner_text().replace("\xa0", " ")
+    assert "判断" in zh and "English" in zh
+    en = _language(ui, "English", 'Restored the original settings of the scenario "Plan path"')
+    options = [o.replace("\xa0", " ") for o in ui.page.locator(".qz-scenario option").all_inner_texts()]
+    assert {"Plan path", "Recent pace", "Stress"} <= set(options)   # the list writes spaces as no-break spaces
+    saved = [o for o in options if CJK.search(o)]              # names colleagues saved: proper names
+    shown = en
+    for name in (*saved, "中文"):                               # and the switch naming Chinese in Chinese
+        shown = shown.replace(name, "")
+    assert not CJK.search(shown), sorted(set(CJK.findall(shown)))
+    for words in ("Quzhou", "Scenario: Plan path", "scenario path", "Reset", "Save as scenario", "Verdict",
+                  "Value added per mu of above-scale industry"):
+        assert words in en, words
+    _shot(ui.page, "explorer_english.png")
+    assert _language(ui, "中文", "已恢复情景“规划路径情景”的原始设定") == zh
+
+
 def _platform_fonts(page, selector: str) -> list[dict]:
     """The fonts Chromium drew a node's text with (DevTools protocol)."""
     cdp = page.context.new_cdp_session(page)
@@ -587,6 +619,9 @@ def test_a_network_address_needs_the_token_and_the_printed_address_works(network
     with pytest.raises(urllib.error.HTTPError) as exc:
         urllib.request.urlopen(network.root, timeout=10)
     assert exc.value.code == 403 and "需要访问令牌" in exc.value.read().decode()
+    with pytest.raises(urllib.error.HTTPError) as exc:
+        urllib.request.urlopen(network.root + "?lang=en", timeout=10)
+    assert exc.value.code == 403 and "Access token needed" in exc.value.read().decode()
     with pytest.raises(urllib.error.HTTPError):
         urllib.request.urlopen(network.root + "?token=wrong", timeout=10)
     assert network.status()["kernels"] == 1                  # no kernel was given away

@@ -1,4 +1,5 @@
-"""The explorer's callback logic, exercised without a browser."""
+"""The explorer's callback logic, exercised without a browser: its state and its dashboard in both
+languages."""
 from __future__ import annotations
 
 import re
@@ -8,11 +9,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from qzlib import i18n
 from qzlib.errors import InputError
 from qzlib.paths import SCENARIOS
 from qzlib.scenarios import load, run
-from qzlib.scenarios.explorer import Explorer, ExplorerUI, NameTaken, check_name, error_zh
+from qzlib.scenarios.explorer import Explorer, ExplorerUI, NameTaken, check_name, error_text, error_zh
 from test_scenarios_fixtures import plan_points
+
+CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
 
 
 @pytest.fixture()
@@ -219,10 +223,12 @@ def test_table_html_lists_every_numeric_target(x):
 def test_the_attainment_table_takes_one_more_column_by_one_more_entry(x, monkeypatch):
     from qzlib.scenarios.explorer import view
 
+    columns = len(view.ATTAINMENT_COLUMNS)
     monkeypatch.setattr(view, "ATTAINMENT_COLUMNS",
                         [*view.ATTAINMENT_COLUMNS, ("进度结论", lambda r, x: f"{r['code'][:3]}…", False, False)])
     html = x.table_html()
-    assert html.count("<th>") == 10 and "<th>进度结论</th>" in html and html.count("<td>per…</td>") == 4
+    assert len(re.findall(r"<th[ >]", html)) == columns + 1 and "<th>进度结论</th>" in html
+    assert html.count("<td>per…</td>") == 4
 
 
 def test_dropdown_shows_chinese_names_only(x):
@@ -355,3 +361,104 @@ def test_comparison_view_names_scenarios_in_chinese_and_says_met_or_missed(x, tm
     assert row["规划路径情景"] == "达成：160（0.0%）" and row["压力情景"] == "未达成：133.71（-16.4%）"
     values = values_view(out["values"], x).set_index("指标")
     assert values.loc["高技术制造业增加值占规上工业增加值比重", "压力情景"] == "—"
+
+
+# ----------------------------------------------------------------------------- two languages
+def _headers(html: str) -> list[str]:
+    return re.findall(r"<th[^>]*>([^<]*)</th>", html)
+
+
+def _shown(ui) -> list[str]:
+    """Every text the dashboard shows (markup stripped of its style sheets), with where it is."""
+    texts = {"status": ui.status.value, "table": ui.table.value, "title": ui.chart.heading.value,
+             "legend": ui.chart.legend.value, "heading": ui.heading.value if ui.heading else "",
+             "reset": ui.reset_btn.description + ui.reset_btn.tooltip, "save": ui.save_btn.description,
+             "name": ui.name_box.placeholder, "hint": ui.hint.value, "pick": ui.pick_label.value,
+             "stopped": ui.stopped.value, "scenario": ui.scenario.tooltip,
+             **{f"head{i}": h.value for i, h in enumerate(ui.heads)},
+             **{f"ind {c}": n.value for c, n in ui.notes.items()},
+             **{f"comp {c}": n.value for c, n in ui.comp_notes.items()},
+             **{f"panel {c}": v[2].value for c, v in ui.chart.captions.items()},
+             **{f"option {v}": label for label, v in ui.scenario.options},
+             **{f"pick {v}": label for label, v in ui.pick.options}}
+    return [f"{where}: {re.sub(r'<style>.*?</style>', '', text)}" for where, text in texts.items()]
+
+
+def test_the_dashboard_switches_to_english_and_back_for_this_page_only(x):
+    ui = ExplorerUI(x, title=True)
+    ui.sliders["per_mu_value_added"].value = 5.0
+    zh = _shown(ui)
+    assert ui.language.options == (("中文", "zh"), ("English", "en")) and ui.language.value == "zh"
+    assert _headers(ui.table.value)[-1] == "判断" and "衢州市“415X”情景探索器" in ui.heading.value
+    ui.language.value = "en"
+    assert x.lang == "en" and i18n.current() == "zh"          # this explorer's language, not the process's
+    en = _shown(ui)
+    assert [t for t in en if CJK.search(t.split(": ", 1)[1])] == []   # shipped scenarios, places: all English
+    assert _headers(ui.table.value) == ["indicator", "unit", "target year", "target value", "scenario value", "gap",
+                                        "gap (%)", "first reached", "verdict"]
+    assert "Value added per mu of above-scale industry" in ui.table.value and "10,000 yuan/mu" in ui.table.value
+    assert ">missed<" in ui.table.value
+    assert "Quzhou" in ui.heading.value and ui.reset_btn.description == "Reset"
+    assert ui.status.value.count("Value added per mu of above-scale industry: yearly growth 5.00%.") == 1
+    assert "Scenario: Plan path (adjusted)" in ui.chart.heading.value and "plan path" in ui.chart.legend.value
+    assert "Value added per mu of above-scale industry" in ui.chart.captions["per_mu_value_added"][2].value
+    assert ui.scenario.value == "plan_path" and [v for _, v in ui.scenario.options] == x.names
+    assert "qz-lang-en" in ui.widget._dom_classes and "stopped" in ui.stopped.value
+    ui.comp_sliders["land"].value = 1.0                         # a change made in English is said in English
+    assert ui.status.value.count("Land of above-scale industry: yearly growth 1.00%. ") == 1
+    assert "Follows from its components" in ui.notes["per_mu_value_added"].value
+    ui.name_box.value = "a/b"
+    ui._on_save(None)
+    assert "A name cannot contain" in ui.status.value and not CJK.search(ui.status.value)
+    ui.language.value = "zh"                                    # the same error, said again in Chinese
+    assert "名称中不能有“/”" in ui.status.value and "1—40 个字符" in ui.status.value
+    ui.comp_sliders["land"].value = 0.0
+    x.select_scenario("plan_path")
+    ui._after(x.result)
+    ui.sliders["per_mu_value_added"].value = 5.0
+    assert _shown(ui) == zh                                     # back to Chinese: every text as before
+
+
+def test_the_language_is_the_explorers_own(folder):
+    from qzlib.stats.build import collect
+
+    obs = collect(None)[0]
+    zh = Explorer(plan_points(), obs, scenarios_dir=folder, region="衢州市")
+    en = Explorer(plan_points(), obs, scenarios_dir=folder, region="衢州市", lang="en")
+    zh.set_indicator("rd_intensity", 0.2)
+    en.set_indicator("rd_intensity", 0.2)
+    assert zh.note == f"{zh.prepared.info['rd_intensity'].name_zh}：每年 +0.20。"
+    assert en.note == "R&D spending of above-scale manufacturers as share of revenue: each year +0.20."
+    assert zh.options()[0] == ("规划路径情景", "plan_path") and en.options()[0] == ("Plan path", "plan_path")
+    assert en.table_html() != zh.table_html() and not CJK.search(re.sub(r"<style>.*?</style>", "", en.table_html()))
+    assert en.slider_spec("rd_intensity")["unit"] == "points/yr" and zh.slider_spec("rd_intensity")["unit"] == "百分点/年"
+    with pytest.raises(ValueError, match="expected one of zh, en"):
+        Explorer(plan_points(), obs, scenarios_dir=folder, region="衢州市", lang="fr")
+
+
+@pytest.mark.parametrize("name, zh, en", [
+    ("", "请填写名称", "Please enter a name"),
+    ("x" * 41, "名称最多 40 个字符", "A name has at most 40 characters"),
+    ("用地 不变", "名称中不能有“空格”", 'A name cannot contain "space"'),
+    ("-x", "开头的“-”", 'a leading "-"'),
+])
+def test_the_save_rule_is_said_in_the_page_language(name, zh, en):
+    with pytest.raises(InputError) as exc:
+        check_name(name)
+    assert zh in error_text(exc.value) and zh in str(exc.value)      # the error itself stays Chinese (logs)
+    with i18n.using("en"):
+        said = error_text(exc.value)
+    assert en in said and "1 to 40 characters" in said and not CJK.search(said.replace("用地 不变", "")), said
+
+
+def test_a_saved_scenario_carries_its_texts_in_both_languages(x, folder):
+    x.lang = "en"
+    x.set_indicator("rd_intensity", 0.12)
+    x.save_as("双语")
+    saved = load("双语", folder)
+    assert saved.description.startswith("双语：基于情景“规划路径情景”，在交互式探索器中调整：")   # Chinese, as ever
+    assert saved.texts["description_en"].startswith('双语: based on the scenario "Plan path", adjusted in the interactive')
+    assert saved.texts["label_en"] == "双语" and "each year +0.12" in saved.texts["description_en"]
+    assert saved.assumptions["rd_intensity"]["rationale"] == "交互式探索器中设定（基于情景“规划路径情景”）"
+    assert saved.assumptions["rd_intensity"]["rationale_en"].startswith("set in the interactive explorer")
+    assert x.note == 'Saved as the scenario "双语"; briefs and batch runs can use it.'

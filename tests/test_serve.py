@@ -122,3 +122,53 @@ def test_make_lab_allows_root_only_as_root():
     out = subprocess.run(["make", "-n", "-o", "setup", "lab"], cwd=root, capture_output=True, text=True, check=True).stdout
     command = [line for line in out.splitlines() if "jupyter lab" in line]
     assert command and command[-1].endswith("--allow-root") == (os.geteuid() == 0)
+
+
+class _Handler:
+    """What :func:`notice` uses of a tornado handler: the request's query, and the response."""
+
+    def __init__(self, query: str):
+        from urllib.parse import parse_qs
+
+        self.settings = {"base_url": "/"}
+        self.request = type("Request", (), {"query_arguments": {k: [x.encode() for x in v]
+                                                                 for k, v in parse_qs(query).items()}})()
+        self.status, self.headers, self.body = None, {}, ""
+
+    def get_query_argument(self, name, default=None):
+        values = self.request.query_arguments.get(name)
+        return values[-1].decode() if values else default
+
+    def clear(self):
+        self.headers = {}
+
+    def set_status(self, status):
+        self.status = status
+
+    def set_header(self, name, value):
+        self.headers[name] = value
+
+    def finish(self, body):
+        self.body = body
+
+
+@pytest.mark.parametrize("query, lang", [("", "zh"), ("lang=en", "en"), ("lang=fr", "zh")])
+def test_the_served_notices_speak_the_language_asked_for(query, lang):
+    from qzlib.i18n import N_
+    from qzlib.scenarios.explorer.server import notice
+
+    h = _Handler(query)
+    notice(h, 503, N_("情景探索器已满"), N_("同时打开的页面已达上限（{n} 个）。请稍后再试：别人关闭页面或页面"
+                                       "闲置超时后，名额会自动空出。"), n=3)
+    assert h.status == 503 and h.headers["Cache-Control"] == "no-store"
+    if lang == "zh":
+        assert "<html lang='zh-CN'>" in h.body and "<h1>情景探索器已满</h1>" in h.body and "上限（3 个）" in h.body
+        assert "href='?lang=en' lang='en'>English</a>" in h.body
+    else:
+        assert "<html lang='en'>" in h.body and "<h1>The scenario explorer is full</h1>" in h.body
+        assert "({n}) has been reached".format(n=3) in h.body and "href='?lang=zh' lang='zh'>中文</a>" in h.body
+        assert not re.search(r"[\u4e00-\u9fff]", h.body.replace("中文", ""))
+    h = _Handler("token=abc&lang=en")
+    notice(h, 403, N_("需要访问令牌"), N_("这个情景探索器只对持有访问令牌的同事开放：请使用启动者给出的"
+                                     "完整网址（末尾带有 ?token=…）。"))
+    assert "<h1>Access token needed</h1>" in h.body and "href='?token=abc&amp;lang=zh'" in h.body

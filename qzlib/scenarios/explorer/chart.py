@@ -7,7 +7,9 @@ against 600–1400 ms for the PNG round trip on the same busy two-core machine, 
 spends about 1 ms instead of about 200 ms of CPU per move, which matters when several
 colleagues share one server. Each panel shows what :func:`qzlib.scenarios.plot.panel` says —
 the same content as the matplotlib chart of the briefs: scenario path, the plan path dashed
-on top of it, the targets (stars) and, where a trend drives the path, its 80 %/95 % fan.
+on top of it, the targets (stars) and, where a trend drives the path, its 80 %/95 % fan. Titles,
+units, the legend and the notes are said in the language in use when :meth:`PathsChart.update`
+runs (the explorer's page wraps it in its language).
 """
 from __future__ import annotations
 
@@ -15,15 +17,20 @@ import html
 
 import numpy as np
 
-from qzlib.scenarios.plot import LABELS, PLAN_COLOUR, SCENARIO_COLOUR, TARGET_COLOUR, panel
+from qzlib.i18n import T
+from qzlib.scenarios.plot import PLAN_COLOUR, SCENARIO_COLOUR, TARGET_COLOUR, label, panel
 from qzlib.scenarios.result import ScenarioResult
 
 PANEL_HEIGHT = "168px"
-LEGEND = (f"<div class='qz-legend'><span style='color:{SCENARIO_COLOUR}'>●━</span> {LABELS['scenario']}"
-          f"<span style='color:{PLAN_COLOUR}'>╍╍</span> {LABELS['plan']}"
-          f"<span style='color:{TARGET_COLOUR}'>★</span> {LABELS['target']}"
-          f"<span style='color:{SCENARIO_COLOUR};opacity:.45'>█</span> {LABELS['fan80']}／"
-          f"{LABELS['fan95']}（趋势外推时）</div>")
+
+
+def legend() -> str:
+    """The chart's legend in the language in use."""
+    fans = T("{fan80}／{fan95}（趋势外推时）", fan80=label("fan80"), fan95=label("fan95"))
+    return (f"<div class='qz-legend'><span style='color:{SCENARIO_COLOUR}'>●━</span> {html.escape(label('scenario'))}"
+            f"<span style='color:{PLAN_COLOUR}'>╍╍</span> {html.escape(label('plan'))}"
+            f"<span style='color:{TARGET_COLOUR}'>★</span> {html.escape(label('target'))}"
+            f"<span style='color:{SCENARIO_COLOUR};opacity:.45'>█</span> {html.escape(fans)}</div>")
 
 
 def _finite(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -101,15 +108,17 @@ class PathsChart:
             cells.append(cell)
         self.heading = w.HTML(layout=w.Layout(min_width="0"))
         self.heading.add_class("qz-chart-title")
+        self.legend = w.HTML()
         grid = w.GridBox(cells, layout=w.Layout(width="100%", grid_gap="2px 10px",
                                                  grid_template_columns="repeat(auto-fill, minmax(max(190px, calc(33.3% - 10px)), 1fr))"))
-        self.widget = w.VBox([self.heading, w.HTML(LEGEND), grid], layout=w.Layout(width="100%", min_width="0",
+        self.widget = w.VBox([self.heading, self.legend, grid], layout=w.Layout(width="100%", min_width="0",
                                                                                     flex="0 0 auto"))
         self.widget.add_class("qz-chart")
         self.update(result, title)
 
     def update(self, result: ScenarioResult, title: str = "") -> None:
-        """Move every panel to ``result``: the scenario line, its fans and the caption's note."""
+        """Move every panel to ``result``: the scenario line, its fans and the caption (name, unit and
+        note, in the language in use), and say the title and the legend in it."""
         for code in self.codes:
             pn = panel(result, code)
             m = self.marks[code]
@@ -129,8 +138,13 @@ class PathsChart:
             with m["y"].hold_sync():
                 m["y"].min, m["y"].max = ticks[0], ticks[-1]
             m["axis"].tick_values = ticks
-            name, unit, caption = self.captions[code]
+            caption = self.captions[code][2]
+            self.captions[code] = (pn.title, pn.unit, caption)
             note = f"<div class='qz-nopath'>{html.escape(pn.note)}</div>" if pn.note else ""
-            caption.value = (f"<div class='qz-panel-title'>{html.escape(name)}"
-                             f"<span class='qz-unit'>（{html.escape(unit)}）</span></div>{note}")
+            unit = T("（{unit}）", unit=pn.unit)
+            caption.value = (f"<div class='qz-panel-title'>{html.escape(pn.title)}"
+                             f"<span class='qz-unit'>{html.escape(unit)}</span></div>{note}")
         self.heading.value = f"<div>{html.escape(title)}</div>"
+        said = legend()
+        if self.legend.value != said:
+            self.legend.value = said

@@ -4,7 +4,8 @@ The whole font (5 MB, about 21 000 glyphs) is far more than a page needs; the su
 every character of GB2312 (the 6 763 hanzi of simplified Chinese in common use, its
 punctuation and symbols: what a colleague may type as a scenario name), ASCII, general and
 CJK punctuation, full-width forms, and every character of the page's own texts (the explorer's
-code, the plan document, the indicator catalogue, the shipped scenarios) — about 490 kB.
+code, the plan document, the indicator catalogue, the shipped scenarios, the English of every
+message: the page's language switch) — about 490 kB.
 It is part of the package (``qzlib/resources/web/qz-cjk.woff2``, with the font's licence), so a
 clean clone serves it without building anything; rebuild it after adding text the subset
 lacks (``tests/test_serve_font.py`` says which characters)::
@@ -44,12 +45,17 @@ def gb2312() -> str:
 
 
 def page_text() -> str:
-    """Every character of the texts the page can show (code, plan, catalogue, scenarios)."""
+    """Every character of the texts the page can show (code, plan, catalogue, scenarios, and every
+    message in each other language of the page's switch)."""
+    from qzlib import i18n
+
     chars = set()
     for src in SOURCES:
         files = [src] if src.is_file() else [p for p in src.rglob("*") if p.suffix in {".py", ".yml", ".j2", ".ipynb"}]
         for f in files:
             chars.update(f.read_text(encoding="utf-8"))
+    for lang in i18n.LANGS:
+        chars.update("".join(i18n.catalogue(lang).values()))
     return "".join(sorted(c for c in chars if c.isprintable()))
 
 

@@ -4,7 +4,7 @@
 its kernel manager bounded:
 
 - **kernels**: at most ``max_kernels`` at once (the preheated one included); a visitor beyond that
-  gets a Chinese page saying the explorer is full. Kernels of closed or idle pages are culled after
+  gets a page saying the explorer is full (Chinese; English with ``?lang=en``, as every notice). Kernels of closed or idle pages are culled after
   ``idle_timeout`` seconds; the kernel of a page that never opens its websocket (a link preview,
   ``curl``, a health check) 10 to 30 seconds after its page was sent (the idle timeout, within
   those bounds), and one address may hold at
@@ -31,6 +31,7 @@ import resource
 import shutil
 import signal
 import time
+import urllib.parse
 from pathlib import Path
 
 import tornado.web
@@ -50,6 +51,8 @@ from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
+from qzlib import i18n
+from qzlib.i18n import LANGS, N_, T
 from qzlib.paths import RESOURCES
 from qzlib.scenarios.explorer.guard import FrameError, RateLimit, check_incoming, outgoing_type
 
@@ -60,24 +63,41 @@ RATE = (20.0, 80)                       # messages a second on average, and at o
 MAX_WRITE_BUFFER = 8 * 1024 * 1024      # bytes queued for one slow client before it is disconnected
 UNCONNECTED_PER_ADDRESS = 2             # kernels one address may hold without opening their page
 NOTICE_CSS = ("body{font-family:'QZ WenQuanYi',sans-serif;margin:15vh auto;max-width:34em;color:#1f3b57;"
-              "line-height:1.7;padding:0 1em}h1{font-size:22px}p{font-size:15px}")
+              "line-height:1.7;padding:0 1em}h1{font-size:22px}p{font-size:15px}.qz-other{font-size:13px}")
+OTHER_LANGUAGE = [("zh", "中文"), ("en", "English")]   # each language by its own name
 
 
 class KernelLimit(RuntimeError):
     """No kernel can be started now (the explorer is full, or stopping)."""
 
 
-def notice(handler: tornado.web.RequestHandler, status: int, title: str, text: str) -> None:
-    """A short Chinese page instead of Voilà's (English) error pages."""
+def language(handler: tornado.web.RequestHandler) -> str:
+    """The language a page was asked in (``?lang=en``); Chinese otherwise."""
+    lang = handler.get_query_argument("lang", "zh")
+    return lang if lang in LANGS else "zh"
+
+
+def notice(handler: tornado.web.RequestHandler, status: int, title: str, text: str, **fields) -> None:
+    """A short page instead of Voilà's (English) error pages: ``title`` and ``text`` are messages of
+    the catalogue, said in the language asked for (Chinese unless ``?lang=en``), with a link to the
+    other language."""
     base = handler.settings.get("base_url", "/")
+    lang = language(handler)
+    other = "en" if lang == "zh" else "zh"
+    args = {k: v[-1].decode("utf-8", "replace") for k, v in handler.request.query_arguments.items()}
+    link = "?" + urllib.parse.urlencode({**args, "lang": other})
+    with i18n.using(lang):
+        title, text = T(title, **fields), T(text, **fields)
     handler.clear()
     handler.set_status(status)
     handler.set_header("Content-Type", "text/html; charset=UTF-8")
     handler.set_header("Cache-Control", "no-store")
-    handler.finish(f"<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+    handler.finish(f"<!doctype html><html lang='{'zh-CN' if lang == 'zh' else lang}'><head><meta charset='utf-8'>"
+                   f"<title>{html.escape(title)}</title>"
                    f"<style>@font-face{{font-family:'QZ WenQuanYi';src:url('{base}qz/static/qz-cjk.woff2') "
                    f"format('woff2')}}{NOTICE_CSS}</style></head><body class='qz-notice'><h1>{html.escape(title)}</h1>"
-                   f"<p>{html.escape(text)}</p></body></html>")
+                   f"<p>{html.escape(text)}</p><p class='qz-other'><a href='{html.escape(link, quote=True)}' "
+                   f"lang='{other}'>{html.escape(dict(OTHER_LANGUAGE)[other])}</a></p></body></html>")
 
 
 def _owned(handler: tornado.web.RequestHandler) -> list[str]:
@@ -224,8 +244,9 @@ class _Recording:
 
 
 class PageHandler(TornadoVoilaHandler):
-    """The explorer page: Chinese pages for no token, a full server and repeated bare requests;
-    the page's kernel is marked as this browser's own before the first byte is sent."""
+    """The explorer page: short pages (Chinese; English with ``?lang=en``) for no token, a full
+    server and repeated bare requests; the page's kernel is marked as this browser's own before
+    the first byte is sent."""
 
     kernel_id: str | None = None
 
@@ -233,16 +254,16 @@ class PageHandler(TornadoVoilaHandler):
     def kernel_manager(self):
         return _Recording(self.settings["kernel_manager"], self)
 
-    @allow_unauthenticated   # not the login page's redirect: a Chinese page says what is needed
+    @allow_unauthenticated   # not the login page's redirect: a short page says what is needed
     async def get(self, path=None):
         km = self.settings["kernel_manager"]
         if path:
-            return notice(self, 404, "没有这个页面", "情景探索器只有一个页面：请打开网址的根路径。")
+            return notice(self, 404, N_("没有这个页面"), N_("情景探索器只有一个页面：请打开网址的根路径。"))
         if self.current_user is None:
-            return notice(self, 403, "需要访问令牌", "这个情景探索器只对持有访问令牌的同事开放：请使用启动者给出的完整网址"
-                                                 "（末尾带有 ?token=…）。")
+            return notice(self, 403, N_("需要访问令牌"), N_("这个情景探索器只对持有访问令牌的同事开放：请使用启动者给出的"
+                                                        "完整网址（末尾带有 ?token=…）。"))
         if km.unconnected_from(self.request.remote_ip) >= UNCONNECTED_PER_ADDRESS:
-            return notice(self, 429, "请稍候再试", "同一地址刚刚打开的页面太多，尚未加载完成。请等待半分钟后刷新。")
+            return notice(self, 429, N_("请稍候再试"), N_("同一地址刚刚打开的页面太多，尚未加载完成。请等待半分钟后刷新。"))
         if not km.ready_in_pool(self.notebook_path, rendered=False) and km.in_use() >= km.max_kernels:
             return self._full(km)
         self.xsrf_token   # sets the _xsrf cookie Voilà's page sends with its shutdown on close (else refused)
@@ -263,8 +284,8 @@ class PageHandler(TornadoVoilaHandler):
             km.page_served(self.kernel_id, self.request.remote_ip)   # the page's websocket is due from now
 
     def _full(self, km) -> None:
-        notice(self, 503, "情景探索器已满", f"同时打开的页面已达上限（{km.max_kernels} 个）。请稍后再试："
-                                          "别人关闭页面或页面闲置超时后，名额会自动空出。")
+        notice(self, 503, N_("情景探索器已满"), N_("同时打开的页面已达上限（{n} 个）。请稍后再试：别人关闭页面或页面"
+                                               "闲置超时后，名额会自动空出。"), n=km.max_kernels)
 
 
 class ChannelsHandler(VoilaKernelWebsocketHandler):

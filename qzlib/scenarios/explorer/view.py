@@ -1,22 +1,25 @@
 """What the explorer shows a reader: the attainment table, the comparison of scenarios, the
 values in one year, and the files the notebook writes. Numbers are printed as the plan
-writes them (counts as whole numbers, :func:`qzlib.fmt.quantity`); names are Chinese.
+writes them (counts as whole numbers, :func:`qzlib.fmt.quantity`); every word is said in the
+explorer's language (:attr:`Explorer.lang`: headers, names, units, statuses).
 
 The attainment table is a list of columns (:data:`ATTAINMENT_COLUMNS`): one more column is
-one more entry, each a header and a function of the record and the explorer.
+one more entry, each a header (a message of the catalogue) and a function of the record and the
+explorer.
 """
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
 
-from qzlib import paths
+from qzlib import i18n, paths
 from qzlib.errors import InputError
 from qzlib.fmt import quantity
+from qzlib.i18n import N_, T
 from qzlib.scenarios import STATUS_ZH, compare
 from qzlib.scenarios.explorer.state import Explorer
 from qzlib.scenarios.schema import load
@@ -49,49 +52,58 @@ def _gap_pct(r: dict, x: Explorer) -> str:
 def _first(r: dict, x: Explorer) -> str:
     if r["status"] == "no_path":
         return "—"
-    return f"{r['first_year_reached']}年" if r["first_year_reached"] else f"至{x.years[-1]}年仍未达到"
+    if r["first_year_reached"]:
+        return T("{year}年", year=r["first_year_reached"])
+    return T("至{year}年仍未达到", year=x.years[-1])
 
 
 def _status(r: dict, x: Explorer) -> str:
     return (f"<span style='color:{STATUS_COLOUR[r['status']]};font-weight:bold'>"
-            f"{html.escape(STATUS_ZH[r['status']])}</span>")
+            f"{html.escape(T(STATUS_ZH[r['status']]))}</span>")
 
 
-# (header, cell: (record, explorer) -> text, numeric?, markup?) — add a column by adding a row
+# (header, cell: (record, explorer) -> text, numeric?, markup?) — add a column by adding a row; the
+# header is a message (Chinese), said in the explorer's language
 ATTAINMENT_COLUMNS: list[tuple[str, Callable[[dict, Explorer], str], bool, bool]] = [
-    ("指标", lambda r, x: r["name_zh"], False, False),
-    ("单位", lambda r, x: r["unit"], False, False),
-    ("目标年", lambda r, x: str(r["target_year"]), True, False),
-    ("目标值", lambda r, x: quantity(r["target"], _kind(x, r["code"])), True, False),
-    ("情景值", _value, True, False),
-    ("差距", _gap, True, False),
-    ("差距率", _gap_pct, True, False),
-    ("首次达到", _first, False, False),
-    ("判断", _status, False, True),
+    (N_("指标"), lambda r, x: x.prepared.info[r["code"]].name, False, False),
+    (N_("单位"), lambda r, x: i18n.term("unit", r["unit"]), False, False),
+    (N_("目标年"), lambda r, x: str(r["target_year"]), True, False),
+    (N_("目标值"), lambda r, x: quantity(r["target"], _kind(x, r["code"])), True, False),
+    (N_("情景值"), _value, True, False),
+    (N_("差距"), _gap, True, False),
+    (N_("差距率"), _gap_pct, True, False),
+    (N_("首次达到"), _first, False, False),
+    (N_("判断"), _status, False, True),
 ]
+
 
 TABLE_STYLE = (
     "<style>.qz-att{border-collapse:collapse;font-size:12px}"
     ".qz-att th,.qz-att td{padding:3px 8px !important;line-height:1.3;border-bottom:1px solid #e3e3e3;"
     "white-space:nowrap}"
-    ".qz-att th{background:#f3f5f8;text-align:left;position:sticky;top:0}"
+    ".qz-att th{background:#f3f5f8;text-align:left;position:sticky;top:0;white-space:normal;vertical-align:bottom}"
+    ".qz-att th::first-letter{text-transform:uppercase}"
+    ".qz-att td:first-child{white-space:normal;min-width:12em;max-width:22em}"
+    ".qz-att td:nth-child(2){white-space:normal;max-width:9em}"
     ".qz-att td.n{text-align:right;font-variant-numeric:tabular-nums}</style>")
 
 
 def attainment_html(x: Explorer, first: list[str] | None = None) -> str:
-    """The attainment table: one row per numeric target, the indicators in ``first`` (those on
-    the chart) leading; padded cells, a unit column, numbers as the plan writes them."""
-    order = {c: i for i, c in enumerate(first or [])}
-    rows = []
-    for r in sorted(x.records(), key=lambda r: order.get(r["code"], len(order))):
-        if r["target_year"] is None:
-            continue
-        cells = []
-        for _, cell, numeric, markup in ATTAINMENT_COLUMNS:
-            text = cell(r, x)
-            cells.append(f"<td{' class=n' if numeric else ''}>{text if markup else html.escape(text)}</td>")
-        rows.append(f"<tr>{''.join(cells)}</tr>")
-    head = "".join(f"<th>{h}</th>" for h, *_ in ATTAINMENT_COLUMNS)
+    """The attainment table in the explorer's language: one row per numeric target, the indicators
+    in ``first`` (those on the chart) leading; padded cells, a unit column, numbers as the plan
+    writes them."""
+    with i18n.using(x.lang):
+        order = {c: i for i, c in enumerate(first or [])}
+        rows = []
+        for r in sorted(x.records(), key=lambda r: order.get(r["code"], len(order))):
+            if r["target_year"] is None:
+                continue
+            cells = []
+            for _, cell, numeric, markup in ATTAINMENT_COLUMNS:
+                text = cell(r, x)
+                cells.append(f"<td{' class=n' if numeric else ''}>{text if markup else html.escape(text)}</td>")
+            rows.append(f"<tr>{''.join(cells)}</tr>")
+        head = "".join(f"<th>{html.escape(T(h))}</th>" for h, *_ in ATTAINMENT_COLUMNS)
     return f"{TABLE_STYLE}<table class='qz-att'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
@@ -124,38 +136,48 @@ def export_overview(x: Explorer, names: list[str], output_dir: str | Path, year:
             write_csv(r.assumptions_table(), stage / f"scenario_{r.name}_assumptions.csv")
             write_csv(r.attainment, stage / f"scenario_{r.name}_attainment.csv")
             write_csv(r.long(), stage / f"scenario_{r.name}_paths.csv")
-            (stage / f"scenario_{r.name}_paths.png").write_bytes(
-                PathsFigure(r, codes, title=f"情景：{x.title_of(r.name)}").png(dpi=110))
+            with i18n.using(x.lang):
+                chart = PathsFigure(r, codes, title=T("情景：{name}", name=x.title_of(r.name)))
+            (stage / f"scenario_{r.name}_paths.png").write_bytes(chart.png(dpi=110))
         names_written = sorted(p.name for p in stage.iterdir())
     return {"comparison": table, "values": at_year, "results": {r.name: r for r in results},
             "charts": {r.name: out / f"scenario_{r.name}_paths.png" for r in results},
             "files": {n: out / n for n in names_written}}
 
 
+def _names(x: Explorer, codes) -> list[str]:
+    return [x.prepared.info[c].name if c in x.prepared.info else c for c in codes]
+
+
 def comparison_view(table: pd.DataFrame, x: Explorer) -> pd.DataFrame:
-    """The scenario comparison for reading: one column per scenario (by its Chinese name) saying
-    达成/未达成 with the gap to the target, numbers as the plan writes them."""
-    names = [c for c in table.columns if f"{c}_value" in table.columns]
-    kinds = [_kind(x, c) for c in table["code"]]
-    out = pd.DataFrame({"指标": table["name_zh"], "单位": table["unit"], "目标年": table["target_year"],
-                        "目标值": [quantity(v, k) for v, k in zip(table["target"], kinds)]})
-    for n in names:
-        cells = []
-        for st, v, gp, k in zip(table[n], table[f"{n}_value"], table[f"{n}_gap_pct"], kinds):
-            if st == "no_path" or not np.isfinite(v):
-                cells.append(STATUS_ZH.get(st, st))
-            else:
-                cells.append(f"{STATUS_ZH.get(st, st)}：{quantity(v, k)}（{'0.0' if abs(gp) < 0.05 else f'{gp:+.1f}'}%）")
-        out[x.title_of(n)] = cells
+    """The scenario comparison for reading, in the explorer's language: one column per scenario (by
+    its name for readers) saying 达成/未达成 with the gap to the target, numbers as the plan writes them."""
+    with i18n.using(x.lang):
+        names = [c for c in table.columns if f"{c}_value" in table.columns]
+        kinds = [_kind(x, c) for c in table["code"]]
+        out = pd.DataFrame({T("指标"): _names(x, table["code"]), T("单位"): [i18n.term("unit", u) for u in table["unit"]],
+                            T("目标年"): table["target_year"],
+                            T("目标值"): [quantity(v, k) for v, k in zip(table["target"], kinds)]})
+        for n in names:
+            cells = []
+            for st, v, gp, k in zip(table[n], table[f"{n}_value"], table[f"{n}_gap_pct"], kinds):
+                status = T(STATUS_ZH[st]) if st in STATUS_ZH else st
+                if st == "no_path" or not np.isfinite(v):
+                    cells.append(status)
+                else:
+                    cells.append(T("{status}：{value}（{gap}%）", status=status, value=quantity(v, k),
+                                   gap="0.0" if abs(gp) < 0.05 else f"{gp:+.1f}"))
+            out[x.title_of(n)] = cells
     return out
 
 
 def values_view(values: pd.DataFrame, x: Explorer) -> pd.DataFrame:
     """Every indicator's value in one year under each scenario (— where a scenario has no path)."""
-    names = [c for c in values.columns if c not in ("code", "name_zh", "unit")]
-    kinds = [_kind(x, c) for c in values["code"]]
-    out = pd.DataFrame({"指标": values["name_zh"], "单位": values["unit"]})
-    for n in names:
-        out[x.title_of(n)] = [quantity(v, k) for v, k in zip(values[n], kinds)]
+    with i18n.using(x.lang):
+        names = [c for c in values.columns if c not in ("code", "name_zh", "unit")]
+        kinds = [_kind(x, c) for c in values["code"]]
+        out = pd.DataFrame({T("指标"): _names(x, values["code"]), T("单位"): [i18n.term("unit", u) for u in values["unit"]]})
+        for n in names:
+            out[x.title_of(n)] = [quantity(v, k) for v, k in zip(values[n], kinds)]
     return out
 
