@@ -363,7 +363,7 @@ def test_the_language_switch_says_the_whole_page_in_english_and_back(ui):
     ui.loc(".qz-reset").click()
     ui.wait_text(ui.status, "已恢复情景“规划路径情景”的原始设定")
     zh = ui.page.locator("body").inner_text().replace("\xa0", " ")
-    assert "判断" in zh and "English" in zh
+    assert "当前判断" in zh and "情景下是否达成" in zh and "English" in zh
     en = _language(ui, "English", 'Restored the original settings of the scenario "Plan path"')
     options = [o.replace("\xa0", " ") for o in ui.page.locator(".qz-scenario option").all_inner_texts()]
     assert {"Plan path", "Recent pace", "Stress"} <= set(options)   # the list writes spaces as no-break spaces
@@ -372,8 +372,8 @@ def test_the_language_switch_says_the_whole_page_in_english_and_back(ui):
     for name in (*saved, "中文"):                               # and the switch naming Chinese in Chinese
         shown = shown.replace(name, "")
     assert not CJK.search(shown), sorted(set(CJK.findall(shown)))
-    for words in ("Quzhou", "Scenario: Plan path", "scenario path", "Reset", "Save as scenario", "Verdict",
-                  "Value added per mu of above-scale industry"):
+    for words in ("Quzhou", "Scenario: Plan path", "scenario path", "Reset", "Save as scenario", "Met in the scenario",
+                  "Current verdict", "Value added per mu of above-scale industry", "not assessed"):
         assert words in en, words
     _shot(ui.page, "explorer_english.png")
     assert _language(ui, "中文", "已恢复情景“规划路径情景”的原始设定") == zh

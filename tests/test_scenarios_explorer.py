@@ -1,5 +1,5 @@
-"""The explorer's callback logic, exercised without a browser: its state and its dashboard in both
-languages."""
+"""The explorer's callback logic, exercised without a browser: its state, its dashboard in both
+languages and the attainment table's two judgements (the scenario's, and the current verdict)."""
 from __future__ import annotations
 
 import re
@@ -389,15 +389,15 @@ def test_the_dashboard_switches_to_english_and_back_for_this_page_only(x):
     ui.sliders["per_mu_value_added"].value = 5.0
     zh = _shown(ui)
     assert ui.language.options == (("中文", "zh"), ("English", "en")) and ui.language.value == "zh"
-    assert _headers(ui.table.value)[-1] == "判断" and "衢州市“415X”情景探索器" in ui.heading.value
+    assert _headers(ui.table.value)[-2:] == ["情景下是否达成", "当前判断"] and "衢州市“415X”情景探索器" in ui.heading.value
     ui.language.value = "en"
     assert x.lang == "en" and i18n.current() == "zh"          # this explorer's language, not the process's
     en = _shown(ui)
     assert [t for t in en if CJK.search(t.split(": ", 1)[1])] == []   # shipped scenarios, places: all English
     assert _headers(ui.table.value) == ["indicator", "unit", "target year", "target value", "scenario value", "gap",
-                                        "gap (%)", "first reached", "verdict"]
+                                        "gap (%)", "first reached", "met in the scenario", "current verdict"]
     assert "Value added per mu of above-scale industry" in ui.table.value and "10,000 yuan/mu" in ui.table.value
-    assert ">missed<" in ui.table.value
+    assert ">missed<" in ui.table.value and ">not assessed<" in ui.table.value
     assert "Quzhou" in ui.heading.value and ui.reset_btn.description == "Reset"
     assert ui.status.value.count("Value added per mu of above-scale industry: yearly growth 5.00%.") == 1
     assert "Scenario: Plan path (adjusted)" in ui.chart.heading.value and "plan path" in ui.chart.legend.value
@@ -462,3 +462,54 @@ def test_a_saved_scenario_carries_its_texts_in_both_languages(x, folder):
     assert saved.assumptions["rd_intensity"]["rationale"] == "交互式探索器中设定（基于情景“规划路径情景”）"
     assert saved.assumptions["rd_intensity"]["rationale_en"].startswith("set in the interactive explorer")
     assert x.note == 'Saved as the scenario "双语"; briefs and batch runs can use it.'
+
+
+# ----------------------------------------------------------------------------- the current verdict
+def _current_verdicts(html: str) -> list[tuple[str, str, str]]:
+    """(verdict code, word, reason) of every row's 当前判断 cell."""
+    return re.findall(r"<span class='qz-verdict qz-verdict-(\w+)' title='([^']*)'[^>]*>([^<]*)</span>", html)
+
+
+def test_the_current_verdict_is_the_verdict_tables_in_both_languages(bureau_processed, folder):
+    """On the synthetic bureau figures the verdicts vary; the column says exactly what verdict_table
+    says for the same year, the scenario's own judgement stays beside it, renamed."""
+    import html as markup
+
+    from qzlib.forecast.verdicts import verdict_table
+    from qzlib.plan.tables import indicator_points, load_indicators
+    from qzlib.rules import VERDICT_ZH
+    from qzlib.scenarios.explorer import open_explorer
+    from qzlib.stats import load_observations
+    from qzlib.stats.schema import latest_year_begun
+
+    x = open_explorer(bureau_processed, scenarios_dir=folder)
+    assert x.verdict_year == min(latest_year_begun(), 2027)
+    table = verdict_table(indicator_points(load_indicators(bureau_processed)), load_observations(bureau_processed),
+                          x.verdict_year, "衢州市").set_index(["code", "target_year"])
+    records = [r for r in x.records() if r["target_year"] is not None]
+    cells = _current_verdicts(x.table_html())
+    assert len(cells) == len(records) == 28
+    expected = [table.loc[(r["code"], r["target_year"])] for r in records]
+    assert [(c, w) for c, _, w in cells] == [(t["verdict"], VERDICT_ZH[t["verdict"]]) for t in expected]
+    assert [markup.unescape(why) for _, why, _ in cells] == [t["reason"] for t in expected]
+    assert len({c for c, _, _ in cells}) >= 3                     # the fixture's cases: several verdicts
+    head = x.table_html().split("</thead>")[0]
+    assert "<th title='按所选情景的路径" in head and ">情景下是否达成</th>" in head and ">当前判断</th>" in head
+    assert f"按{x.verdict_year}年及以前的统计数据" in head
+    x.set_language("en")
+    english = _current_verdicts(x.table_html())
+    assert [c for c, _, _ in english] == [c for c, _, _ in cells]
+    with i18n.using("en"):
+        assert [w for _, _, w in english] == [i18n.T(VERDICT_ZH[c]) for c, _, _ in cells]
+    assert not any(CJK.search(markup.unescape(why)) for _, why, _ in english), english
+
+
+def test_the_current_verdict_on_the_shipped_data_and_without_statistics(x, folder):
+    """The shipped statistics hold no figure after the plan's baseline: every current verdict is
+    无法评估 with its reason; an explorer with no statistics at all says the same."""
+    cells = _current_verdicts(x.table_html())
+    assert len(cells) == 28 and {w for _, _, w in cells} == {"无法评估"}
+    assert any("只有2022年基期值" in why for _, why, _ in cells)
+    bare = Explorer(plan_points(), None, scenarios_dir=folder, region="衢州市", processed_dir=folder)
+    assert bare.verdict_observations() is None and {w for _, _, w in _current_verdicts(bare.table_html())} == {"无法评估"}
+    assert x.verdicts() is x.verdicts()                           # computed once per language

@@ -164,16 +164,21 @@ class Explorer:
     """Scenario state behind the widgets. All rates are fractions (0.07 = 7 %).
 
     ``lang`` is the language its texts are said in (names, notes, the table); set it with
-    :meth:`set_language`."""
+    :meth:`set_language`. :meth:`verdicts` is the current verdict of every indicator and
+    milestone, the one the briefs use (computed once per language, when first asked)."""
 
     def __init__(self, points: pd.DataFrame, observations: pd.DataFrame | None = None,
                  scenarios_dir: str | Path | None = None, scenario: str = "plan_path",
                  processed_dir: str | Path | None = None, region: str | None = None, lang: str = "zh"):
         self.lang = _language(lang)
+        self.points = points
         self.engine = Engine(points, observations, processed_dir, region)
         self.prepared = self.engine.prepared
         self.years = self.engine.years   # the plan's years: its baseline … three years after its period
         self.scenarios_dir = Path(scenarios_dir) if scenarios_dir else SCENARIOS
+        self._processed_dir = processed_dir
+        self._statistics_given = observations is not None
+        self._verdicts: dict[str, pd.DataFrame] = {}
         self.indicator_overrides: dict[str, dict] = {}
         self.component_overrides: dict[str, dict] = {}  # name -> {"growth": g} or {"index": {...}}
         self.notes: dict[str, str] = {}
@@ -391,6 +396,47 @@ class Explorer:
             self.result = self.engine.compute(self.scenario())
         return self.result
 
+    # -- the current verdicts (the briefs' rule) ---------------------------------------------
+    @property
+    def verdict_year(self) -> int:
+        """The year the current verdicts are made for: this year, at most the plan's last year."""
+        from qzlib.stats.schema import latest_year_begun
+
+        last = self.prepared.period_end if self.prepared.period_end is not None else int(self.years[-1])
+        return min(latest_year_begun(), int(last))
+
+    def verdict_observations(self) -> pd.DataFrame | None:
+        """The statistics the verdicts read: those given, else the processed folder's
+        ``observations.csv`` when there is one (None otherwise: every verdict says why)."""
+        from qzlib import paths
+
+        if self._statistics_given or (Path(self._processed_dir or paths.PROCESSED) / "observations.csv").is_file():
+            return self.engine.observations   # read once, shared with the scenarios that follow the statistics
+        return None
+
+    def verdicts(self) -> pd.DataFrame | None:
+        """The current verdict of every indicator and milestone in the explorer's language:
+        :func:`qzlib.forecast.verdicts.verdict_table` (the one rule the briefs, the progress page and
+        ``qz trend progress`` read) for :attr:`verdict_year`; computed once per language (about
+        0.5 s), when first asked. None when the explorer was given no plan table to judge."""
+        if not isinstance(self.points, pd.DataFrame):
+            return None
+        if self.lang not in self._verdicts:
+            from qzlib.forecast.verdicts import verdict_table
+
+            with i18n.using(self.lang):
+                self._verdicts[self.lang] = verdict_table(self.points, self.verdict_observations(),
+                                                          self.verdict_year, self.engine.region)
+        return self._verdicts[self.lang]
+
+    def verdict_of(self, code: str, target_year) -> dict | None:
+        """The current verdict's row of one indicator and target year (None when there is none)."""
+        t = self.verdicts()
+        if t is None or t.empty or target_year is None:
+            return None
+        rows = t[(t["code"] == code) & (t["target_year"] == int(target_year))]
+        return rows.iloc[0].to_dict() if len(rows) else None
+
     # -- what the widgets show -----------------------------------------------------------
     def records(self) -> list[dict]:
         r = self.result
@@ -530,8 +576,8 @@ error_zh = error_text   # the name it had while the page spoke only Chinese
 
 def open_explorer(processed_dir: str | Path | None = None, scenario: str = "plan_path",
                   scenarios_dir: str | Path | None = None, lang: str = "zh") -> Explorer:
-    """An explorer on the processed plan tables, speaking ``lang``; statistics are read only if a
-    scenario needs them."""
+    """An explorer on the processed plan tables, speaking ``lang``; statistics are read when a
+    scenario needs them, and for the current verdicts when the folder holds them."""
     from qzlib.scenarios import plan_points
 
     return Explorer(plan_points(processed_dir or None), None, scenarios_dir=scenarios_dir or None,

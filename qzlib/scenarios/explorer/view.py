@@ -5,7 +5,9 @@ explorer's language (:attr:`Explorer.lang`: headers, names, units, statuses).
 
 The attainment table is a list of columns (:data:`ATTAINMENT_COLUMNS`): one more column is
 one more entry, each a header (a message of the catalogue) and a function of the record and the
-explorer.
+explorer. Two columns judge: 情景下是否达成 — whether the scenario's path meets the target — and
+当前判断, the indicator's current verdict on the statistics held, read from the one verdict table
+the briefs use (:meth:`Explorer.verdicts`), its reason on hover.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from qzlib import i18n, paths
+from qzlib import i18n, paths, rules
 from qzlib.errors import InputError
 from qzlib.fmt import quantity
 from qzlib.i18n import N_, T
@@ -25,6 +27,9 @@ from qzlib.scenarios.explorer.state import Explorer
 from qzlib.scenarios.schema import load
 
 STATUS_COLOUR = {"met": "#1e7b34", "missed": "#b03a2e", "no_path": "#777"}
+# the verdicts' colours of the progress page (qzlib.forecast.progress.COLOUR_HEX), amber and grey darker: text on white
+VERDICT_HEX = {"green": "#2e8b57", "amber": "#c98a00", "red": "#c0392b", "grey": "#8a8a8a"}
+SCENARIO_MET, CURRENT = N_("情景下是否达成"), N_("当前判断")
 
 
 def _kind(x: Explorer, code: str) -> str:
@@ -62,6 +67,17 @@ def _status(r: dict, x: Explorer) -> str:
             f"{html.escape(T(STATUS_ZH[r['status']]))}</span>")
 
 
+def _current(r: dict, x: Explorer) -> str:
+    """The indicator's current verdict for this target year (the briefs' one rule), its reason on hover."""
+    v = x.verdict_of(r["code"], r["target_year"])
+    if v is None:
+        return "—"
+    reason = str(v.get("reason") or "")
+    return (f"<span class='qz-verdict qz-verdict-{v['verdict']}' title='{html.escape(reason, quote=True)}' "
+            f"style='color:{VERDICT_HEX[rules.VERDICT_COLOUR[v['verdict']]]};font-weight:bold;cursor:help'>"
+            f"{html.escape(T(rules.VERDICT_ZH[v['verdict']]))}</span>")
+
+
 # (header, cell: (record, explorer) -> text, numeric?, markup?) — add a column by adding a row; the
 # header is a message (Chinese), said in the explorer's language
 ATTAINMENT_COLUMNS: list[tuple[str, Callable[[dict, Explorer], str], bool, bool]] = [
@@ -73,8 +89,16 @@ ATTAINMENT_COLUMNS: list[tuple[str, Callable[[dict, Explorer], str], bool, bool]
     (N_("差距"), _gap, True, False),
     (N_("差距率"), _gap_pct, True, False),
     (N_("首次达到"), _first, False, False),
-    (N_("判断"), _status, False, True),
+    (SCENARIO_MET, _status, False, True),
+    (CURRENT, _current, False, True),
 ]
+
+
+def header_tips(x: Explorer) -> dict[str, str]:
+    """What the two judging columns' headers say on hover."""
+    return {SCENARIO_MET: T("按所选情景的路径，目标年的情景值是否达到目标"),
+            CURRENT: T("按{year}年及以前的统计数据对照规划路径的判断，与简报的结论相同；鼠标停在判断上可见理由",
+                       year=x.verdict_year)}
 
 
 TABLE_STYLE = (
@@ -91,7 +115,7 @@ TABLE_STYLE = (
 def attainment_html(x: Explorer, first: list[str] | None = None) -> str:
     """The attainment table in the explorer's language: one row per numeric target, the indicators
     in ``first`` (those on the chart) leading; padded cells, a unit column, numbers as the plan
-    writes them."""
+    writes them, the scenario's attainment and the current verdict side by side."""
     with i18n.using(x.lang):
         order = {c: i for i, c in enumerate(first or [])}
         rows = []
@@ -103,7 +127,9 @@ def attainment_html(x: Explorer, first: list[str] | None = None) -> str:
                 text = cell(r, x)
                 cells.append(f"<td{' class=n' if numeric else ''}>{text if markup else html.escape(text)}</td>")
             rows.append(f"<tr>{''.join(cells)}</tr>")
-        head = "".join(f"<th>{html.escape(T(h))}</th>" for h, *_ in ATTAINMENT_COLUMNS)
+        tips = header_tips(x)
+        head = "".join(f"<th title='{html.escape(tips[h], quote=True)}'>{html.escape(T(h))}</th>" if h in tips
+                       else f"<th>{html.escape(T(h))}</th>" for h, *_ in ATTAINMENT_COLUMNS)
     return f"{TABLE_STYLE}<table class='qz-att'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
