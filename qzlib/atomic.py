@@ -23,12 +23,14 @@ import signal
 import tempfile
 import time
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
-import pandas as pd
 from filelock import FileLock, ReadWriteLock, Timeout
 
 from qzlib.errors import QzError
+
+if TYPE_CHECKING:   # a type only: the command line starts without pandas
+    import pandas as pd
 
 VERSIONS = ".versions"  # <parent>/.versions/<name>/ holds a published folder's versions
 STAGING = ".staging-"   # a version being written (inside the versions folder)

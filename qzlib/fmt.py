@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import html
 import math
+import re
+import unicodedata
 
 import pandas as pd
 
@@ -154,6 +156,56 @@ def clip(text, n: int) -> str:
 
 
 WORDS_IN_NUMBER_CELL = 16    # longer than any number: a phrase ("complete the task the province sets")
+# Column widths are set here, so the PDF lays tables out at once (CSS table-layout: fixed)
+# instead of measuring every cell twice: the page's width in half-width characters of the
+# tables' type, a column's padding, and the widest text a column asks room for on one line.
+PAGE_CHARS = 124
+PAD_CHARS = 2
+LINE_CHARS = 44
+_TOKEN = re.compile(r"[A-Za-z0-9.,:%+\-−—→()/'’]+|\S")
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def column_shares(df: pd.DataFrame, widths: dict[str, str], whole=()) -> dict[str, str]:
+    """Each column's share of the page width: those given in ``widths`` as given, the others by
+    their content, as a browser's automatic layout would: a column gets at least its longest
+    unbreakable word (the whole text in ``whole`` columns: numbers, units, years) and, room
+    permitting, its longest text up to ``LINE_CHARS``; what is left is shared in proportion.
+
+    >>> column_shares(pd.DataFrame({"指标": ["规上工业亩均增加值"], "年份": [2024]}), {}, whole=("年份",))
+    {'指标': '76.9%', '年份': '23.1%'}
+    """
+    cols = [c for c in df.columns]
+    given = {c: float(str(widths[c]).rstrip("%")) for c in cols if c in widths}
+    free = [c for c in cols if c not in given]
+    room = max(0.0, 100.0 - sum(given.values()))
+    lo, hi = {}, {}
+    for c in free:
+        texts = [str(i18n.T(str(c)))] + ["" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
+                                         for v in df[c]]
+        cells = texts[1:] if c in whole else texts
+        longest = max((_width(t) for t in texts), default=1)
+        word = max((_width(t) for t in cells), default=1) if c in whole else \
+            max((_width(w) for t in texts for w in _TOKEN.findall(t)), default=1)
+        lo[c] = word + PAD_CHARS
+        hi[c] = max(lo[c], min(longest, LINE_CHARS) + PAD_CHARS)
+    chars = room / 100 * PAGE_CHARS
+    low, high = sum(lo.values()), sum(hi.values())
+    if high <= chars:                                   # everything fits: share the rest alike
+        want = {c: hi[c] * chars / high for c in free} if high else {}
+    elif low >= chars:                                  # too narrow even for the words
+        want = {c: lo[c] * chars / low for c in free}
+    else:
+        k = (chars - low) / (high - low)
+        want = {c: lo[c] + (hi[c] - lo[c]) * k for c in free}
+    out = {c: f"{given[c]:.1f}%" for c in given}
+    out.update({c: f"{want[c] / PAGE_CHARS * 100:.1f}%" for c in free})
+    return {c: out[c] for c in cols}
+
+
 
 
 def table(df: pd.DataFrame, numeric: tuple[str, ...] = (), classes: str = "", row_class=None,
@@ -167,10 +219,13 @@ def table(df: pd.DataFrame, numeric: tuple[str, ...] = (), classes: str = "", ro
     ``nowrap`` columns (regions, years) never break inside a word.
     """
     cols = list(df.columns)
-    colgroup = ""
-    if widths:
-        colgroup = "<colgroup>" + "".join(f'<col style="width:{widths[c]}">' if c in widths else "<col>"
-                                          for c in cols) + "</colgroup>"
+    if html_cols:   # markup (chips, unbreakable figures) is measured by the PDF engine itself
+        shares = {c: widths[c] for c in cols if c in (widths or {})}
+        classes = f"{classes} auto".strip()
+    else:
+        shares = column_shares(df, widths or {}, whole=tuple(nowrap) + tuple(numeric))
+    colgroup = "<colgroup>" + "".join(f'<col style="width:{shares[c]}">' if c in shares else "<col>"
+                                      for c in cols) + "</colgroup>"
 
     def classes_of(c):
         return " ".join(x for x in ("num" if c in numeric else "", "nowrap" if c in nowrap else "") if x)

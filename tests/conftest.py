@@ -48,11 +48,14 @@ def processed_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def shipped_brief(processed_dir, tmp_path_factory) -> Path:
-    """The folder of the 2025 plan_path brief built once from the shipped data (several test files read it)."""
-    from qzlib.report.runner import BriefRequest, run_brief
+    """The folder of the 2025 plan_path brief built once from the shipped data (several test files
+    read it), with the comparison page of every other shipped scenario (so each of them runs)."""
+    from qzlib.report.runner import BriefRequest, available_scenarios, run_brief
 
     def build(out):
-        result = run_brief(BriefRequest(year=2025, scenario="plan_path", processed_dir=processed_dir, outputs_dir=out))
+        others = tuple(n for n in available_scenarios() if n != "plan_path")
+        result = run_brief(BriefRequest(year=2025, scenario="plan_path", compare=others, processed_dir=processed_dir,
+                                        outputs_dir=out))
         assert result.ok, result.failed_cell or result.error
         return str(result.pdf.parent)
 

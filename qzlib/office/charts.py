@@ -1,7 +1,7 @@
 """``charts/``: every chart of the brief as a PNG for slides, at least 1200 px wide and 150 dpi.
 
-The brief shows the same picture (one render serves both), except that a brief using
-figures marked 测试 keeps its page clean and puts the warning on the files.
+The brief shows the same picture (one render serves both); a brief using figures marked 测试
+keeps its page clean and puts the warning on the files, drawn onto that same picture.
 
 Named by the figure's label when its section set one (``fig.set_label("二_实际值与规划路径")``,
 ``"参考_浙江省_rd_gdp_pct"``), else by its place among the brief's charts (``图03.png``). A
@@ -53,32 +53,45 @@ def png_width(data: bytes) -> int:
 
 def png(fig, warning: str = "", min_width_px: int = MIN_WIDTH_PX, min_dpi: int = MIN_DPI) -> bytes:
     """The figure as PNG bytes, cropped to its content, at least ``min_width_px`` wide and
-    ``min_dpi``, with ``warning`` in red above it (the figure itself is left as it was).
+    ``min_dpi``, with ``warning`` in red above it (:func:`with_warning`; the figure is left as it was).
 
     One render in the usual case: the resolution is chosen from the figure's width with room
     for the crop, and raised for a second render only if the cropped picture came out narrower.
     """
-    mark = None
-    if warning:
-        from matplotlib.font_manager import FontProperties
+    dpi = max(min_dpi, math.ceil(min_width_px / (CROP * fig.get_figwidth())))
+    for _ in range(2):
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": "415X Monitor"})
+        width = png_width(buf.getvalue())
+        if width >= min_width_px:
+            break
+        dpi = math.ceil(dpi * (min_width_px + 2) / max(width, 1))
+    return with_warning(buf.getvalue(), warning) if warning else buf.getvalue()
 
-        from qzlib.fonts import font_path
 
-        mark = fig.text(0.5, 1.0, warning, ha="center", va="bottom", color=WARNING_COLOUR,
-                        fontproperties=FontProperties(fname=str(font_path()), size=9, weight="bold"))
-    meta = {"Software": "415X Monitor", **({"Description": warning} if warning else {})}
-    try:
-        dpi = max(min_dpi, math.ceil(min_width_px / (CROP * fig.get_figwidth())))
-        for _ in range(2):
-            buf = io.BytesIO()
-            fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata=meta)
-            width = png_width(buf.getvalue())
-            if width >= min_width_px:
-                break
-            dpi = math.ceil(dpi * (min_width_px + 2) / max(width, 1))
-    finally:
-        if mark is not None:
-            mark.remove()
+def with_warning(data: bytes, warning: str) -> bytes:
+    """A chart's PNG with ``warning`` written in red across a band above it and kept in the PNG's
+    description (a picture pasted into a slide keeps it). Drawn on the rendered picture with the
+    bundled font, so the chart is rendered once for the brief and its file alike."""
+    from PIL import Image, ImageDraw, ImageFont, PngImagePlugin
+
+    from qzlib.fonts import font_path
+
+    chart = Image.open(io.BytesIO(data))
+    dpi = chart.info.get("dpi", (MIN_DPI, MIN_DPI))
+    size = max(12, round(9 / 72 * dpi[0]))                     # 9 pt at the picture's resolution
+    font = ImageFont.truetype(str(font_path()), size)
+    band = round(size * 1.8)
+    out = Image.new("RGB", (chart.width, chart.height + band), "white")
+    out.paste(chart.convert("RGB"), (0, band))
+    draw = ImageDraw.Draw(out)
+    draw.text((chart.width / 2, band / 2), warning, fill=WARNING_COLOUR, font=font, anchor="mm",
+              stroke_width=max(1, size // 24), stroke_fill=WARNING_COLOUR)      # bold, as the brief's flag
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Software", "415X Monitor")
+    info.add_text("Description", warning)
+    buf = io.BytesIO()
+    out.save(buf, format="PNG", pnginfo=info, dpi=dpi)
     return buf.getvalue()
 
 

@@ -19,9 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-import nbformat
-
-from qzlib import i18n, paths
+from qzlib import i18n, paths, quick_jsonschema
 from qzlib.atomic import discard, locked, new_stage, publish, reading
 from qzlib.errors import InputError, Problem
 from qzlib.paths import BRIEF_NOTEBOOK
@@ -135,6 +133,8 @@ def _failed_cell(exc: Exception, executed: Path, source: Path) -> str:
     ename, evalue = getattr(exc, "ename", type(exc).__name__), getattr(exc, "evalue", str(exc))
     where = "notebook"
     try:
+        import nbformat
+
         cells = nbformat.read(executed, as_version=4).cells
         bad = next(c for c in cells if any(o.get("output_type") == "error" for o in c.get("outputs", [])))
         src_cells = nbformat.read(source, as_version=4).cells
@@ -191,6 +191,8 @@ def build_brief(req: BriefRequest, stage: Path) -> BriefResult:
     data/processed is read from one pinned version (a new ingest meanwhile does not mix
     its tables into this brief). Failures are returned, not raised.
     """
+    quick_jsonschema.load()       # before papermill and nbformat import it
+    import nbformat
     import papermill as pm
 
     from qzlib import office

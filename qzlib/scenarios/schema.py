@@ -44,13 +44,12 @@ resources/indicators.yml); giving such a ratio its own assumption as well is ref
 from __future__ import annotations
 
 import difflib
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from qzlib import catalogue
+from qzlib import catalogue, quick_jsonschema
 from qzlib.errors import InputError, Problem
 from qzlib.forecast.trend import (
     METHODS as TREND_METHODS,  # what fit() accepts: one list, not a copy
@@ -58,24 +57,7 @@ from qzlib.forecast.trend import (
 from qzlib.paths import ROOT, SCENARIOS
 
 
-def _import_jsonschema():
-    """jsonschema, imported without its IRI format checks when this process has not imported it
-    yet. With rfc3987_syntax installed (Jupyter brings it), importing jsonschema builds some
-    40 grammar parsers for those checks: about 1 s in every brief kernel. Scenario files use
-    no formats. Only jsonschema's "iri" checks are left out; rfc3987_syntax itself stays
-    importable."""
-    if "jsonschema" in sys.modules or "rfc3987_syntax" in sys.modules:
-        import jsonschema
-        return jsonschema
-    sys.modules["rfc3987_syntax"] = None          # import fails, jsonschema skips those checks
-    try:
-        import jsonschema
-    finally:
-        del sys.modules["rfc3987_syntax"]
-    return jsonschema
-
-
-jsonschema = _import_jsonschema()
+jsonschema = quick_jsonschema.load()
 
 MODES = ("growth", "points_per_year", "levels", "follow")
 COMPONENT_MODES = ("growth", "index", "follow")

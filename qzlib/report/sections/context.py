@@ -88,7 +88,7 @@ class BriefContext:
 
         name = charts.file_name(fig.get_label(), len(self.charts) + 1, set(self.charts))
         shown = charts.png(fig, min_dpi=dpi)
-        charts.save(charts.png(fig, self.test_warning, min_dpi=dpi) if self.test_warning else shown,
+        charts.save(charts.with_warning(shown, self.test_warning) if self.test_warning else shown,
                     self.output_dir, name)
         self.charts.append(name)
         return shown

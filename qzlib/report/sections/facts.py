@@ -51,12 +51,15 @@ def reference_latest_year(ctx: BriefContext) -> int | None:
 
 
 def history(ctx: BriefContext, code: str) -> pd.Series:
-    """The region's series of one indicator up to the brief's year, the plan's baseline included."""
-    p = ctx.points[(ctx.points["code"] == code) & (ctx.points["role"] == "baseline")]
-    by = int(p["year"].iloc[0]) if len(p) else None
-    bv = float(p["value"].iloc[0]) if len(p) and pd.notna(p["value"].iloc[0]) else None
-    obs = observed_series(ctx.observations, code, ctx.region) if ctx.has_obs else pd.Series(dtype=float)
-    return with_baseline(obs, by, bv, up_to=ctx.year)
+    """The region's series of one indicator up to the brief's year, the plan's baseline included
+    (read once per brief; each caller gets its own copy)."""
+    def read() -> pd.Series:
+        p = ctx.points[(ctx.points["code"] == code) & (ctx.points["role"] == "baseline")]
+        by = int(p["year"].iloc[0]) if len(p) else None
+        bv = float(p["value"].iloc[0]) if len(p) and pd.notna(p["value"].iloc[0]) else None
+        obs = observed_series(ctx.observations, code, ctx.region) if ctx.has_obs else pd.Series(dtype=float)
+        return with_baseline(obs, by, bv, up_to=ctx.year)
+    return ctx.once(f"history:{code}", read).copy()
 
 
 def kind(ctx: BriefContext, code: str) -> str:

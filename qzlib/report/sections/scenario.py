@@ -88,14 +88,16 @@ def comparison(ctx: BriefContext) -> HTML:
     from qzlib.scenarios import compare
 
     names = [ctx.scenario, *[n for n in ctx.compare if n != ctx.scenario]]
-    table = compare([result(ctx, n) for n in names])
+    results = [result(ctx, n) for n in names]
+    table = compare(results)
+    label = {n: r.scenario.said("label") for n, r in zip(names, results)}   # readers see names, not file names
     df = pd.DataFrame({N_("指标"): [ctx.name(c) for c in table["code"]], N_("目标年"): table["target_year"].astype(int),
                        N_("目标"): table["target"].map(fmt.num)})
     for n in names:
-        df[n] = [T("{status}（{value}）", status=status_zh(s), value=fmt.num(v)) if s in ("met", "missed")
-                 else status_zh(s) for s, v in zip(table[n], table[f"{n}_value"])]
+        df[label[n]] = [T("{status}（{value}）", status=status_zh(s), value=fmt.num(v)) if s in ("met", "missed")
+                        else status_zh(s) for s, v in zip(table[n], table[f"{n}_value"])]
     ctx.save("scenario_comparison", df)
-    lead = T("；").join(T("{name}：{met}/{n} 个指标年度目标达到", name=n, met=counts(ctx, n)["targets_met"], n=len(table))
-                       for n in names)
+    lead = T("；").join(T("{name}：{met}/{n} 个指标年度目标达到", name=label[n], met=counts(ctx, n)["targets_met"],
+                         n=len(table)) for n in names)
     return HTML("<h3>" + T("多情景比较：各情景能否达到目标") + f"</h3><p>{html.escape(lead)}{T('。')}</p>"
                 + fmt.table(df, numeric=("目标年", "目标"), classes="compare"))
