@@ -59,7 +59,7 @@ brief: ingest  ## The main job: the annual brief for YEAR and SCENARIO in output
 	$(QZ) brief --year $(YEAR) --scenario $(SCENARIO)
 
 test: setup data/processed  ## The whole test suite (papermill runs included)
-	$(PY) -m pytest -n 2 --dist loadfile  # two workers; expensive fixtures are built once (tests/conftest.py)
+	$(PY) -m pytest -n 2 --dist loadgroup  # two workers; expensive fixtures built once (tests/conftest.py)
 
 bench: setup  ## Accuracy and speed figures (printed), and the tests too long for make test
 	$(PY) -m pytest -m bench

@@ -18,6 +18,23 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# The fixtures that build briefs or import files: every test file using one runs on the same
+# xdist worker (`--dist loadgroup`), so no worker idles waiting for another's build.
+HEAVY = {"bureau_briefs": "bureau", "bureau_processed": "bureau", "counties_processed": "counties",
+         "shipped_brief": "shipped"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """One xdist group per test file, files that share a heavy fixture in one group."""
+    by_file: dict[str, set] = {}
+    for item in items:
+        by_file.setdefault(item.nodeid.split("::")[0], set()).update(item.fixturenames)
+    for item in items:
+        path = item.nodeid.split("::")[0]
+        group = next((g for f, g in HEAVY.items() if f in by_file[path]), path)
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 def shared(tmp_path_factory, name: str, build) -> Path:
     """The folder ``build(folder)`` fills, built once per test run across xdist workers.
 
