@@ -125,7 +125,7 @@ def requests_summary(requests: pd.DataFrame) -> pd.DataFrame:
 
 @localized
 def county_coverage(cov: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """Coverage by county (:func:`qzlib.stats.coverage.coverage_by_county`) as a researcher reads
+    """Coverage by county (:func:`qzlib.stats.counties.coverage_by_county`) as a researcher reads
     it: only the indicators some county has, named in words, '—' where a county has none."""
     held = cov[(cov.drop(columns=["code", "name_zh"]) != "").any(axis=1)]
     out = held.drop(columns="code").rename(columns={"name_zh": T("指标")})

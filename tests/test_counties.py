@@ -263,7 +263,7 @@ def test_what_notebooks_03_and_04_show_of_the_counties(ctx, empty_ctx):
     import matplotlib.pyplot as plt
 
     from qzlib import notebook_views as V
-    from qzlib.stats.coverage import coverage_by_county
+    from qzlib.stats.counties import coverage_by_county
 
     cov = coverage_by_county(ctx.observations, ctx.region, year=ctx.year)
     shown = V.county_coverage(cov).set_index("指标")

@@ -19,7 +19,8 @@ KEYWORDS = {"T", "N_"}
 def _calls(code: str, where: str, found: dict[str, str]) -> None:
     """Every T("…")/N_("…") message in the code, also those inside an f-string's braces."""
     for node in ast.walk(ast.parse(code)):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in KEYWORDS
+        name = getattr(node.func, "id", None) or getattr(node.func, "attr", None) if isinstance(node, ast.Call) else None
+        if (name in KEYWORDS
                 and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
             found.setdefault(node.args[0].value, where)
 

@@ -8,13 +8,21 @@ import shutil
 import numpy as np
 import pandas as pd
 import pytest
+from test_scenarios_fixtures import plan_points
 
 from qzlib import i18n
 from qzlib.errors import InputError
 from qzlib.paths import SCENARIOS
 from qzlib.scenarios import load, run
-from qzlib.scenarios.explorer import Explorer, ExplorerUI, NameTaken, check_name, error_text, error_zh
-from test_scenarios_fixtures import plan_points
+from qzlib.scenarios.explorer import (
+    Explorer,
+    ExplorerUI,
+    NameTaken,
+    check_name,
+    error_text,
+    error_zh,
+)
+from qzlib.scenarios.explorer.view import attainment_html
 
 CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
 
@@ -210,12 +218,12 @@ def test_indicator_without_path_cannot_be_set(x):
 
 
 def test_table_html_lists_every_numeric_target(x):
-    html = x.table_html()
+    html = attainment_html(x)
     assert html.count("<tr>") == 1 + 28
     assert "规上工业亩均增加值" in html and "达成" in html
     assert "<td>万元/亩</td>" in html and "padding:3px 8px" in html
     x.select_scenario("stress")
-    html = x.table_html()
+    html = attainment_html(x)
     assert not re.search(r"\de[+-]\d", html)  # no -1.57e+03
     assert "<th>单位</th>" in html
 
@@ -226,7 +234,7 @@ def test_the_attainment_table_takes_one_more_column_by_one_more_entry(x, monkeyp
     columns = len(view.ATTAINMENT_COLUMNS)
     monkeypatch.setattr(view, "ATTAINMENT_COLUMNS",
                         [*view.ATTAINMENT_COLUMNS, ("进度结论", lambda r, x: f"{r['code'][:3]}…", False, False)])
-    html = x.table_html()
+    html = attainment_html(x)
     assert len(re.findall(r"<th[ >]", html)) == columns + 1 and "<th>进度结论</th>" in html
     assert html.count("<td>per…</td>") == 4
 
@@ -261,7 +269,7 @@ def test_counts_are_whole_numbers_in_the_table_and_the_comparison(x, tmp_path):
     from qzlib.scenarios.explorer import comparison_view, export_overview
 
     x.set_indicator("firms_output_over_10bn", 0.07)        # 4 × 1.07³ = 4.9 firms in 2025
-    row = next(r for r in x.table_html().split("<tr>") if "累计百亿元企业" in r and ">2025<" in r)
+    row = next(r for r in attainment_html(x).split("<tr>") if "累计百亿元企业" in r and ">2025<" in r)
     assert ">5<" in row and "4.9" not in row and ">-2<" in row     # 5 of 7: two short
     out = export_overview(x, ["stress"], tmp_path / "nb", 2025, ["per_mu_value_added"])
     view = comparison_view(out["comparison"], x).set_index(["指标", "目标年"])
@@ -430,7 +438,7 @@ def test_the_language_is_the_explorers_own(folder):
     assert zh.note == f"{zh.prepared.info['rd_intensity'].name_zh}：每年 +0.20。"
     assert en.note == "R&D spending of above-scale manufacturers as share of revenue: each year +0.20."
     assert zh.options()[0] == ("规划路径情景", "plan_path") and en.options()[0] == ("Plan path", "plan_path")
-    assert en.table_html() != zh.table_html() and not CJK.search(re.sub(r"<style>.*?</style>", "", en.table_html()))
+    assert attainment_html(en) != attainment_html(zh) and not CJK.search(re.sub(r"<style>.*?</style>", "", attainment_html(en)))
     assert en.slider_spec("rd_intensity")["unit"] == "points/yr" and zh.slider_spec("rd_intensity")["unit"] == "百分点/年"
     with pytest.raises(ValueError, match="expected one of zh, en"):
         Explorer(plan_points(), obs, scenarios_dir=folder, region="衢州市", lang="fr")
@@ -487,17 +495,17 @@ def test_the_current_verdict_is_the_verdict_tables_in_both_languages(bureau_proc
     table = verdict_table(indicator_points(load_indicators(bureau_processed)), load_observations(bureau_processed),
                           x.verdict_year, "衢州市").set_index(["code", "target_year"])
     records = [r for r in x.records() if r["target_year"] is not None]
-    cells = _current_verdicts(x.table_html())
+    cells = _current_verdicts(attainment_html(x))
     assert len(cells) == len(records) == 28
     expected = [table.loc[(r["code"], r["target_year"])] for r in records]
     assert [(c, w) for c, _, w in cells] == [(t["verdict"], VERDICT_ZH[t["verdict"]]) for t in expected]
     assert [markup.unescape(why) for _, why, _ in cells] == [t["reason"] for t in expected]
     assert len({c for c, _, _ in cells}) >= 3                     # the fixture's cases: several verdicts
-    head = x.table_html().split("</thead>")[0]
+    head = attainment_html(x).split("</thead>")[0]
     assert "<th title='按所选情景的路径" in head and ">情景下是否达成</th>" in head and ">当前判断</th>" in head
     assert f"按{x.verdict_year}年及以前的统计数据" in head
     x.set_language("en")
-    english = _current_verdicts(x.table_html())
+    english = _current_verdicts(attainment_html(x))
     assert [c for c, _, _ in english] == [c for c, _, _ in cells]
     with i18n.using("en"):
         assert [w for _, _, w in english] == [i18n.T(VERDICT_ZH[c]) for c, _, _ in cells]
@@ -507,9 +515,9 @@ def test_the_current_verdict_is_the_verdict_tables_in_both_languages(bureau_proc
 def test_the_current_verdict_on_the_shipped_data_and_without_statistics(x, folder):
     """The shipped statistics hold no figure after the plan's baseline: every current verdict is
     无法评估 with its reason; an explorer with no statistics at all says the same."""
-    cells = _current_verdicts(x.table_html())
+    cells = _current_verdicts(attainment_html(x))
     assert len(cells) == 28 and {w for _, _, w in cells} == {"无法评估"}
     assert any("只有2022年基期值" in why for _, why, _ in cells)
     bare = Explorer(plan_points(), None, scenarios_dir=folder, region="衢州市", processed_dir=folder)
-    assert bare.verdict_observations() is None and {w for _, _, w in _current_verdicts(bare.table_html())} == {"无法评估"}
+    assert bare.verdict_observations() is None and {w for _, _, w in _current_verdicts(attainment_html(bare))} == {"无法评估"}
     assert x.verdicts() is x.verdicts()                           # computed once per language

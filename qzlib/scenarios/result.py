@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from qzlib import rules
-from qzlib.i18n import T
+from qzlib.i18n import N_, T
 from qzlib.scenarios.prepared import Prepared
 from qzlib.scenarios.schema import Scenario
 
@@ -81,9 +81,7 @@ class ScenarioResult:
 
     def assumptions_table(self) -> pd.DataFrame:
         """The scenario's assumptions in Chinese, with their sources (for the brief)."""
-        from qzlib.scenarios.wording import COLUMNS
-
-        return pd.DataFrame(self.described, columns=COLUMNS)
+        return pd.DataFrame(self.described, columns=ASSUMPTION_COLUMNS)
 
     def write(self, out_dir: str | Path) -> list[Path]:
         """paths.csv, attainment.csv, assumptions.csv and the scenario YAML, written atomically."""
@@ -101,6 +99,7 @@ class ScenarioResult:
         return [out_dir / n for n in sorted(names)]
 
 
+ASSUMPTION_COLUMNS = [N_("对象"), N_("类别"), N_("假设"), N_("来源或理由")]   # said in the brief's language
 ATTAINMENT_COLUMNS = ["code", "name_zh", "unit", "target_year", "target", "comparator", "qualifier",
                       "value", "lo80", "hi80", "status", "met", "gap_abs", "gap_pct",
                       "first_year_reached", "reason"]

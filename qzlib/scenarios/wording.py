@@ -4,6 +4,7 @@ from __future__ import annotations
 from qzlib import fmt, i18n, rules
 from qzlib.i18n import N_, T
 from qzlib.scenarios.prepared import components, dependants_of
+from qzlib.scenarios.result import ASSUMPTION_COLUMNS as COLUMNS
 from qzlib.scenarios.result import ScenarioResult
 from qzlib.scenarios.schema import Scenario
 
@@ -19,7 +20,6 @@ COMPONENT_ZH = {
 }
 AFTER_ZH = {"stop": N_("此后不外推"), "hold": N_("此后保持"), "continue": N_("此后按最后一段增速延续")}
 # The assumptions table's columns (Chinese keys; headers are said in the brief's language).
-COLUMNS = [N_("对象"), N_("类别"), N_("假设"), N_("来源或理由")]
 INDICATOR, COMPONENT = N_("指标"), N_("分项指数")
 
 

@@ -197,7 +197,7 @@ def _county_coverage(obs, indicators, region: str, year: int) -> None:
     county, the figures the brief's county section misses for ``year``."""
     from qzlib.plan.tables import indicator_points
     from qzlib.stats import counties
-    from qzlib.stats.coverage import coverage_by_county
+    from qzlib.stats.counties import coverage_by_county
 
     within = counties.counties(region)
     if not within:

@@ -478,3 +478,16 @@ def pick(obs, points: pd.DataFrame, region: str, county: str, code: str, year: i
     own_path = plan_path(own, code) if own is not None and (own["code"] == code).any() else pd.Series(dtype=float)
     return CountyPick(county=county, region=region, code=code, name_zh=m["name_zh"], unit=m["unit"], kind=m["kind"],
                       pace_shape=how, series=s, path=path, pace=pace, path_pace=path_pace, gap=gap, own_path=own_path)
+
+
+def coverage_by_county(obs: pd.DataFrame, region: str | None = None, year: int | None = None,
+                       indicators: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Plan indicator × county within ``region`` (default: the plan's): the years each county has
+    a figure of the indicator ('2023—2024', '' none), up to ``year``; one row per plan indicator
+    (:func:`coverage` for the plan's indicators and region)."""
+    from qzlib.stats import plan
+
+    p = plan.of(obs, indicators)
+    cov = coverage(obs, region or p.region, p.codes(), year)
+    names = p.names()
+    return cov.assign(name_zh=cov["code"].map(names).fillna(cov["name_zh"]))

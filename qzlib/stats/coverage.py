@@ -191,17 +191,3 @@ def data_requests(obs: pd.DataFrame, indicators: pd.DataFrame | None, year: int,
             add(later, _span(later), "更新最新进展" if zh else "brings every lens up to date", 3)
     out = pd.DataFrame(rows, columns=REQUEST_COLUMNS)
     return out.rename(columns=REQUEST_COLUMNS_ZH) if zh else out
-
-
-def coverage_by_county(obs: pd.DataFrame, region: str | None = None, year: int | None = None,
-                       indicators: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Plan indicator × county within ``region`` (default: the plan's): the years each county has
-    a figure of the indicator ('2023—2024', '' none), up to ``year``; one row per plan indicator
-    (:func:`qzlib.stats.counties.coverage`)."""
-    from qzlib.stats import counties
-
-    p = plan.of(obs, indicators)
-    cov = counties.coverage(obs, region or p.region, p.codes(), year)
-    names = p.names()
-    return cov.assign(name_zh=cov["code"].map(names).fillna(cov["name_zh"]))
-

@@ -96,9 +96,12 @@ class BriefContext:
     @property
     def test_warning(self) -> str:
         """The title page's warning when the brief uses figures marked 测试, else ''."""
-        from qzlib.report.sections.title import test_warning
+        from qzlib.stats.sources import test_figures
 
-        return self.once("office:test_warning", lambda: test_warning(self))
+        def warning() -> str:
+            n = len(test_figures(self.observations)) if self.has_obs else 0
+            return i18n.T("本简报使用了标为“测试”的数据，不是正式统计，不得引用（共 {n} 个数值）", n=n) if n else ""
+        return self.once("office:test_warning", warning)
 
     @property
     def brief_info(self):

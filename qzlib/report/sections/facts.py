@@ -5,11 +5,15 @@ text, so none can turn false when the bureau's figures arrive.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from qzlib.forecast.progress import observed_series, with_baseline
 from qzlib.i18n import T
-from qzlib.report.sections.context import BriefContext
+
+if TYPE_CHECKING:   # the type only
+    from qzlib.report.sections.context import BriefContext
 
 
 def local_observations(ctx: BriefContext) -> pd.DataFrame:
@@ -73,13 +77,6 @@ def audit_discrepancies(ctx: BriefContext) -> pd.DataFrame:
     if a is None or a.empty:
         return pd.DataFrame(columns=[] if a is None else a.columns)
     return a[a["status"] != "consistent"]
-
-
-def test_figures(ctx: BriefContext) -> pd.DataFrame:
-    """Figures entered as 测试 (test) data: a brief that uses any says so on every page."""
-    from qzlib.stats.sources import test_figures as marked_test
-
-    return marked_test(ctx.observations) if ctx.has_obs else pd.DataFrame()
 
 
 def names(ctx: BriefContext, codes) -> str:

@@ -74,7 +74,7 @@ def scenario_item(ctx: BriefContext) -> str:
 
 def page(ctx: BriefContext) -> HTML:
     items = plan_items(ctx)
-    warn = title.test_warning(ctx)
+    warn = ctx.test_warning
     if warn:
         items.insert(0, f'<span class="warn">{html.escape(warn)}{T("。")}</span>')
     items.append(data_item(ctx))

@@ -11,7 +11,6 @@ from qzlib.i18n import T
 from qzlib.report.sections import facts
 from qzlib.report.sections.context import BriefContext
 
-TEST_WARNING = "本简报使用了标为“测试”的数据，不是正式统计，不得引用"   # T() when said: the language in use
 
 
 def data_date(ctx: BriefContext) -> str:
@@ -39,14 +38,8 @@ def scenario_label(ctx: BriefContext) -> str:
     return load(ctx.scenario, ctx.scenarios_dir).said("label")
 
 
-def test_warning(ctx: BriefContext) -> str:
-    """The warning line (with how many test figures), or '' when the brief uses none."""
-    t = facts.test_figures(ctx)
-    return T("本简报使用了标为“测试”的数据，不是正式统计，不得引用（共 {n} 个数值）", n=len(t)) if len(t) else ""
-
-
 def page(ctx: BriefContext) -> HTML:
-    warn = test_warning(ctx)
+    warn = ctx.test_warning
     # .test-flag sets the running string every page footer prints (see brief_page.html.j2)
     flag = (f'<div class="test-flag" data-footer="{html.escape(T("含测试数据，不得引用"))}">{html.escape(warn)}</div>'
             if warn else "")

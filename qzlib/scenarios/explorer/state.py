@@ -490,12 +490,6 @@ class Explorer:
         return {"code": code, "kind": kind, "label": label, "unit": unit, "scale": 1.0,
                 "min": -2.0, "max": top, "step": 0.05, "value": value}
 
-    def table_html(self, first: list[str] | None = None) -> str:
-        """The attainment table as HTML (:func:`qzlib.scenarios.explorer.view.attainment_html`)."""
-        from qzlib.scenarios.explorer.view import attainment_html
-
-        return attainment_html(self, first)
-
     def adjustable(self) -> list[str]:
         """Codes that can carry a path (a baseline and numeric targets)."""
         return [c for c in self.prepared.codes if not self.prepared.info[c].reason]
