@@ -24,6 +24,7 @@ HEAVY = {"bureau_briefs": "bureau", "bureau_processed": "bureau", "counties_proc
          "shipped_brief": "shipped"}
 
 
+@pytest.hookimpl(tryfirst=True)   # before xdist reads the groups into the test ids
 def pytest_collection_modifyitems(config, items):
     """One xdist group per test file, files that share a heavy fixture in one group."""
     by_file: dict[str, set] = {}
