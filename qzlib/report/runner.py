@@ -211,6 +211,7 @@ def build_brief(req: BriefRequest, stage: Path) -> BriefResult:
                 progress_bar=False,
                 cwd=str(stage),
                 kernel_manager_class=_kernel_manager_class(),
+                request_save_on_cell_execute=False,   # one write at the end, not one per cell
             )
             place = load_plan_meta(processed).region if (processed / "plan.csv").is_file() else ""  # from its header
         nb = nbformat.read(executed, as_version=4)

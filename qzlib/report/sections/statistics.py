@@ -74,9 +74,11 @@ def coverage_chart(ctx: BriefContext):
     for ax in fig.axes:
         ax.tick_params(labelsize=6.5)
         ax.title.set_fontsize(9)
-    for text in fig.legends[0].get_texts() if fig.legends else []:
-        text.set_fontsize(6.5)
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    for legend in list(fig.legends):          # the eight kinds in two rows: one row is wider than the page
+        handles, labels = legend.legend_handles, [t.get_text() for t in legend.get_texts()]
+        legend.remove()
+        fig.legend(handles, labels, loc="lower center", ncol=4, frameon=False, fontsize=6.5)
+    fig.tight_layout(rect=(0, 0.1, 1, 1))
     fig.set_label(T("四_数据覆盖"))
     return fig
 
