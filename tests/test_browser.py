@@ -519,9 +519,9 @@ def test_another_browser_cannot_reach_a_pages_kernel(ui, served):
         with pytest.raises(urllib.error.HTTPError) as exc:
             urllib.request.urlopen(req, timeout=10)
         assert exc.value.code == 403, path
-    before = ui.panel("per_mu_tax")
-    ui.type_into("qz-ind-per_mu_tax", "3")                  # the victim's page still answers
-    ui.wait_change(lambda: ui.panel("per_mu_tax"), before)
+    before = ui.panel("rd_intensity")
+    ui.type_into("qz-ind-rd_intensity", "0.3")              # the victim's page still answers
+    ui.wait_change(lambda: ui.panel("rd_intensity"), before)
 
 
 def test_a_second_websocket_to_ones_own_kernel_is_refused(ui):
@@ -532,9 +532,9 @@ def test_a_second_websocket_to_ones_own_kernel_is_refused(ui):
         setTimeout(() => done('timeout'), 10000);
     })""", _channels(ui.page.url, ui.config()["kernelId"]))
     assert opened == "refused"
-    before = ui.panel("per_mu_tax")
-    ui.type_into("qz-ind-per_mu_tax", "4")                   # the page's own connection is untouched
-    ui.wait_change(lambda: ui.panel("per_mu_tax"), before)
+    before = ui.panel("rd_intensity")
+    ui.type_into("qz-ind-rd_intensity", "0.4")               # the page's own connection is untouched
+    ui.wait_change(lambda: ui.panel("rd_intensity"), before)
 
 
 def test_abuse_with_a_memory_watchdog(ui, served):
@@ -590,9 +590,9 @@ def test_abuse_with_a_memory_watchdog(ui, served):
             import resource
 
             assert resource.prlimit(child.pid, resource.RLIMIT_DATA)[0] == 1536 * 1024 * 1024
-    before = ui.panel("per_mu_tax")
-    ui.type_into("qz-ind-per_mu_tax", "5")                   # other visitors' pages keep answering
-    ui.wait_change(lambda: ui.panel("per_mu_tax"), before, timeout=5)
+    before = ui.panel("rd_intensity")
+    ui.type_into("qz-ind-rd_intensity", "0.5")               # other visitors' pages keep answering
+    ui.wait_change(lambda: ui.panel("rd_intensity"), before, timeout=5)
 
 
 def test_no_console_errors(ui):
