@@ -36,6 +36,22 @@ def pytest_collection_modifyitems(config, items):
         item.add_marker(pytest.mark.xdist_group(group))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def fit_cache_of_the_run(tmp_path_factory):
+    """The shared fixtures' briefs keep their trend fits in one folder of this run (not the
+    project's .cache/): a reference series is fitted once for all of them."""
+    base = tmp_path_factory.getbasetemp()
+    base = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    os.environ["QZ_FIT_CACHE"] = str(base / "fits")
+    yield
+
+
+@pytest.fixture(autouse=True)
+def no_fit_cache_in_a_test(monkeypatch):
+    """Inside a test every fit is computed (a test may break a family on purpose)."""
+    monkeypatch.setenv("QZ_FIT_CACHE", "off")
+
+
 def shared(tmp_path_factory, name: str, build) -> Path:
     """The folder ``build(folder)`` fills, built once per test run across xdist workers.
 

@@ -28,7 +28,6 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 
 from qzlib.paths import RESOURCES
 
@@ -92,9 +91,12 @@ def _logdrift(t, y, tf):
 
 
 def _ols(t, y, tf):
-    X = sm.add_constant(t - t[-1], has_constant="add")
-    res = sm.OLS(y, X).fit()
-    Xf = sm.add_constant(tf - t[-1], has_constant="add")
+    from statsmodels.regression.linear_model import OLS      # here: statsmodels only when a fit runs
+    from statsmodels.tools.tools import add_constant
+
+    X = add_constant(t - t[-1], has_constant="add")
+    res = OLS(y, X).fit()
+    Xf = add_constant(tf - t[-1], has_constant="add")
     return res.predict(Xf)
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from qzlib.forecast import calibration, models
+from qzlib.forecast import calibration, fit_cache, models
 
 METHODS = ("auto", "select", "combo") + models.FAMILIES
 STATUS_OK = "ok"
@@ -161,7 +161,7 @@ def fit(series: pd.Series, horizon_to: int = 2027, method: str = "auto", *,
         # The default for this length: see models.auto_choice (history classes, window rule)
         # and bench/README.md. Only its members are fitted.
         key, name, spec = models.auto_choice(t, y)
-        fam = models.family_paths(t, y, years, families=set(models.spec_families(spec)), failures=failures)
+        fam = fit_cache.family_paths(t, y, years, families=set(models.spec_families(spec)), failures=failures)
     else:
         key = None                  # shipped table to use (None: by the series' length)
         table = table or calibration.shipped_table(n, key)
@@ -170,7 +170,7 @@ def fit(series: pd.Series, horizon_to: int = 2027, method: str = "auto", *,
         if method in models.FAMILIES and method not in calibrated and method in avail:
             return _insufficient(hist, f"方法 {method} 尚无该长度序列的区间校准表，不能单独使用（它仍可作为默认程序的成员）；"
                                        "重建区间表：bench/harness.py extend_shipped")
-        fam = models.family_paths(t, y, years, families=calibrated, failures=failures)
+        fam = fit_cache.family_paths(t, y, years, families=calibrated, failures=failures)
         paths = calibration.all_methods(fam, combos=models.combos())
     chosen = method
     qname = method                  # the interval table's row

@@ -184,8 +184,9 @@ def build_brief(req: BriefRequest, stage: Path) -> BriefResult:
     """Execute the brief notebook and export it into ``stage``; never publishes.
 
     The kernel writes the tables (CSV, ``datapackage.json``) and ``charts/``; then the
-    notebook becomes ``brief.html`` and ``brief.pdf``, and :func:`qzlib.office.finish` adds
-    ``results.xlsx`` and ``brief.docx``. Everything is in ``stage`` before anything is
+    notebook becomes ``brief.html`` and ``brief.pdf``, while :func:`qzlib.office.finish` adds
+    ``results.xlsx`` and ``brief.docx`` in a forked process (the PDF and the office files
+    take one core each). Everything is in ``stage`` before anything is
     published, so a failure in any step leaves the previous brief complete.
 
     data/processed is read from one pinned version (a new ingest meanwhile does not mix
@@ -201,6 +202,7 @@ def build_brief(req: BriefRequest, stage: Path) -> BriefResult:
 
     start = time.perf_counter()
     executed = stage / i18n.file_name(BRIEF_NOTEBOOK, req.lang)
+    writing = None
     try:
         with reading(req.processed_dir) as processed:
             pm.execute_notebook(
@@ -220,20 +222,69 @@ def build_brief(req: BriefRequest, stage: Path) -> BriefResult:
                            year=req.year)
             html = notebook_to_html(nb, title=title)
             (stage / i18n.file_name("brief.html")).write_text(html, encoding="utf-8")
+            # results.xlsx and brief.docx are written beside the PDF, on the other core
+            writing = _Beside(office.finish, stage, html, title) if office.enabled() else None
             html_to_pdf(html, stage / i18n.file_name("brief.pdf"), base_url=str(stage))
     except Exception as exc:
+        if writing:
+            writing.wait()       # the stage is dropped after this; nothing may still write into it
         failed = _failed_cell(exc, executed, Path(req.notebooks_dir) / BRIEF_NOTEBOOK)
         return BriefResult(req, ok=False, seconds=time.perf_counter() - start, error=str(exc)[:2000],
                            failed_cell=failed)
-    if office.enabled():
-        try:
-            with i18n.using(req.lang):
-                office.finish(stage, html, title)   # results.xlsx and brief.docx, beside the CSVs and charts
-        except Exception as exc:
-            return BriefResult(req, ok=False, seconds=time.perf_counter() - start, error=str(exc)[:2000],
-                               failed_cell=f"writing {' and '.join(office.FILES)}: {type(exc).__name__}: "
-                                           f"{str(exc).strip()[:300]}")
+    failure = writing.wait() if writing else None
+    if failure:
+        return BriefResult(req, ok=False, seconds=time.perf_counter() - start, error=failure[:2000],
+                           failed_cell=f"writing {' and '.join(office.FILES)}: {failure[:300]}")
     return BriefResult(req, ok=True, seconds=time.perf_counter() - start)
+
+
+class _Beside:
+    """A function run in a forked process: ``wait()`` gives None when it returned, else its
+    error as one line. Run at once instead where there is no fork, and in a batch's worker
+    (a daemonic process may not have children; the batch keeps both cores busy anyway)."""
+
+    def __init__(self, fn, *args):
+        import multiprocessing
+
+        self.error: str | None = None
+        self.proc = None
+        try:
+            ctx = multiprocessing.get_context("fork")
+        except ValueError:
+            ctx = None
+        if ctx is None or multiprocessing.current_process().daemon:
+            self.error = _run_and_say(fn, *args)
+            return
+        self.reader, writer = ctx.Pipe(duplex=False)
+        self.proc = ctx.Process(target=_child, args=(writer, fn, *args), daemon=True)
+        self.proc.start()
+        writer.close()
+
+    def wait(self) -> str | None:
+        if self.proc is None:
+            return self.error
+        try:
+            said = self.reader.recv()
+        except EOFError:
+            said = None
+        self.proc.join()
+        if said is None and self.proc.exitcode != 0:
+            return f"the process writing them stopped (exit code {self.proc.exitcode})"
+        return said or None
+
+
+def _run_and_say(fn, *args) -> str | None:
+    try:
+        fn(*args)
+    except Exception as exc:   # the brief reports it; the stage is then discarded
+        return f"{type(exc).__name__}: {str(exc).strip()}"
+    return None
+
+
+def _child(writer, fn, *args) -> None:
+    writer.send(_run_and_say(fn, *args) or "")
+    writer.close()
+
 
 
 def publish_brief(result: BriefResult, stage: Path, inputs: dict | None = None) -> BriefResult:
