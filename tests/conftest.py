@@ -19,21 +19,49 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 # The fixtures that build briefs or import files: every test file using one runs on the same
-# xdist worker (`--dist loadgroup`), so no worker idles waiting for another's build.
+# xdist worker, so no worker idles waiting for another's build.
 HEAVY = {"bureau_briefs": "bureau", "bureau_processed": "bureau", "counties_processed": "counties",
          "shipped_brief": "shipped"}
 
 
-@pytest.hookimpl(tryfirst=True)   # before xdist reads the groups into the test ids
-def pytest_collection_modifyitems(config, items):
-    """One xdist group per test file, files that share a heavy fixture in one group."""
-    by_file: dict[str, set] = {}
-    for item in items:
-        by_file.setdefault(item.nodeid.split("::")[0], set()).update(item.fixturenames)
-    for item in items:
-        path = item.nodeid.split("::")[0]
-        group = next((g for f, g in HEAVY.items() if f in by_file[path]), path)
-        item.add_marker(pytest.mark.xdist_group(group))
+# Handed out first (then the rest by their number of tests): the units that take longest.
+FIRST = {*HEAVY.values(), "tests/test_browser.py", "tests/test_faults.py", "tests/test_batch.py"}
+
+
+def group_of(test_file: str) -> str:
+    """The work unit of a test file: the heavy fixture's group when the file uses one, else the file.
+
+    Read from the file's text (the controller does not collect), so a fixture that merely names
+    a heavy one in a comment also joins its group; that costs balance, never correctness."""
+    try:
+        text = (ROOT / test_file).read_text(encoding="utf-8")
+    except OSError:
+        return test_file
+    return next((g for f, g in HEAVY.items() if f in text), test_file)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadgroup`: one unit per test file or heavy group (:func:`group_of`), tests in
+    their file's order, the slowest units (FIRST) handed out first. xdist's own loadgroup reads
+    ``xdist_group`` marks through a node id pytest 9 no longer lets it change, so it would
+    scatter a file's tests over both workers."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByGroup(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return group_of(nodeid.split("::")[0])
+
+        def _assign_work_unit(self, node):
+            if self.workqueue and not getattr(self, "_sorted", False):
+                units = sorted(self.workqueue.items(), key=lambda kv: (kv[0] not in FIRST, -len(kv[1])))
+                self.workqueue.clear()
+                self.workqueue.update(units)
+                self._sorted = True
+            return super()._assign_work_unit(node)
+
+    return ByGroup(config, log)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -583,7 +583,11 @@ def test_abuse_with_a_memory_watchdog(ui, served):
         assert served.status()["kernels"] >= 2               # the server answers at once
         assert time.monotonic() - t0 < 2
     assert seen["binary"] >= 1
-    assert seen["closed"] == [1003, 1003, 1009, 1008], seen["closed"]
+    assert seen["closed"][:3] == [1003, 1003, 1009], seen["closed"]
+    # the flood is closed with 1008; on a loaded machine the client may be cut off mid-write
+    # before it reads the close frame, so the server's own word is the evidence then
+    assert seen["closed"][3] == 1008 or "messages a second; closing its websocket" in \
+        served.log.read_text(encoding="utf-8", errors="replace"), seen["closed"]
     assert dog.peak - start_rss < 150 * 1024 * 1024, (start_rss, dog.peak)
     for child in server.children(recursive=True):             # every kernel has a memory ceiling
         if "ipykernel" in " ".join(child.cmdline()):
