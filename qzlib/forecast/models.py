@@ -465,6 +465,7 @@ def family_paths(t, y, tf, families=None, failures: dict | None = None) -> dict[
 
 @lru_cache(maxsize=1)
 def _blas_controller():
+    import scipy.linalg  # noqa: F401 - its BLAS (statsmodels' optimiser) loaded, so that the limit covers it
     from threadpoolctl import ThreadpoolController
 
     return ThreadpoolController()
