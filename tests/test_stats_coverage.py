@@ -1,6 +1,7 @@
 """Coverage view and data requests, on the shipped statistics and a slice of the plan table."""
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 
@@ -90,4 +91,16 @@ def test_plot_coverage_draws_chinese_without_missing_glyphs(obs):
     assert [t.get_text() for t in fig.legends[0].get_texts()][:2] == ["方案基期值", "官方发布"]
     import matplotlib.pyplot as plt
 
+    plt.close(fig)
+
+
+def test_plot_coverage_in_english_names_the_place_and_every_indicator_in_english(obs):
+    import matplotlib.pyplot as plt
+
+    fig = plot_coverage(obs, regions=["衢州市"], lang="en")
+    ax = fig.axes[0]
+    assert ax.get_title(loc="left") == "Quzhou: data coverage of the plan indicators"
+    labels = [t.get_text().replace("\n", " ") for t in ax.get_yticklabels()]
+    assert labels[6] == "R&D spending of above-scale manufacturers as share of revenue"
+    assert not any("_" in label or re.search(r"[\u4e00-\u9fff]", label) for label in labels)   # no codes, no Chinese
     plt.close(fig)

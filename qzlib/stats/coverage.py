@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from qzlib import catalogue, fmt, i18n
 from qzlib.i18n import N_
 from qzlib.stats import mapping, plan, schema
 
@@ -63,6 +64,7 @@ def coverage_table(obs: pd.DataFrame, regions: list[str] | None = None, years=No
         regions = regions or _default_regions(obs, p)
     years = years or years_of(p)
     names = p.names()
+    english = {c: i.name_en for c, i in catalogue.by_code().items()}   # a plan's own new code keeps its code
     sel = obs[obs["selected"].astype(bool)]
     comp = sel[sel["comparability"] == "comparable"].set_index(["region", "indicator", "year"])
     counts = obs[obs["comparability"] == "comparable"].groupby(["region", "indicator", "year"]).size()
@@ -113,18 +115,20 @@ def plot_coverage(obs: pd.DataFrame, regions: list[str] | None = None, years=Non
     cmap = ListedColormap([CATEGORIES[c][2] for c in cats])
     fig, axes = plt.subplots(len(regions), 1, figsize=(11, 5.2 * len(regions)), squeeze=False)
     names = p.names()
+    english = {c: i.name_en for c, i in catalogue.by_code().items()}   # a plan's own new code keeps its code
     for ax, region in zip(axes[:, 0], regions):
         grid = coverage_matrix(obs, region, years, indicators)
         codes = grid.map(cats.index)
         ax.imshow(codes.to_numpy(dtype=float), cmap=cmap, vmin=-0.5, vmax=len(cats) - 0.5, aspect="auto")
         ax.set_xticks(range(len(grid.columns)), [str(y) for y in grid.columns])
-        labels = [names.get(c, c) if lang == "zh" else c for c in grid.index]
+        labels = [names.get(c, c) if lang == "zh" else fmt.wrap(english.get(c) or c, 24) for c in grid.index]
         ax.set_yticks(range(len(grid.index)), labels, fontsize=9)
         ax.set_xticks([x - 0.5 for x in range(len(grid.columns) + 1)], minor=True)
         ax.set_yticks([y - 0.5 for y in range(len(grid.index) + 1)], minor=True)
         ax.grid(which="minor", color="#bfbfbf", linewidth=0.6)
         ax.tick_params(which="minor", length=0)
-        title = f"{region}：方案指标数据覆盖情况" if lang == "zh" else f"{region}: data coverage of the plan indicators"
+        with i18n.using(lang):
+            title = i18n.T("{place}：方案指标数据覆盖情况", place=i18n.place(region))
         ax.set_title(title, loc="left", fontsize=12)
     handles = [Patch(facecolor=CATEGORIES[c][2], edgecolor="#7f7f7f",
                      label=CATEGORIES[c][0] if lang == "zh" else CATEGORIES[c][1]) for c in cats]
@@ -150,6 +154,7 @@ def data_requests(obs: pd.DataFrame, indicators: pd.DataFrame | None, year: int,
     p = plan.of(obs, indicators)
     region = region or p.region
     names = p.names()
+    english = {c: i.name_en for c, i in catalogue.by_code().items()}   # a plan's own new code keeps its code
     sel = obs[obs["selected"].astype(bool) & (obs["region"] == region) & (obs["comparability"] == "comparable")]
     rows = []
     for ind in p.indicators:

@@ -70,7 +70,7 @@ def coverage_chart(ctx: BriefContext):
     from qzlib.stats import plot_coverage
 
     fig = plot_coverage(ctx.observations, regions=[ctx.region], lang=i18n.current())
-    fig.set_size_inches(7.2, 4.2)
+    fig.set_size_inches(7.2, 4.2 if i18n.current() == "zh" else 5.6)   # English names take two lines
     for ax in fig.axes:
         ax.tick_params(labelsize=6.5)
         ax.title.set_fontsize(9)
