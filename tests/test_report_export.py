@@ -38,6 +38,16 @@ def test_html_hides_code_parameters_stderr_and_papermill_metadata():
     assert font_path().as_uri() in html  # the @font-face points at the project's font file
 
 
+def test_an_empty_output_leaves_no_box_that_could_take_a_page_of_its_own():
+    nb = _executed_notebook()
+    said = new_output("display_data", data={"text/html": "<p>县级数据</p>", "text/plain": "<HTML>"})
+    nothing = [new_output("execute_result", data={"text/html": "", "text/plain": "<HTML>"}, execution_count=5),
+               new_output("display_data", data={"text/markdown": "  \n"})]
+    nb.cells += [new_code_cell("S.counties.sums(ctx)", outputs=nothing), new_code_cell("S.x(ctx)", outputs=[said])]
+    html = notebook_to_html(nb, title="测试")
+    assert "县级数据" in html and html.count("output_subarea") == 2     # the table's and this one's
+
+
 def test_nbconvert_entry_point_writes_a_pdf_with_embedded_cjk_font(tmp_path):
     src = tmp_path / "executed.ipynb"
     nbformat.write(_executed_notebook(), src)

@@ -5,7 +5,7 @@ language, and each fit is the brief's dearest arithmetic after its charts (stats
 and Theta, and their import). The family paths of ``models.family_paths`` are a pure
 function of the years, the values, the forecast years, the families asked for and the code
 that fits them, so the key is a SHA-256 over exactly those: the source of ``models.py``,
-the versions of numpy, scipy and statsmodels, and the arrays' bytes. A change to any of them
+the versions of numpy, scipy, statsmodels and statsforecast, and the arrays' bytes. A change to any of them
 is a new key, never a stale answer.
 
 Where: ``.cache/fits/`` in the project (not in git), or ``$QZ_FIT_CACHE``; ``QZ_FIT_CACHE=off``
@@ -15,7 +15,6 @@ the same key; both write the same numbers). A file that cannot be read is a miss
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 from functools import lru_cache
@@ -24,9 +23,12 @@ from pathlib import Path
 
 import numpy as np
 
+from qzlib.atomic import atomic_file
+from qzlib.hashing import file_sha256
 from qzlib.paths import ROOT
 
 ENV = "QZ_FIT_CACHE"
+LIBRARIES = ("numpy", "scipy", "statsmodels", "statsforecast")   # what models.py fits with
 OFF = ("0", "off", "no", "false")
 
 
@@ -43,8 +45,8 @@ def _code() -> bytes:
     """What the numbers depend on besides the data: the fitting code and the libraries."""
     from qzlib.forecast import models
 
-    h = hashlib.sha256(Path(models.__file__).read_bytes())
-    for lib in ("numpy", "scipy", "statsmodels"):
+    h = hashlib.sha256(file_sha256(models.__file__).encode())
+    for lib in LIBRARIES:
         try:
             h.update(f"{lib}={metadata.version(lib)}".encode())
         except metadata.PackageNotFoundError:
@@ -86,14 +88,9 @@ def put(k: str, paths: dict[str, np.ndarray], failures: dict[str, str]) -> None:
     base = folder()
     if base is None:
         return
-    buf = io.BytesIO()
-    np.savez(buf, __failures__=np.array(json.dumps(failures, ensure_ascii=False)), **paths)
-    target = base / k[:2] / f"{k}.npz"
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(buf.getvalue())
-        os.replace(tmp, target)
+        with atomic_file(base / k[:2] / f"{k}.npz", "wb") as fh:
+            np.savez(fh, __failures__=np.array(json.dumps(failures, ensure_ascii=False)), **paths)
     except OSError:
         return
 

@@ -39,9 +39,20 @@ class StripForPublication(Preprocessor):
             if cell.cell_type == "code":
                 cell.outputs = [
                     o for o in cell.get("outputs", [])
-                    if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+                    if not (o.get("output_type") == "stream" and o.get("name") == "stderr") and not _empty(o)
                 ]
         return nb, resources
+
+
+def _empty(output) -> bool:
+    """An HTML or Markdown output with nothing in it (a section with nothing to say returns
+    ``HTML("")``): its empty box would still take a line, or a page of its own after a full one."""
+    data = output.get("data")
+    if output.get("output_type") not in ("display_data", "execute_result") or not data:
+        return False
+    shown = {k: v for k, v in data.items() if k != "text/plain"}
+    return bool(shown) and set(shown) <= {"text/html", "text/markdown"} and \
+        all(not "".join(v).strip() if isinstance(v, list) else not str(v).strip() for v in shown.values())
 
 
 def _page_template() -> jinja2.Template:

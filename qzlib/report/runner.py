@@ -286,7 +286,6 @@ def _child(writer, fn, *args) -> None:
     writer.close()
 
 
-
 def publish_brief(result: BriefResult, stage: Path, inputs: dict | None = None) -> BriefResult:
     """Swap a built brief into place, or drop the stage of a failed one (the previous brief
     stays as it was). ``inputs`` (qzlib.report.inputs) is recorded beside the brief.

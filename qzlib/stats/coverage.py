@@ -98,8 +98,9 @@ def coverage_matrix(obs: pd.DataFrame, region: str | None = None, years=None,
 
 
 def plot_coverage(obs: pd.DataFrame, regions: list[str] | None = None, years=None, lang: str = "zh",
-                  indicators: pd.DataFrame | None = None):
-    """Heat map of coverage, one panel per region (default the plan's); returns the Figure."""
+                  indicators: pd.DataFrame | None = None, legend_cols: int | None = None):
+    """Heat map of coverage, one panel per region (default the plan's); returns the Figure.
+    The legend's kinds in one row, or in ``legend_cols`` columns (a narrow page)."""
     import matplotlib.pyplot as plt
     import seaborn as sns
     from matplotlib.colors import ListedColormap
@@ -132,7 +133,7 @@ def plot_coverage(obs: pd.DataFrame, regions: list[str] | None = None, years=Non
         ax.set_title(title, loc="left", fontsize=12)
     handles = [Patch(facecolor=CATEGORIES[c][2], edgecolor="#7f7f7f",
                      label=CATEGORIES[c][0] if lang == "zh" else CATEGORIES[c][1]) for c in cats]
-    fig.legend(handles=handles, loc="lower center", ncol=len(cats), frameon=False, fontsize=9)
+    fig.legend(handles=handles, loc="lower center", ncol=legend_cols or len(cats), frameon=False, fontsize=9)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
     return fig
 

@@ -69,15 +69,14 @@ def coverage_intro(ctx: BriefContext) -> HTML:
 def coverage_chart(ctx: BriefContext):
     from qzlib.stats import plot_coverage
 
-    fig = plot_coverage(ctx.observations, regions=[ctx.region], lang=i18n.current())
+    fig = plot_coverage(ctx.observations, regions=[ctx.region], lang=i18n.current(),
+                        legend_cols=4)          # the eight kinds in two rows: one row is wider than the page
     fig.set_size_inches(7.2, 4.2 if i18n.current() == "zh" else 5.6)   # English names take two lines
     for ax in fig.axes:
         ax.tick_params(labelsize=6.5)
         ax.title.set_fontsize(9)
-    for legend in list(fig.legends):          # the eight kinds in two rows: one row is wider than the page
-        handles, labels = legend.legend_handles, [t.get_text() for t in legend.get_texts()]
-        legend.remove()
-        fig.legend(handles, labels, loc="lower center", ncol=4, frameon=False, fontsize=6.5)
+    for text in fig.legends[0].get_texts() if fig.legends else []:
+        text.set_fontsize(6.5)
     fig.tight_layout(rect=(0, 0.1, 1, 1))
     fig.set_label(T("四_数据覆盖"))
     return fig
