@@ -45,7 +45,7 @@ def _path(key: str) -> Path:
 
 def input_files(plan: Path, statistics_dir: Path) -> list[Path]:
     """Every file an ingest reads: the plan, the statistics files (the reader's own list) and pins."""
-    from qzlib.stats.build import PINS, statistics_files
+    from qzlib.stats.files import PINS, statistics_files
 
     files = [Path(plan)] + [p for p, _ in statistics_files(Path(statistics_dir))]
     pins = Path(statistics_dir) / PINS

@@ -104,3 +104,19 @@ def test_plot_coverage_in_english_names_the_place_and_every_indicator_in_english
     assert labels[6] == "R&D spending of above-scale manufacturers as share of revenue"
     assert not any("_" in label or re.search(r"[\u4e00-\u9fff]", label) for label in labels)   # no codes, no Chinese
     plt.close(fig)
+
+
+def test_plot_coverage_leaves_the_style_of_later_charts_alone(obs):
+    """The brief draws the scenario and responsibility charts after this one: they must look the
+    same whichever chart came first (a global theme set here used to restyle them)."""
+    import matplotlib as mpl
+    import matplotlib.pyplot as plt
+
+    from qzlib.fonts import use_cjk
+
+    use_cjk()
+    before = {k: v for k, v in mpl.rcParams.items() if not k.startswith("font.")}
+    fig = plot_coverage(obs, regions=["衢州市"])
+    after = {k: v for k, v in mpl.rcParams.items() if not k.startswith("font.")}
+    plt.close(fig)
+    assert {k for k in before if before[k] != after[k]} == set()

@@ -96,3 +96,25 @@ def read(path: str | Path) -> PlanMeta:
     """The header of the plan file at ``path``."""
     path = Path(path)
     return parse(path.read_text(encoding="utf-8"), file=path)
+
+
+def load(processed_dir: str | Path) -> PlanMeta:
+    """The plan's header as `qz ingest` wrote it (``plan.csv``, one row), read with the csv
+    module: ``qz brief`` checks the year against the plan's period before loading pandas."""
+    import csv
+
+    from qzlib.errors import InputError
+
+    path = Path(processed_dir) / "plan.csv"
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            row = next(csv.DictReader(fh))
+        return PlanMeta(region=row["region"], title=row["title"], doc_number=row["doc_number"],
+                        issued=row["issued"], period_start=int(row["period_start"]),
+                        period_end=int(row["period_end"]))
+    except FileNotFoundError:
+        raise InputError.one(file=path, expected="the file written by `qz ingest` (run it first)") from None
+    except (StopIteration, KeyError, ValueError, TypeError) as exc:
+        raise InputError.one(file=path, field=str(exc).strip("'") if isinstance(exc, KeyError) else "",
+                             expected="one row: region, title, doc_number, issued, period_start, period_end "
+                                      "(years)") from None

@@ -68,8 +68,6 @@ def indicator_points(indicators_df: pd.DataFrame) -> pd.DataFrame:
 
 def load_plan_meta(processed_dir: str | Path | None = None):
     """The plan's place, title, document number, date and period (plan.csv, one row)."""
-    from qzlib.plan.meta import PlanMeta
+    from qzlib.plan.meta import load
 
-    row = load_table("plan", processed_dir).iloc[0]
-    return PlanMeta(region=row["region"], title=row["title"], doc_number=row["doc_number"], issued=row["issued"],
-                    period_start=int(row["period_start"]), period_end=int(row["period_end"]))
+    return load(processed_dir or paths.PROCESSED)

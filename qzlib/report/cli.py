@@ -9,6 +9,7 @@ import click
 from qzlib import i18n, paths
 from qzlib.i18n import T
 from qzlib.report.runner import BriefRequest, parse_years
+from qzlib.scenarios.files import SUFFIXES as SCENARIO_SUFFIXES
 
 
 def _langs(text: str) -> tuple[str, ...]:
@@ -25,7 +26,6 @@ def _say(message: str) -> None:
     click.echo(message, err=True)
 
 
-SCENARIO_SUFFIXES = (".yml", ".yaml")   # as qzlib.scenarios.schema.SUFFIXES, without importing the engine
 
 
 def _scenario_place(value: str, scenarios_dir: Path | None = None) -> tuple[str, Path]:

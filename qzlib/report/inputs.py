@@ -41,7 +41,7 @@ def _tables(processed: Path) -> dict[str, str]:
 
 
 def _scenario_file(scenarios_dir: Path, name: str) -> Path | None:
-    from qzlib.scenarios.schema import list_files
+    from qzlib.scenarios.files import list_files
 
     return next((p for p in list_files(Path(scenarios_dir)) if p.stem == name), None)
 

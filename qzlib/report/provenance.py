@@ -10,7 +10,7 @@ import pandas as pd
 from qzlib.hashing import file_sha256
 from qzlib.i18n import N_, T
 
-PACKAGES = ("qzlib", "pandas", "numpy", "statsmodels", "matplotlib", "seaborn", "papermill",
+PACKAGES = ("qzlib", "pandas", "numpy", "statsmodels", "matplotlib", "papermill",
             "nbconvert", "weasyprint", "pandera", "openpyxl", "cn2an")
 
 

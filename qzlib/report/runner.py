@@ -63,8 +63,8 @@ class BriefResult:
 
 
 def available_scenarios(scenarios_dir: Path | None = None) -> list[str]:
-    """Scenario names in a folder, by the one listing rule (qzlib.scenarios.schema.list_files)."""
-    from qzlib.scenarios.schema import list_files
+    """Scenario names in a folder, by the one listing rule (qzlib.scenarios.files.list_files)."""
+    from qzlib.scenarios.files import list_files
 
     return sorted({p.stem for p in list_files(Path(scenarios_dir or paths.SCENARIOS))})
 
@@ -92,10 +92,9 @@ def brief_years(req: BriefRequest) -> tuple[int, int, str]:
     own period (from its header) to its :attr:`~qzlib.plan.meta.PlanMeta.horizon_end` (three years
     after it; the rule scenario paths follow too)."""
     from qzlib.plan import meta as plan_meta
-    from qzlib.plan.tables import load_plan_meta
 
     processed = Path(req.processed_dir)
-    m = load_plan_meta(processed) if (processed / "plan.csv").is_file() else plan_meta.read(paths.PLAN_FILE)
+    m = plan_meta.load(processed) if (processed / "plan.csv").is_file() else plan_meta.read(paths.PLAN_FILE)
     return m.period_start, m.horizon_end, f"{m.period_start}–{m.period_end}"
 
 
@@ -197,12 +196,12 @@ def build_brief(req: BriefRequest, stage: Path) -> BriefResult:
     import papermill as pm
 
     from qzlib import office
-    from qzlib.plan.tables import load_plan_meta
-    from qzlib.report.export import html_to_pdf, notebook_to_html
+    from qzlib.plan import meta as plan_meta
 
     start = time.perf_counter()
     executed = stage / i18n.file_name(BRIEF_NOTEBOOK, req.lang)
     writing = None
+    warming = _warm_up()
     try:
         with reading(req.processed_dir) as processed:
             pm.execute_notebook(
@@ -215,7 +214,10 @@ def build_brief(req: BriefRequest, stage: Path) -> BriefResult:
                 kernel_manager_class=_kernel_manager_class(),
                 request_save_on_cell_execute=False,   # one write at the end, not one per cell
             )
-            place = load_plan_meta(processed).region if (processed / "plan.csv").is_file() else ""  # from its header
+            place = plan_meta.load(processed).region if (processed / "plan.csv").is_file() else ""  # from its header
+        warming.join()
+        from qzlib.report.export import html_to_pdf, notebook_to_html
+
         nb = nbformat.read(executed, as_version=4)
         with i18n.using(req.lang):
             title = i18n.T("{place}“415X”先进制造业集群培育工程监测简报 · {year}年", place=i18n.place(place),
@@ -236,6 +238,28 @@ def build_brief(req: BriefRequest, stage: Path) -> BriefResult:
         return BriefResult(req, ok=False, seconds=time.perf_counter() - start, error=failure[:2000],
                            failed_cell=f"writing {' and '.join(office.FILES)}: {failure[:300]}")
     return BriefResult(req, ok=True, seconds=time.perf_counter() - start)
+
+
+def _warm_up():
+    """Import what exports the brief (nbconvert, WeasyPrint, the office files' libraries) in a
+    thread while the kernel runs: this process only waits for the kernel meanwhile, and the
+    imports take about a second of the other core. Returns the started thread."""
+    import threading
+
+    def imports() -> None:
+        try:
+            import docx  # noqa: F401
+            import openpyxl  # noqa: F401
+            import weasyprint  # noqa: F401
+            import weasyprint.text.fonts  # noqa: F401
+
+            import qzlib.report.export  # noqa: F401
+        except Exception:   # the export imports them again and reports any error itself
+            pass
+
+    thread = threading.Thread(target=imports, name="qz-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 class _Beside:

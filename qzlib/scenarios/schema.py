@@ -55,6 +55,7 @@ from qzlib.forecast.trend import (
     METHODS as TREND_METHODS,  # what fit() accepts: one list, not a copy
 )
 from qzlib.paths import ROOT, SCENARIOS
+from qzlib.scenarios.files import SUFFIXES, list_files  # noqa: F401  (re-exported: the one rule)
 
 
 jsonschema = quick_jsonschema.load()
@@ -431,13 +432,3 @@ def load(name_or_path: str | Path, scenarios_dir: Path | None = None, years=None
     if not path.exists():
         raise InputError.one(file=_display(path), expected="an existing scenario file")
     return parse(path.read_text(encoding="utf-8"), path, years)
-
-
-SUFFIXES = (".yml", ".yaml")  # what counts as a scenario file, everywhere
-
-
-def list_files(scenarios_dir: Path | None = None) -> list[Path]:
-    """Every scenario file in a folder (.yml and .yaml), sorted: the one listing rule that
-    ``qz scenario list``, the brief's scenario check and the explorer use."""
-    folder = Path(scenarios_dir) if scenarios_dir else SCENARIOS
-    return sorted(p for p in folder.iterdir() if p.suffix in SUFFIXES and p.is_file()) if folder.is_dir() else []

@@ -21,10 +21,13 @@ no source type declared), test (imported as 测试). See :mod:`qzlib.stats.sourc
 """
 from __future__ import annotations
 
-from qzlib.stats.build import build_into, load_conflicts, load_observations, load_plan_indicators, series
-from qzlib.stats.coverage import coverage_table, data_requests, plot_coverage
-from qzlib.stats.datalog import revisions
-from qzlib.stats.sources import SOURCE_KINDS, imported_figures, test_figures
+import lazy_loader
 
-__all__ = ["SOURCE_KINDS", "build_into", "coverage_table", "data_requests", "imported_figures", "load_conflicts",
-           "load_observations", "load_plan_indicators", "plot_coverage", "revisions", "series", "test_figures"]
+# Names are imported on first use (lazy_loader): ``qz brief`` checks which statistics files an
+# ingest read without loading pandas and pandera, and a kernel pays only for what it calls.
+__getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submod_attrs={
+    "build": ["build_into", "load_conflicts", "load_observations", "load_plan_indicators", "series"],
+    "coverage": ["coverage_table", "data_requests", "plot_coverage"],
+    "datalog": ["revisions"],
+    "sources": ["SOURCE_KINDS", "imported_figures", "test_figures"],
+})

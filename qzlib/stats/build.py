@@ -16,21 +16,9 @@ from qzlib import paths
 from qzlib.atomic import staged_dir, write_csv
 from qzlib.errors import InputError, Problem
 from qzlib.stats import conflicts, coverage, mapping, plan, read, schema, sources
+from qzlib.stats.files import IMPORTED, PINS, statistics_files  # noqa: F401  (build's inputs, re-exported)
 
 OUTPUTS = ("observations.csv", "conflicts.csv", "coverage.csv", "data_requests.csv")
-PINS = "pins.csv"
-IMPORTED = "imported"
-
-
-def statistics_files(statistics_dir: Path) -> list[tuple[Path, str | None]]:
-    """(file, kind of its rows that declare no source type) in reading order: shipped files
-    (kind from the source's address), then imports by date (undeclared: 'researcher')."""
-    top = sorted(p for p in statistics_dir.glob("*.csv") if p.name != PINS)
-    top.sort(key=lambda p: p.name != "reference_statistics.csv")
-    imported = sorted((statistics_dir / IMPORTED).glob("*.csv"))
-    return [(p, None) for p in top] + [(p, sources.UNDECLARED) for p in imported]
-
-
 REVISION_KEY = ["region", "indicator", "year", "source"]
 
 

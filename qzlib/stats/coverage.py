@@ -102,14 +102,12 @@ def plot_coverage(obs: pd.DataFrame, regions: list[str] | None = None, years=Non
     """Heat map of coverage, one panel per region (default the plan's); returns the Figure.
     The legend's kinds in one row, or in ``legend_cols`` columns (a narrow page)."""
     import matplotlib.pyplot as plt
-    import seaborn as sns
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
 
     from qzlib.fonts import use_cjk
 
-    sns.set_theme(style="white")
-    use_cjk()
+    use_cjk()     # no global theme: a chart's look must not depend on which chart came first
     p = plan.of(obs, indicators)
     regions = regions or [p.region]
     cats = list(CATEGORIES)

@@ -25,8 +25,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pandas as pd
-import pandera.errors
-from openpyxl.utils import get_column_letter
 
 from qzlib import catalogue
 from qzlib.errors import InputError, Problem
@@ -139,6 +137,8 @@ def _decode(data: bytes, label: str) -> tuple[str, str]:
 
 def _read_csv(data: bytes, label: str, required=schema.REQUIRED, allow_empty: bool = False,
               region: str | None = None) -> Table:
+    from openpyxl.utils import get_column_letter   # here: reading observations needs no openpyxl
+
     text, encoding = _decode(data, label)
     rows = list(csv.reader(io.StringIO(text, newline="")))
     table = Table(label, [], encoding)
@@ -191,6 +191,8 @@ def _set_region(table: Table, rec: Record, region: str, said_by: str) -> None:
 
 def _header(cells: list, label: str, sheet: str | None, required) -> tuple[dict[int, str], list[Problem]]:
     """Column index -> canonical column of a header row (row 1), and what is wrong with it."""
+    from openpyxl.utils import get_column_letter
+
     lookup = schema.header_lookup()
     where = f"sheet {sheet} row 1" if sheet else "row 1"
     columns: dict[int, str] = {}
@@ -246,6 +248,7 @@ def _no_region(hint_only: bool = False) -> Expect:
 
 def _read_xlsx(path: Path, label: str) -> Table:
     from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
@@ -536,6 +539,8 @@ _EXPECTED = {
 
 def _schema_problems(frame: pd.DataFrame):
     """(record index, column, value, Expect) for every failed check, via pandera."""
+    import pandera.errors
+
     try:
         schema.input_schema().validate(frame, lazy=True)
         return []

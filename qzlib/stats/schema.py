@@ -9,8 +9,12 @@ from __future__ import annotations
 import datetime as _dt
 import unicodedata
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
-import pandera.pandas as pa
+
+if TYPE_CHECKING:   # pandera is loaded by the schemas' functions: reading observations needs none
+    import pandera.pandas as pa
 
 from qzlib import catalogue
 from qzlib.stats import mapping
@@ -127,6 +131,8 @@ WIDE_CHECKS = {
 
 
 def input_schema() -> pa.DataFrameSchema:
+    import pandera.pandas as pa
+
     known = pa.Check(lambda s: s.map(lambda c: mapping.resolve(c) is not None), error="known_indicator")
     return pa.DataFrameSchema(
         {
@@ -153,6 +159,8 @@ def input_schema() -> pa.DataFrameSchema:
 
 def observations_schema() -> pa.DataFrameSchema:
     """What observations.csv promises its readers."""
+    import pandera.pandas as pa
+
     return pa.DataFrameSchema(
         {
             "region": pa.Column(str, pa.Check.isin(mapping.regions())),

@@ -8,8 +8,10 @@ in the 来源类型 column (官方发布 / 非官方转载 / 测试). An import 
 from __future__ import annotations
 
 import unicodedata
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:   # only named in annotations: listing files needs no pandas
+    import pandas as pd
 
 # Every source kind observations.csv may hold.
 SOURCE_KINDS = ("plan", "official", "yearbook", "researcher", "unofficial", "test")
