@@ -74,6 +74,17 @@ def fit_cache_of_the_run(tmp_path_factory):
     yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def charts_in_the_kernel():
+    """Briefs draw their charts in their kernel, as in a batch: the suite's two workers keep both
+    cores busy, where a helper process would only add its start (the shipped brief, built as a
+    user builds it, is the exception)."""
+    from qzlib.office import painter
+
+    os.environ[painter.ENV] = "0"
+    yield
+
+
 @pytest.fixture(autouse=True)
 def no_fit_cache_in_a_test(monkeypatch):
     """Inside a test every fit is computed (a test may break a family on purpose)."""
@@ -112,12 +123,17 @@ def processed_dir(tmp_path_factory) -> Path:
 def shipped_brief(processed_dir, tmp_path_factory) -> Path:
     """The folder of the 2025 plan_path brief built once from the shipped data (several test files
     read it), with the comparison page of every other shipped scenario (so each of them runs)."""
+    from qzlib.office import painter
     from qzlib.report.runner import BriefRequest, available_scenarios, run_brief
 
     def build(out):
         others = tuple(n for n in available_scenarios() if n != "plan_path")
-        result = run_brief(BriefRequest(year=2025, scenario="plan_path", compare=others, processed_dir=processed_dir,
-                                        outputs_dir=out))
+        os.environ.pop(painter.ENV)          # as `qz brief` runs: charts drawn beside the kernel
+        try:
+            result = run_brief(BriefRequest(year=2025, scenario="plan_path", compare=others,
+                                            processed_dir=processed_dir, outputs_dir=out))
+        finally:
+            os.environ[painter.ENV] = "0"
         assert result.ok, result.failed_cell or result.error
         return str(result.pdf.parent)
 

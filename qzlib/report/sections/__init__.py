@@ -28,7 +28,7 @@ from qzlib.report.sections import (
     terms,
     title,
 )
-from qzlib.report.sections.context import BriefContext, load_context, md, show
+from qzlib.report.sections.context import BriefContext, charts_done, load_context, md, show
 
-__all__ = ["BriefContext", "load_context", "md", "show", "title", "summary", "indicators", "actual", "counties", "progress",
+__all__ = ["BriefContext", "charts_done", "load_context", "md", "show", "title", "summary", "indicators", "actual", "counties", "progress",
            "reference", "statistics", "scenario", "plans", "responsibility", "audit", "appendix", "facts", "terms"]

@@ -46,6 +46,7 @@ class BriefContext:
     tables: dict = field(default_factory=dict)  # name → qzlib.office.tables.Table, in the order first saved
     charts: list[str] = field(default_factory=list)  # files show() wrote to charts/, in order
     placed: set = field(default_factory=set)    # places already named in this brief (i18n.place: first use)
+    painter: object = None   # qzlib.office.painter.Painter when the runner asked for charts drawn beside
 
     def place(self, name: str) -> str:
         """A place in the brief's language; in English 'Quzhou (衢州市)' at its first use, 'Quzhou' after."""
@@ -92,6 +93,27 @@ class BriefContext:
                     self.output_dir, name)
         self.charts.append(name)
         return shown
+
+    def paint_beside(self, fig, dpi: int = 150) -> bool:
+        """Hand ``fig`` to the helper process (:mod:`qzlib.office.painter`, when the runner asked
+        for one) and show a placeholder that :func:`charts_done` replaces with the picture; False
+        when there is no helper or the figure cannot travel, and the caller draws it here."""
+        if self.painter is None:
+            return False
+        import uuid
+
+        from IPython.display import display
+
+        from qzlib.office import charts, painter
+
+        name = charts.file_name(fig.get_label(), len(self.charts) + 1, set(self.charts))
+        display_id = f"qz-chart-{uuid.uuid4().hex}"
+        if not self.painter.send(fig, name, display_id, dpi, self.test_warning, self.output_dir):
+            return False
+        self.charts.append(name)
+        display({"text/plain": f"(chart {name}: being drawn)"}, raw=True, metadata={painter.PENDING: name},
+                display_id=display_id)
+        return True
 
     @property
     def test_warning(self) -> str:
@@ -174,6 +196,10 @@ def load_context(year, scenario="plan_path", lang="zh", processed_dir="", output
         compare = tuple(s for s in compare.split(",") if s)
     i18n.set_language(str(lang))    # every T(), place and number of this brief speaks its language
     global _current
+    if _current is not None and _current.painter is not None:   # the notebook run again in one kernel
+        _current.painter.close()
+    from qzlib.office import painter
+
     _current = BriefContext(
         year=int(year), scenario=str(scenario), lang=str(lang), processed_dir=processed, output_dir=out,
         scenarios_dir=Path(scenarios_dir) if scenarios_dir else paths.SCENARIOS, compare=tuple(compare),
@@ -182,6 +208,7 @@ def load_context(year, scenario="plan_path", lang="zh", processed_dir="", output
         targets=load_table("targets", processed), audit=load_table("audit", processed),
         responsibility=load_table("responsibility", processed), meta=load_plan_meta(processed),
         observations=observations,
+        painter=painter.Painter() if office.enabled() and painter.wanted() else None,
     )
     return _current
 
@@ -221,6 +248,8 @@ def show(fig, dpi: int = 170) -> None:
         return
     try:
         if _current is not None and office.enabled():
+            if _current.paint_beside(fig, dpi):
+                return
             data = _current.save_chart(fig, dpi)
         else:
             buf = io.BytesIO()
@@ -229,3 +258,19 @@ def show(fig, dpi: int = 170) -> None:
     finally:
         plt.close(fig)
     display(Image(data=data, format="png"))
+
+
+def charts_done(ctx: BriefContext | None = None) -> None:
+    """Put every chart drawn beside the kernel in its place (the brief's last cell): each
+    placeholder :func:`show` left becomes its picture. Nothing to do without a helper."""
+    from IPython.display import Image, update_display
+
+    ctx = ctx or _current
+    if ctx is None or ctx.painter is None:
+        return
+    try:
+        for job, data in ctx.painter.drain():
+            update_display(Image(data=data, format="png"), display_id=job.display_id)
+    finally:
+        ctx.painter.close()
+        ctx.painter = None
