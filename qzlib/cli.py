@@ -69,5 +69,36 @@ def main(argv: list[str] | None = None) -> None:
         raise
 
 
+def run() -> None:
+    """The ``qz`` console script: :func:`main`, then an exit that skips tearing down the
+    interpreter's ~1,700 modules one by one (0.7 s after a brief; the work is done and on disk).
+
+    Output is flushed and the exit handlers run (logging, temporary files, locks) as at any
+    exit; only the module teardown is skipped, and only when no other thread is left running.
+    An unexpected error takes the ordinary path, with its traceback.
+    """
+    import atexit
+    import os
+    import threading
+
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    if code is not None and not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    if threading.active_count() > 1:
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):   # a closed pipe: nothing more can be said
+            pass
+    os._exit(code or 0)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    run()
