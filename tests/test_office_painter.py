@@ -37,8 +37,10 @@ def test_the_helper_draws_the_picture_the_kernel_would_and_saves_it(tmp_path):
     p = painter.Painter()
     try:
         assert p.send(fig, "二_亩均增加值.png", "d1", 150, "", tmp_path)
+        assert p.busy                       # still starting or drawing: the kernel would draw the next
         assert p.send(fig, "二_亩均增加值_测试.png", "d2", 150, "本简报使用了标为“测试”的数据", tmp_path)
         done = list(p.drain())
+        assert not p.busy
     finally:
         p.close()
         plt.close(fig)

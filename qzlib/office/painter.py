@@ -6,9 +6,10 @@ sets ``QZ_CHARTS_BESIDE=1`` for its kernel (a batch does not: its workers keep e
 busy); :func:`qzlib.report.sections.context.show` then sends each figure here, pickled with
 the rcParams it would have been drawn under, and shows a placeholder; the brief's last cell
 (:func:`qzlib.report.sections.context.charts_done`) puts each picture in its place with
-``update_display`` once it is drawn. The picture and its ``charts/`` file are the same
-:func:`qzlib.office.charts.png` render as in the kernel. A figure that cannot be pickled is
-drawn in the kernel, as everywhere outside a brief.
+``update_display`` once it is drawn. While the helper is still drawing one chart, the kernel
+draws the next itself, so that neither waits while both have charts to draw. The picture
+and its ``charts/`` file are the same :func:`qzlib.office.charts.png` render as in the
+kernel. A figure that cannot be pickled is drawn in the kernel, as everywhere outside a brief.
 
 The helper is a plain ``python -m qzlib.office.painter`` reading one job file name a line
 and answering ``ok`` or ``error …`` a line, in order: no multiprocessing, whose resource
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import select
 import shutil
 import subprocess
 import sys
@@ -54,7 +56,30 @@ class Painter:
     def __post_init__(self):
         self.log = open(self.folder / "painter.log", "w+b")   # noqa: SIM115  (closed by close())
         self.proc = subprocess.Popen([sys.executable, "-m", "qzlib.office.painter"], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=self.log, text=True, bufsize=1)
+                                     stdout=subprocess.PIPE, stderr=self.log, bufsize=0)
+        self.answers: list[str] = []     # the helper's answers read so far, one per job in order
+        self._unread = b""
+        self._sent = 0
+
+    @property
+    def busy(self) -> bool:
+        """Whether a chart sent earlier is still being drawn: the kernel then draws the next one
+        itself, so that neither waits for the other while both have charts to draw."""
+        self._read(wait=False)
+        return len(self.answers) < len(self.jobs)
+
+    def _read(self, wait: bool) -> None:
+        """Take in the answers that have arrived (every one owed, when ``wait``)."""
+        fd = self.proc.stdout.fileno()
+        while len(self.answers) < len(self.jobs):
+            if not wait and not select.select([fd], [], [], 0)[0]:
+                return
+            chunk = os.read(fd, 65536)
+            if not chunk:       # the helper is gone: the missing answers say so
+                self.answers += [""] * (len(self.jobs) - len(self.answers))
+                return
+            *lines, self._unread = (self._unread + chunk).split(b"\n")
+            self.answers += [line.decode("utf-8", "replace").strip() for line in lines]
 
     def send(self, fig, name: str, display_id: str, dpi: int, warning: str, folder) -> bool:
         """Queue ``fig`` to be drawn and saved as ``charts/<name>``; False (nothing queued) when
@@ -62,11 +87,12 @@ class Painter:
         import matplotlib as mpl
 
         rc = {k: v for k, v in mpl.rcParams.items() if k not in _SKIP_RC}
-        path = self.folder / f"{len(self.jobs) + 1:03d}.job"
+        self._sent += 1
+        path = self.folder / f"{self._sent:03d}.job"
         try:
             data = pickle.dumps((rc, dpi, warning, str(folder), name)) + pickle.dumps(fig)
             path.write_bytes(data)
-            self.proc.stdin.write(f"{path}\n")
+            self.proc.stdin.write(f"{path}\n".encode())
         except Exception:   # e.g. a formatter made from a lambda, or a helper that died: drawn here
             return False
         self.jobs.append(Job(name, display_id, path))
@@ -75,9 +101,10 @@ class Painter:
     def drain(self):
         """(job, PNG bytes) for every queued chart, in the order sent; a chart that failed raises,
         naming it and what the helper said."""
-        jobs, self.jobs = self.jobs, []
-        for job in jobs:
-            said = self.proc.stdout.readline().strip()
+        self._read(wait=True)
+        jobs, answers = self.jobs, self.answers
+        self.jobs, self.answers = [], []
+        for job, said in zip(jobs, answers):
             if said != "ok":
                 self.log.seek(0)
                 detail = said.removeprefix("error ") or self.log.read().decode("utf-8", "replace").strip()[-800:]

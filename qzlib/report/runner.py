@@ -276,15 +276,14 @@ def _all_charts_in_place(nb) -> None:
 
 
 def _warm_up():
-    """Import what exports the brief (nbconvert, WeasyPrint, the office files' libraries) in a
-    thread while the kernel runs: this process only waits for the kernel meanwhile, and the
-    imports take about a second of the other core. Returns the started thread."""
+    """Import what exports the brief (nbconvert, WeasyPrint) in a thread while the kernel runs:
+    this process only waits for the kernel meanwhile, and the imports take about a second of
+    the other core. (The office files' libraries are imported by the process that writes them,
+    beside the PDF, where a core is free.) Returns the started thread."""
     import threading
 
     def imports() -> None:
         try:
-            import docx  # noqa: F401
-            import openpyxl  # noqa: F401
             import weasyprint  # noqa: F401
             import weasyprint.text.fonts  # noqa: F401
 

@@ -97,8 +97,9 @@ class BriefContext:
     def paint_beside(self, fig, dpi: int = 150) -> bool:
         """Hand ``fig`` to the helper process (:mod:`qzlib.office.painter`, when the runner asked
         for one) and show a placeholder that :func:`charts_done` replaces with the picture; False
-        when there is no helper or the figure cannot travel, and the caller draws it here."""
-        if self.painter is None:
+        when there is no helper, it is still drawing the previous chart, or the figure cannot
+        travel: the caller then draws it here."""
+        if self.painter is None or self.painter.busy:     # busy: drawn here meanwhile
             return False
         import uuid
 
