@@ -205,3 +205,15 @@ def test_bad_plan_table_is_named():
         plan_observations(frame)
     p = err.value.problems[0]
     assert (p.where, p.field, p.value) == ("indicator 5", "unit", "亿元")
+
+
+def test_the_plan_travels_with_the_observations_without_being_copied(built):
+    """pandas deep-copies ``attrs`` on every operation: the immutable Plan is shared, not copied
+    (copying it cost a brief most of a second), and a filtered frame still knows its plan."""
+    import copy
+
+    obs, _ = built
+    p = obs.attrs["plan"]
+    assert copy.deepcopy(p) is p
+    part = obs[obs["region"] == p.region]
+    assert part.attrs["plan"] is p and part.attrs["plan"].region == "衢州市"

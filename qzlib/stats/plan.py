@@ -51,6 +51,12 @@ class Plan:
     file: str = ""      # the plan text, relative to data/raw (the ``file`` of its observations)
     url: str = ""       # the plan text, relative to the project (or absolute outside it)
 
+    def __deepcopy__(self, memo) -> "Plan":
+        """Itself: a Plan is immutable all the way down. Observations carry their plan in
+        ``attrs``, which pandas deep-copies on every operation; copying the plan each time cost
+        a brief's kernel most of a second."""
+        return self
+
     def codes(self) -> list[str]:
         return [i.code for i in self.indicators]
 
