@@ -64,6 +64,20 @@ def test_a_figure_that_cannot_travel_is_left_to_the_kernel(tmp_path):
         plt.close(fig)
 
 
+def test_a_helper_whose_kernel_stops_mid_brief_leaves_nothing_behind(tmp_path):
+    fig = chinese_figure()
+    p = painter.Painter()
+    try:
+        assert p.send(fig, "x.png", "d", 150, "", tmp_path)
+        p.proc.stdin.close()                 # as when the kernel is killed before charts_done
+        assert p.proc.wait(timeout=60) == 0
+        assert not p.folder.exists()         # its job files and pictures went with it
+        assert (tmp_path / "charts" / "x.png").is_file()
+    finally:
+        p.log.close()
+        plt.close(fig)
+
+
 def test_a_chart_the_helper_cannot_draw_is_named(tmp_path):
     fig = chinese_figure()
     fig.axes[0].add_artist(Unreadable())

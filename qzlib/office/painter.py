@@ -55,8 +55,8 @@ class Painter:
 
     def __post_init__(self):
         self.log = open(self.folder / "painter.log", "w+b")   # noqa: SIM115  (closed by close())
-        self.proc = subprocess.Popen([sys.executable, "-m", "qzlib.office.painter"], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=self.log, bufsize=0)
+        self.proc = subprocess.Popen([sys.executable, "-m", "qzlib.office.painter", str(self.folder)],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, bufsize=0)
         self.answers: list[str] = []     # the helper's answers read so far, one per job in order
         self._unread = b""
         self._sent = 0
@@ -144,23 +144,30 @@ def draw(job: Path) -> None:
     Path(f"{job}.png").write_bytes(shown)
 
 
-def main() -> int:
-    """The helper: a raster backend and the project's CJK font, then one job a line until the
-    input ends."""
+def main(argv: list[str] | None = None) -> int:
+    """The helper (``python -m qzlib.office.painter FOLDER``): a raster backend and the project's
+    CJK font, then one job a line until the input ends; then it removes FOLDER, the jobs' folder,
+    so that a kernel stopped mid-brief (killed, its input closed) leaves nothing behind."""
     import matplotlib
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot  # noqa: F401  (an unpickled pyplot figure registers with it)
+    argv = sys.argv[1:] if argv is None else argv
+    folder = Path(argv[0]) if argv else None
+    try:
+        matplotlib.use("Agg")
+        import matplotlib.pyplot  # noqa: F401  (an unpickled pyplot figure registers with it)
 
-    from qzlib.fonts import use_cjk
+        from qzlib.fonts import use_cjk
 
-    use_cjk()
-    for line in sys.stdin:
-        try:
-            draw(Path(line.strip()))
-            print("ok", flush=True)
-        except Exception as exc:   # reported to the kernel, which fails the brief naming the chart
-            print(f"error {type(exc).__name__}: {' '.join(str(exc).split())}"[:800], flush=True)
+        use_cjk()
+        for line in sys.stdin:
+            try:
+                draw(Path(line.strip()))
+                print("ok", flush=True)
+            except Exception as exc:   # reported to the kernel, which fails the brief naming the chart
+                print(f"error {type(exc).__name__}: {' '.join(str(exc).split())}"[:800], flush=True)
+    finally:
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
     return 0
 
 
