@@ -118,6 +118,15 @@ def with_warning(data: bytes, warning: str) -> bytes:
     return buf.getvalue()
 
 
+def render(fig, folder: str | Path, name: str, dpi: int = MIN_DPI, warning: str = "") -> bytes:
+    """Draw ``fig`` once (:func:`png`), write it as ``charts/<name>`` (with ``warning`` on it when
+    given) and return the picture the brief shows: the one step the kernel and the chart helper
+    (:mod:`qzlib.office.painter`) both take."""
+    shown = png(fig, min_dpi=dpi)
+    save(with_warning(shown, warning) if warning else shown, folder, name)
+    return shown
+
+
 def save(data: bytes, folder: str | Path, name: str) -> Path:
     """Write a chart's PNG bytes as ``<folder>/charts/<name>`` (atomically); returns the path."""
     path = Path(folder) / FOLDER / name

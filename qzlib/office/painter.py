@@ -137,10 +137,9 @@ def draw(job: Path) -> None:
         with mpl.rc_context(rc):     # the figure comes back and is drawn under the kernel's rcParams
             fig = pickle.load(fh)
             try:
-                shown = charts.png(fig, min_dpi=dpi)
+                shown = charts.render(fig, folder, name, dpi, warning)
             finally:
                 plt.close(fig)
-    charts.save(charts.with_warning(shown, warning) if warning else shown, folder, name)
     Path(f"{job}.png").write_bytes(shown)
 
 

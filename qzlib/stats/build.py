@@ -16,7 +16,7 @@ from qzlib import paths
 from qzlib.atomic import staged_dir, write_csv
 from qzlib.errors import InputError, Problem
 from qzlib.stats import conflicts, coverage, mapping, plan, read, schema, sources
-from qzlib.stats.files import IMPORTED, PINS, statistics_files  # noqa: F401  (build's inputs, re-exported)
+from qzlib.stats.files import PINS, statistics_files
 
 OUTPUTS = ("observations.csv", "conflicts.csv", "coverage.csv", "data_requests.csv")
 REVISION_KEY = ["region", "indicator", "year", "source"]

@@ -64,7 +64,6 @@ def coverage_table(obs: pd.DataFrame, regions: list[str] | None = None, years=No
         regions = regions or _default_regions(obs, p)
     years = years or years_of(p)
     names = p.names()
-    english = {c: i.name_en for c, i in catalogue.by_code().items()}   # a plan's own new code keeps its code
     sel = obs[obs["selected"].astype(bool)]
     comp = sel[sel["comparability"] == "comparable"].set_index(["region", "indicator", "year"])
     counts = obs[obs["comparability"] == "comparable"].groupby(["region", "indicator", "year"]).size()
@@ -153,7 +152,6 @@ def data_requests(obs: pd.DataFrame, indicators: pd.DataFrame | None, year: int,
     p = plan.of(obs, indicators)
     region = region or p.region
     names = p.names()
-    english = {c: i.name_en for c, i in catalogue.by_code().items()}   # a plan's own new code keeps its code
     sel = obs[obs["selected"].astype(bool) & (obs["region"] == region) & (obs["comparability"] == "comparable")]
     rows = []
     for ind in p.indicators:

@@ -34,7 +34,8 @@ from qzlib.atomic import atomic_file
 from qzlib.errors import InputError, Problem, QzError
 from qzlib.hashing import file_sha256
 from qzlib.stats import read, schema, sources
-from qzlib.stats.build import IMPORTED, REVISION_KEY, drop_revised
+from qzlib.stats.build import REVISION_KEY, drop_revised
+from qzlib.stats.files import IMPORTED
 
 STORED_COLUMNS = ["region", "indicator", "indicator_name_zh", "year", "value", "unit", "source", "url", "quote",
                   "vintage", "caveat", "origin", "source_type"]

@@ -87,12 +87,16 @@ class BriefContext:
         returns the PNG the brief shows (the same render when there is no warning)."""
         from qzlib.office import charts
 
-        name = charts.file_name(fig.get_label(), len(self.charts) + 1, set(self.charts))
-        shown = charts.png(fig, min_dpi=dpi)
-        charts.save(charts.with_warning(shown, self.test_warning) if self.test_warning else shown,
-                    self.output_dir, name)
+        name = self._chart_name(fig)
+        shown = charts.render(fig, self.output_dir, name, dpi, self.test_warning)
         self.charts.append(name)
         return shown
+
+    def _chart_name(self, fig) -> str:
+        """The next chart's file under charts/ (:func:`qzlib.office.charts.file_name`)."""
+        from qzlib.office import charts
+
+        return charts.file_name(fig.get_label(), len(self.charts) + 1, set(self.charts))
 
     def paint_beside(self, fig, dpi: int = 150) -> bool:
         """Hand ``fig`` to the helper process (:mod:`qzlib.office.painter`, when the runner asked
@@ -105,9 +109,9 @@ class BriefContext:
 
         from IPython.display import display
 
-        from qzlib.office import charts, painter
+        from qzlib.office import painter
 
-        name = charts.file_name(fig.get_label(), len(self.charts) + 1, set(self.charts))
+        name = self._chart_name(fig)
         display_id = f"qz-chart-{uuid.uuid4().hex}"
         if not self.painter.send(fig, name, display_id, dpi, self.test_warning, self.output_dir):
             return False
