@@ -29,7 +29,8 @@ def fan_chart(fc, ax=None, plan_path: pd.Series | None = None, targets=None, tit
     from qzlib.fonts import use_cjk
 
     use_cjk()
-    if ax is None:
+    own = ax is None
+    if own:
         fig, ax = plt.subplots(figsize=(7, 4))
     else:
         fig = ax.figure
@@ -56,5 +57,8 @@ def fan_chart(fc, ax=None, plan_path: pd.Series | None = None, targets=None, tit
         ax.text(0.02, 0.95, T("数据不足，不做趋势外推"), transform=ax.transAxes, va="top", fontsize=10,
                 color="#7f7f7f")
     ax.legend(fontsize=8, loc="best", frameon=False)
-    fig.tight_layout()
+    if own:
+        fig.set_layout_engine("tight")   # laid out when drawn, once
+    else:
+        fig.tight_layout()               # the caller's figure: its layout is the caller's to keep
     return fig

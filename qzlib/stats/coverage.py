@@ -131,7 +131,7 @@ def plot_coverage(obs: pd.DataFrame, regions: list[str] | None = None, years=Non
     handles = [Patch(facecolor=CATEGORIES[c][2], edgecolor="#7f7f7f",
                      label=CATEGORIES[c][0] if lang == "zh" else CATEGORIES[c][1]) for c in cats]
     fig.legend(handles=handles, loc="lower center", ncol=legend_cols or len(cats), frameon=False, fontsize=9)
-    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    fig.set_layout_engine("tight", rect=(0, 0.05, 1, 1))   # laid out when drawn, once
     return fig
 
 

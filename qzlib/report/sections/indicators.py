@@ -97,7 +97,7 @@ def chart(ctx: BriefContext, ncols: int = 4):
         ax.axis("off")
     handles, labels = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=6.5, frameon=False)
-    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    fig.set_layout_engine("tight", rect=(0, 0.03, 1, 1))   # laid out when drawn (beside the kernel in a brief)
     fig.set_label(T("一_主要目标与规划路径"))
     return fig
 

@@ -34,4 +34,4 @@ def handles(fig) -> dict:
 def legend(fig, found: dict, bottom: float, ncol: int) -> None:
     fig.legend(list(found.values()), list(found.keys()), loc="lower center", ncol=min(ncol, len(found)),
                fontsize=6.2, frameon=False)
-    fig.tight_layout(rect=(0, bottom, 1, 1))
+    fig.set_layout_engine("tight", rect=(0, bottom, 1, 1))

@@ -36,6 +36,6 @@ def chart(ctx: BriefContext, top: int = 12):
     ax.set_xlabel(T("牵头或参与的事项数"))
     ax.legend(fontsize=7, frameon=False, loc="lower right")
     ax.tick_params(labelsize=7)
-    fig.tight_layout()
+    fig.set_layout_engine("tight")
     fig.set_label(T("六_责任分工"))
     return fig

@@ -77,7 +77,7 @@ def coverage_chart(ctx: BriefContext):
         ax.title.set_fontsize(9)
     for text in fig.legends[0].get_texts() if fig.legends else []:
         text.set_fontsize(6.5)
-    fig.tight_layout(rect=(0, 0.1, 1, 1))
+    fig.set_layout_engine("tight", rect=(0, 0.1, 1, 1))
     fig.set_label(T("四_数据覆盖"))
     return fig
 
