@@ -4,12 +4,19 @@ tests/county_plan.py, synthetic) × 2 years × 3 scenarios, each plan ingested i
 temporary workspace (nothing is written under data/ or outputs/).
 
 Times: serial (-j 1, in this process), a 2-worker LocalCluster, an unchanged re-run (every
-brief skipped as up to date), and the same 12 through a `dask scheduler` and two
-`dask worker` processes on 127.0.0.1, started and stopped by this script.
+brief skipped as up to date), the same 12 through a `dask scheduler` and two
+`dask worker` processes on 127.0.0.1, started and stopped by this script, and (unless
+--no-scaling) on a LocalCluster of one worker.
+
+Two ratios: `speedup` = serial / 2 workers, the batch against building the briefs one after
+the other as `qz batch -j 1` does; `scaling` = 1 worker / 2 workers, Dask's own gain from the
+second worker. They differ because a brief built in this process draws its charts and writes
+its office files on the second core, while a worker's brief (a daemonic process) uses one.
 qzlib's code hash is taken once at the start (--live-code: at every batch).
 A plan whose briefs cannot build yet is reported on stderr and left out (the JSON says
 how many briefs were measured). Last line:
-{"serial_s": …, "local_s": …, "speedup": …, "rerun_s": …, "cluster_s": …, "briefs": …}
+{"serial_s": …, "local_s": …, "speedup": …, "one_worker_s": …, "scaling": …, "rerun_s": …,
+"cluster_s": …, "briefs": …}
 """
 from __future__ import annotations
 
@@ -137,11 +144,23 @@ def _cluster_run(tmp: Path, reqs) -> float:
         log.close()
 
 
+def _one_worker_run(reqs) -> float:
+    """The same briefs on a LocalCluster of one single-threaded worker process."""
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        s, results = _timed("LocalCluster, 1 worker", reqs, scheduler=cluster.scheduler_address, force=True)
+    if not all(r.ok for r in results):
+        raise SystemExit("briefs failed on the one-worker cluster (see above)")
+    return s
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--keep", type=Path, default=None, help="build in this folder and keep it (default: a temp folder)")
     ap.add_argument("--live-code", action="store_true",
                     help="hash qzlib anew at every batch (default: once at the start, see _pin_code_hash)")
+    ap.add_argument("--no-scaling", action="store_true", help="skip the one-worker LocalCluster run (a few minutes)")
     args = ap.parse_args(argv)
     _say(f"load average before: {os.getloadavg()}")
     if not args.live_code:
@@ -169,9 +188,12 @@ def main(argv=None) -> int:
             if not all(r.skipped for r in again):
                 raise SystemExit("an unchanged re-run rebuilt something")
         cluster_s = _cluster_run(tmp, _requests(tmp, spaces, "cluster", plans))
+        one_s = None if args.no_scaling else _one_worker_run(_requests(tmp, spaces, "one", plans))
         _say(f"load average after: {os.getloadavg()}")
     print(json.dumps({"serial_s": round(serial_s, 1), "local_s": round(local_s, 1),
-                      "speedup": round(serial_s / local_s, 2), "rerun_s": round(rerun_s, 2),
+                      "speedup": round(serial_s / local_s, 2),
+                      "one_worker_s": None if one_s is None else round(one_s, 1),
+                      "scaling": None if one_s is None else round(one_s / local_s, 2), "rerun_s": round(rerun_s, 2),
                       "cluster_s": round(cluster_s, 1), "briefs": len(reqs),
                       "plans": plans}, ensure_ascii=False))
     return 0
