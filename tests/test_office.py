@@ -156,6 +156,36 @@ def test_show_writes_each_chart_named_by_its_label_or_its_number(ctx):
     assert set(plt.get_fignums()) <= before       # shown figures are freed
 
 
+@pytest.mark.parametrize("layout", ["constrained", "tight"])
+def test_a_laid_out_chart_is_drawn_once_as_savefig_would_draw_it_and_keeps_its_engine(layout):
+    """charts.png runs the layout itself and draws once; the picture is savefig's, pixel for pixel
+    (each drawn from a new figure: a layout run twice need not land where it landed once)."""
+    from PIL import Image
+
+    from qzlib.office import charts
+
+    def figure():
+        fig, axes = plt.subplots(2, 2, figsize=(7.2, 4), layout=layout)
+        for k, ax in enumerate(axes.flat):
+            ax.plot([2022, 2025, 2027], [1, 2 + k, 4], marker="o")
+            ax.set_title(f"指标 {k + 1}：规划隐含路径")
+            ax.set_ylabel("万元/亩")
+        fig.legend(["规划隐含路径"], loc="lower center")
+        return fig
+
+    fig = figure()
+    engine, dpi = fig.get_layout_engine(), fig.get_dpi()
+    drawn = charts.png(fig, min_dpi=170)
+    assert fig.get_layout_engine() is engine and fig.get_dpi() == dpi     # left as it was
+    other, buf = figure(), io.BytesIO()
+    other.savefig(buf, format="png", dpi=170, metadata={"Software": "415X Monitor"})
+    ours, theirs = (np.asarray(Image.open(io.BytesIO(b)).convert("RGB")) for b in (drawn, buf.getvalue()))
+    assert ours.shape == theirs.shape == (680, 1224, 3)
+    assert (ours != theirs).sum() == 0
+    plt.close(fig)
+    plt.close(other)
+
+
 def test_figures_marked_test_put_the_warning_on_every_chart_and_sheet(ctx):
     _with_test_figure(ctx)
     warning = ctx.test_warning

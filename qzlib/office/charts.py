@@ -56,21 +56,44 @@ def png(fig, warning: str = "", min_width_px: int = MIN_WIDTH_PX, min_dpi: int =
     ``min_dpi``, with ``warning`` in red above it (:func:`with_warning`; the figure is left as it was).
 
     A figure laid out by a layout engine (tight or constrained: the sections' charts) already
-    fills its canvas and is drawn once as it is; cropping to the content would draw it twice
-    (about half of a chart's cost). Any other figure is cropped: the resolution is chosen from
+    fills its canvas and is drawn once as it is (:func:`_drawn_once`); cropping to the content
+    would draw it twice (about half of a chart's cost). Any other figure is cropped: the resolution is chosen from
     the figure's width with room for the crop, and raised for a second render only if the
     cropped picture came out narrower.
     """
     laid_out = _fills_its_canvas(fig)
     dpi = max(min_dpi, math.ceil(min_width_px / ((1 if laid_out else CROP) * fig.get_figwidth())))
+    if laid_out:
+        return _drawn_once(fig, dpi, warning)
     for _ in range(2):
         buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=dpi, bbox_inches=None if laid_out else "tight",
-                    metadata={"Software": "415X Monitor"})
+        fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": "415X Monitor"})
         width = png_width(buf.getvalue())
         if width >= min_width_px:
             break
         dpi = math.ceil(dpi * (min_width_px + 2) / max(width, 1))
+    return with_warning(buf.getvalue(), warning) if warning else buf.getvalue()
+
+
+def _drawn_once(fig, dpi: int, warning: str) -> bytes:
+    """A figure with a layout engine as PNG bytes: the layout is computed at the picture's
+    resolution, then the figure is drawn once with it. (``savefig`` itself would first draw the
+    whole figure without painting it, only to run the layout: about a quarter of a chart's cost.)
+    The figure keeps its engine and resolution."""
+    engine, before = fig.get_layout_engine(), fig.get_dpi()
+    try:
+        fig.set_dpi(dpi)
+        if fig.axes:
+            try:
+                engine.execute(fig)
+            except ValueError:      # as matplotlib's own draw does: the figure is drawn as it stands
+                pass
+        fig.set_layout_engine("none")
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": "415X Monitor"})
+    finally:
+        fig.set_layout_engine(engine)
+        fig.set_dpi(before)
     return with_warning(buf.getvalue(), warning) if warning else buf.getvalue()
 
 
