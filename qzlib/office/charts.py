@@ -57,9 +57,9 @@ def png(fig, warning: str = "", min_width_px: int = MIN_WIDTH_PX, min_dpi: int =
 
     A figure laid out by a layout engine (tight or constrained: the sections' charts) already
     fills its canvas and is drawn once as it is (:func:`_drawn_once`); cropping to the content
-    would draw it twice (about half of a chart's cost). Any other figure is cropped: the resolution is chosen from
-    the figure's width with room for the crop, and raised for a second render only if the
-    cropped picture came out narrower.
+    would draw it twice (about half of a chart's cost). Any other figure is cropped: the
+    resolution is chosen from the figure's width with room for the crop, and raised for a
+    second render only if the cropped picture came out narrower.
     """
     laid_out = _fills_its_canvas(fig)
     dpi = max(min_dpi, math.ceil(min_width_px / ((1 if laid_out else CROP) * fig.get_figwidth())))
