@@ -100,7 +100,7 @@ def test_published_brief_folder_is_readable_by_others(tmp_path):
 
 def test_scenario_listing_takes_yml_and_yaml_in_one_place(tmp_path):
     from qzlib.report.runner import available_scenarios
-    from qzlib.scenarios.schema import list_files
+    from qzlib.scenarios.files import list_files
 
     for name in ("b.yaml", "a.yml", "notes.txt", "c.YML.bak"):
         (tmp_path / name).write_text("name: x\n", encoding="utf-8")

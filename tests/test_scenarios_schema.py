@@ -6,7 +6,8 @@ import pytest
 
 from qzlib.errors import InputError
 from qzlib.paths import SCENARIOS
-from qzlib.scenarios.schema import list_files, load, parse
+from qzlib.scenarios.files import list_files
+from qzlib.scenarios.schema import load, parse
 
 GOOD = """\
 name: t

@@ -26,8 +26,6 @@ def _say(message: str) -> None:
     click.echo(message, err=True)
 
 
-
-
 def _scenario_place(value: str, scenarios_dir: Path | None = None) -> tuple[str, Path]:
     """A scenario is a name in scenarios/ or a path to any .yml file (``~`` allowed).
 

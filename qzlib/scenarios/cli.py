@@ -18,7 +18,8 @@ def scenario() -> None:
               help="Folder of scenario files (default: scenarios/).")
 def list_cmd(folder: Path | None) -> None:
     """Name, author and first line of the description of every scenario file."""
-    from qzlib.scenarios.schema import list_files, load
+    from qzlib.scenarios.files import list_files
+    from qzlib.scenarios.schema import load
 
     for path in list_files(folder or SCENARIOS):
         s = load(path)

@@ -55,7 +55,7 @@ from qzlib.forecast.trend import (
     METHODS as TREND_METHODS,  # what fit() accepts: one list, not a copy
 )
 from qzlib.paths import ROOT, SCENARIOS
-from qzlib.scenarios.files import SUFFIXES, list_files  # noqa: F401  (re-exported: the one rule)
+from qzlib.scenarios.files import list_files
 
 
 jsonschema = quick_jsonschema.load()

@@ -135,10 +135,20 @@ def _decode(data: bytes, label: str) -> tuple[str, str]:
     return text, "GBK/GB18030"
 
 
+def _column_letter(n: int) -> str:
+    """Excel's letter of the 1-based column ``n``, for messages (openpyxl is loaded only then:
+    reading observations needs none).
+
+    >>> _column_letter(1), _column_letter(27)
+    ('A', 'AA')
+    """
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(n)
+
+
 def _read_csv(data: bytes, label: str, required=schema.REQUIRED, allow_empty: bool = False,
               region: str | None = None) -> Table:
-    from openpyxl.utils import get_column_letter   # here: reading observations needs no openpyxl
-
     text, encoding = _decode(data, label)
     rows = list(csv.reader(io.StringIO(text, newline="")))
     table = Table(label, [], encoding)
@@ -149,7 +159,7 @@ def _read_csv(data: bytes, label: str, required=schema.REQUIRED, allow_empty: bo
     if problems:
         raise InputError(problems)
     n = len(rows[0])
-    placed = {col: (get_column_letter(j + 1), str(rows[0][j]).strip()) for j, col in columns.items()}
+    placed = {col: (_column_letter(j + 1), str(rows[0][j]).strip()) for j, col in columns.items()}
     skipped = 0
     for i, cells in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in cells):
@@ -191,8 +201,6 @@ def _set_region(table: Table, rec: Record, region: str, said_by: str) -> None:
 
 def _header(cells: list, label: str, sheet: str | None, required) -> tuple[dict[int, str], list[Problem]]:
     """Column index -> canonical column of a header row (row 1), and what is wrong with it."""
-    from openpyxl.utils import get_column_letter
-
     lookup = schema.header_lookup()
     where = f"sheet {sheet} row 1" if sheet else "row 1"
     columns: dict[int, str] = {}
@@ -203,7 +211,7 @@ def _header(cells: list, label: str, sheet: str | None, required) -> tuple[dict[
         if not key:
             continue
         col = lookup.get(key)
-        letter = get_column_letter(j + 1)
+        letter = _column_letter(j + 1)
         if col is None:
             problems.append(Problem(file=label, where=f"{where}, column {j + 1}", field="header", value=cell,
                                     expected="a known column: " + ", ".join(schema.INPUT_COLUMNS),
@@ -248,7 +256,6 @@ def _no_region(hint_only: bool = False) -> Expect:
 
 def _read_xlsx(path: Path, label: str) -> Table:
     from openpyxl import load_workbook
-    from openpyxl.utils import get_column_letter
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
@@ -282,7 +289,7 @@ def _read_xlsx(path: Path, label: str) -> Table:
         if problems:
             table.problems.extend(problems)
             continue
-        placed = {col: (get_column_letter(j + 1), str(header[j]).strip()) for j, col in columns.items()}
+        placed = {col: (_column_letter(j + 1), str(header[j]).strip()) for j, col in columns.items()}
         fws = formulas[ws.title]
         for r, cells in enumerate(ws.iter_rows(min_row=2), start=2):
             fields = {col: cells[j].value if j < len(cells) else None for j, col in columns.items()}

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import unicodedata
-
 from typing import TYPE_CHECKING
 
 import pandas as pd

@@ -37,7 +37,8 @@ from qzlib.i18n import LANGS, N_, T
 from qzlib.paths import SCENARIOS
 from qzlib.scenarios import COMPONENT_ZH, Engine, ScenarioResult, attainment_records, components
 from qzlib.scenarios.plot import scenario_title
-from qzlib.scenarios.schema import SCHEMA, Scenario, component_names, dependants, list_files, load, parse
+from qzlib.scenarios.files import list_files
+from qzlib.scenarios.schema import SCHEMA, Scenario, component_names, dependants, load, parse
 
 DEFAULT_CODES = ["per_mu_value_added", "per_mu_tax", "mfg_labour_productivity", "rd_intensity",
                  "high_new_tech_share", "digital_core_va"]
