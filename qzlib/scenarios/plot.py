@@ -12,15 +12,18 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from matplotlib.figure import Figure
 
 from qzlib import i18n
 from qzlib.fmt import quantity, wrap
 from qzlib.fonts import use_cjk
 from qzlib.i18n import N_, T
 from qzlib.scenarios.result import ScenarioResult
+
+if TYPE_CHECKING:       # matplotlib is imported only to draw: the explorer's kernels never do
+    from matplotlib.figure import Figure
 
 SCENARIO_COLOUR = "#1f5fa8"
 PLAN_COLOUR = "#3a3a3a"
@@ -89,6 +92,8 @@ class PathsFigure:
 
     def __init__(self, result: ScenarioResult, codes: list[str] | None = None, ncols: int = 3,
                  panel_size: tuple[float, float] = (3.6, 2.6), title: str | None = None):
+        from matplotlib.figure import Figure
+
         use_cjk()
         p = result.prepared
         years = self.years = p.years   # the plan's years (baseline … three years after its period)
