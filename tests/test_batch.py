@@ -16,17 +16,21 @@ from qzlib.report.inputs import INPUTS, recorded
 from qzlib.report.runner import REQUIRED_TABLES
 
 
-
 def summary_en(results) -> str:
     """The batch summary as `qz batch --lang en` prints it."""
     with i18n.using("en"):
         return summary(results)
 
-def _toy_project(tmp_path: Path, slow_year: int = 0, failing_year: int = 0) -> dict:
-    """A tiny brief notebook (synthetic): writes data.csv; ``slow_year`` sleeps 8 s (well past
-    the jitter of a kernel start on a busy machine), ``failing_year`` raises."""
+
+def _toy_project(tmp_path: Path, late_year: int = 0, failing_year: int = 0) -> dict:
+    """A tiny brief notebook (synthetic): writes data.csv; ``failing_year`` raises; ``late_year``
+    waits (up to 2 min) until the brief of the year after it is published, so it finishes after
+    that one whatever order the cluster starts them in."""
+    gate = tmp_path / "out" / str(late_year + 1) / "a" / "data.csv"
     return toy_brief.make(tmp_path, [
-        f"import time\nif year == {slow_year}:\n    time.sleep(8)",
+        f"import time\nfrom pathlib import Path\nt0 = time.monotonic()\n"
+        f"while year == {late_year} and not Path({str(gate)!r}).exists() and time.monotonic() - t0 < 120:\n"
+        f"    time.sleep(0.05)",
         f"if year == {failing_year}:\n    raise ValueError('no data for this year')",
         "from pathlib import Path\nPath(output_dir, 'data.csv').write_text(f'year\\n{year}\\n')"])
 
@@ -54,11 +58,12 @@ def _versions(dest: Path) -> str:
 
 @pytest.mark.slow
 def test_a_local_cluster_of_two_isolates_a_failing_brief_and_keeps_request_order(tmp_path):
-    proj = _toy_project(tmp_path, slow_year=2023, failing_year=2025)
+    proj = _toy_project(tmp_path, late_year=2023, failing_year=2025)
     results = run_batch(expand([2023, 2024, 2025], ["a"], **proj), jobs=2, progress=False)
     assert [r.request.year for r in results] == [2023, 2024, 2025]
     assert [r.ok for r in results] == [True, True, False]
-    assert results[0].seconds > results[1].seconds  # 2023 finished after 2024, yet comes first
+    published = [os.stat(r.pdf.parent / "data.csv").st_mtime_ns for r in results[:2]]
+    assert published[0] > published[1]  # 2023 finished (and was published) after 2024, yet comes first
     assert "cell 4 of 01_brief.ipynb" in results[2].failed_cell and "no data for this year" in results[2].failed_cell
     for r in results[:2]:  # the worker's files arrived and were published by the client
         folder = r.pdf.parent
