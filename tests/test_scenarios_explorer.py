@@ -34,12 +34,18 @@ def folder(tmp_path):
     return tmp_path
 
 
-@pytest.fixture()
-def x(folder):
+@pytest.fixture(scope="module")
+def shipped_obs():
+    """The shipped statistics as the statistics layer reads them (read once for the module; each
+    test gets its own copy)."""
     from qzlib.stats.build import collect
 
-    obs = collect(None)[0]
-    return Explorer(plan_points(), obs, scenarios_dir=folder, region="衢州市")
+    return collect(None)[0]
+
+
+@pytest.fixture()
+def x(folder, shipped_obs):
+    return Explorer(plan_points(), shipped_obs.copy(), scenarios_dir=folder, region="衢州市")
 
 
 def _status(x, code, year):
@@ -427,10 +433,8 @@ def test_the_dashboard_switches_to_english_and_back_for_this_page_only(x):
     assert _shown(ui) == zh                                     # back to Chinese: every text as before
 
 
-def test_the_language_is_the_explorers_own(folder):
-    from qzlib.stats.build import collect
-
-    obs = collect(None)[0]
+def test_the_language_is_the_explorers_own(folder, shipped_obs):
+    obs = shipped_obs.copy()
     zh = Explorer(plan_points(), obs, scenarios_dir=folder, region="衢州市")
     en = Explorer(plan_points(), obs, scenarios_dir=folder, region="衢州市", lang="en")
     zh.set_indicator("rd_intensity", 0.2)
