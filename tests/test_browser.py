@@ -713,8 +713,25 @@ def test_stopping_stops_every_kernel_and_frees_the_port(network):
 
 
 # ----------------------------------------------------------------------------- JupyterLab
+@pytest.fixture(scope="session")
+def stopped_by_the_end():
+    """Servers told to stop, waited for when the session ends: JupyterLab takes seconds to stop
+    its kernels, and the tests go on meanwhile. One still running then is killed and named."""
+    stopping: list[subprocess.Popen] = []
+    yield stopping
+    hung = []
+    for proc in stopping:
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            hung.append(proc.args)
+    assert hung == [], f"did not stop within 20 s of the end: {hung}"
+
+
 @pytest.fixture(scope="module")
-def lab(processed_dir, scenarios, tmp_path_factory):
+def lab(processed_dir, scenarios, tmp_path_factory, stopped_by_the_end):
     """JupyterLab on a copy of notebook 05 whose parameters point at temporary folders."""
     from qzlib.scenarios.serve import free_port
 
@@ -746,7 +763,7 @@ def lab(processed_dir, scenarios, tmp_path_factory):
             time.sleep(0.5)
     yield f"{url}/lab/tree/05.ipynb?token={token}"
     proc.terminate()
-    proc.wait(timeout=20)
+    stopped_by_the_end.append(proc)
 
 
 def test_notebook_05_in_jupyterlab_runs_fits_its_width_and_its_sliders_redraw(lab, browser):
