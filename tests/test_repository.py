@@ -161,11 +161,11 @@ def test_plain_pytest_collects_the_docstring_examples_of_qzlib_and_nothing_else_
     assert "--doctest-modules" in options["addopts"].split() and "qzlib" in options["testpaths"]
     some = {"qzlib/text.py", "qzlib/numbers.py", "qzlib/plan/responsibility.py"}
     items = [i.nodeid for i in request.session.items if i.nodeid.startswith("qzlib/")]
-    if not some <= {item.split("::")[0] for item in items}:
+    if not some <= {item.split(":")[0] for item in items}:
         res = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", "qzlib"],
                              cwd=ROOT, capture_output=True, text=True, timeout=300)
         assert res.returncode == 0, res.stdout[-2000:] + res.stderr[-2000:]
         items = [line for line in res.stdout.splitlines() if line.startswith("qzlib/")]
-    files = {item.split("::")[0] for item in items}
+    files = {item.split(":")[0] for item in items}
     assert some <= files, items
     assert all(f.endswith(".py") and "/resources/" not in f for f in files), files
