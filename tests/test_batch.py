@@ -10,7 +10,6 @@ import pytest
 
 import toy_brief
 from qzlib import i18n, paths
-from qzlib.atomic import versions_dir
 from qzlib.report.batch import expand, run_batch, summary
 from qzlib.report.inputs import INPUTS, recorded
 from qzlib.report.runner import REQUIRED_TABLES
@@ -42,15 +41,6 @@ def fixed_code(monkeypatch):
     monkeypatch.setattr("qzlib.report.batch.code_hash", lambda: "0" * 64)
 
 
-def _leftovers(target: Path) -> list[str]:
-    """Staging folders and unswapped links of ``target`` (there must be none after a run)."""
-    vdir = versions_dir(target)
-    found = [p.name for p in vdir.iterdir() if p.name.startswith((".staging-", ".link-"))] if vdir.is_dir() else []
-    if target.parent.is_dir():
-        found += [p.name for p in target.parent.iterdir() if ".staging." in p.name]
-    return found
-
-
 def _versions(dest: Path) -> str:
     """The version the public brief folder points at (changes on every publish)."""
     return os.readlink(dest)
@@ -72,7 +62,7 @@ def test_a_local_cluster_of_two_isolates_a_failing_brief_and_keeps_request_order
         assert recorded(folder)["request"]["year"] == r.request.year
     assert not (proj["outputs_dir"] / "2025" / "a").exists()
     for r in results:   # no staging folder or half-swapped link left, built or failed
-        assert _leftovers(r.request.destination) == []
+        assert toy_brief.leftovers(r.request.destination) == []
     assert summary_en(results).splitlines()[0] == "3 briefs: 2 built, 0 up to date (skipped), 1 failed; " \
         + summary_en(results).splitlines()[0].split("; ")[1]
 

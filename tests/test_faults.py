@@ -35,13 +35,6 @@ def _snapshot(folder: Path) -> dict[str, str]:
             if p.is_file()}
 
 
-def _leftovers(target: Path) -> list[str]:
-    """Staging folders and unswapped links of ``target`` (there must be none after a run)."""
-    vdir = versions_dir(target)
-    found = [p.name for p in vdir.iterdir() if p.name.startswith((".staging-", ".link-"))] if vdir.is_dir() else []
-    return found + [p.name for p in target.parent.iterdir() if ".staging." in p.name]
-
-
 def _versions(target: Path) -> list[str]:
     return sorted(p.name for p in versions_dir(target).iterdir() if not p.name.startswith("."))
 
@@ -154,7 +147,7 @@ def test_publish_swaps_a_link_and_keeps_only_the_current_version(tmp_path):
     assert target.is_symlink() and os.readlink(target).startswith(".versions/a/")
     assert (target / "brief.pdf").read_text() == "v3"
     assert current(target).name == "a"  # the version folder keeps the public name
-    assert len(_versions(target)) == 1 and _leftovers(target) == []
+    assert len(_versions(target)) == 1 and toy_brief.leftovers(target) == []
 
 
 def test_a_plain_folder_from_before_is_replaced_in_one_step_and_kept_files_carry_over(tmp_path):
@@ -166,7 +159,7 @@ def test_a_plain_folder_from_before_is_replaced_in_one_step_and_kept_files_carry
         (stage / "observations.csv").write_text("new")
     assert target.is_symlink()
     assert _snapshot(target) == _snapshot_of({".gitkeep": "", "observations.csv": "new"}, tmp_path)
-    assert len(_versions(target)) == 1 and _leftovers(target) == []
+    assert len(_versions(target)) == 1 and toy_brief.leftovers(target) == []
 
 
 def test_without_an_atomic_exchange_a_plain_folder_is_put_back_if_the_swap_fails(tmp_path, monkeypatch):
@@ -191,7 +184,7 @@ def test_without_an_atomic_exchange_a_plain_folder_is_put_back_if_the_swap_fails
         with pytest.raises(OSError, match="disk trouble"):
             publish(stage, target)
     assert not target.is_symlink() and (target / "brief.pdf").read_text() == "old"
-    assert _versions(target) == [] and _leftovers(target) == []
+    assert _versions(target) == [] and toy_brief.leftovers(target) == []
     monkeypatch.setattr(atomic.os, "replace", real_replace)
     with staged_dir(target, versioned=True) as stage:
         (stage / "brief.pdf").write_text("new")
@@ -216,7 +209,7 @@ def test_a_failing_run_changes_nothing_and_leaves_no_stage(tmp_path):
             (stage / "a.csv").write_text("half")
             raise RuntimeError("step two failed")
     assert os.readlink(target) == before and (target / "a.csv").read_text() == "good"
-    assert _leftovers(target) == [] and len(_versions(target)) == 1
+    assert toy_brief.leftovers(target) == [] and len(_versions(target)) == 1
 
 
 def test_a_reader_keeps_its_version_while_a_new_one_is_published(tmp_path):
@@ -272,7 +265,7 @@ def test_a_publish_killed_at_the_swap_leaves_one_complete_folder(tmp_path, step,
     # the next run cleans up what the killed one left
     assert _python(_publish_script(target, "next")).returncode == 0
     assert (target / "brief.pdf").read_text() == "pdf next"
-    assert _leftovers(target) == [] and len(_versions(target)) == 1
+    assert toy_brief.leftovers(target) == [] and len(_versions(target)) == 1
 
 
 # --------------------------------------------------------------------------- data/processed
@@ -300,7 +293,7 @@ def test_an_ingest_killed_mid_publish_leaves_processed_all_old_or_all_new(tmp_pa
     else:
         assert {n: now[n] for n in tables} == {n: new[n] for n in tables}
     run_ingest(plan, processed, stats, quiet=True)
-    assert _leftovers(processed) == [] and len(_versions(processed)) == 1
+    assert toy_brief.leftovers(processed) == [] and len(_versions(processed)) == 1
 
 
 def test_stale_processed_tables_are_re_ingested_and_the_user_is_told(tmp_path):
@@ -385,7 +378,7 @@ def test_two_briefs_for_one_destination_both_finish_one_after_the_other(tmp_path
     assert sorted(p.name for p in dest.iterdir()) == ["01_brief.ipynb", "brief.docx", "brief.html", "brief.pdf",
                                                      "data.csv", "inputs.json", "results.xlsx"]
     assert (dest / "brief.pdf").read_bytes().startswith(b"%PDF")
-    assert _leftovers(dest) == [] and len(_versions(dest)) == 1
+    assert toy_brief.leftovers(dest) == [] and len(_versions(dest)) == 1
 
 
 @pytest.mark.slow

@@ -531,6 +531,7 @@ def test_a_served_page_never_loads_matplotlibs_figure_machinery():
     """Every visitor's kernel runs the page's notebook: the browser draws the chart, so the kernel
     skips matplotlib's figure, axes and text modules (about 0.3 s of each kernel's start)."""
     import json
+    import os
     import subprocess
     import sys
 
@@ -541,6 +542,6 @@ def test_a_served_page_never_loads_matplotlibs_figure_machinery():
     code = page + ("\nimport sys\nprint(sorted(m for m in ('matplotlib.figure', 'matplotlib.pyplot', 'matplotlib.axes')"
                    " if m in sys.modules))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                         env={**__import__("os").environ, "QZ_LANG": "zh"})
+                         env={**os.environ, "QZ_LANG": "zh"})
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "[]"

@@ -8,6 +8,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from qzlib.atomic import versions_dir
 from qzlib.report.runner import REQUIRED_TABLES
 
 PARAMETERS = ('year = 2025\nscenario = "a"\nlang = "zh"\nprocessed_dir = ""\n'
@@ -31,3 +32,12 @@ def make(tmp_path: Path, cells: list[str], scenarios=("a", "b"), title: str = "#
     for t in REQUIRED_TABLES:
         (processed / t).write_text("x\n", encoding="utf-8")
     return dict(notebooks_dir=nbdir, scenarios_dir=scdir, processed_dir=processed, outputs_dir=out)
+
+
+def leftovers(target: Path) -> list[str]:
+    """Staging folders and unswapped links of ``target`` (there must be none after a run)."""
+    vdir = versions_dir(target)
+    found = [p.name for p in vdir.iterdir() if p.name.startswith((".staging-", ".link-"))] if vdir.is_dir() else []
+    if target.parent.is_dir():
+        found += [p.name for p in target.parent.iterdir() if ".staging." in p.name]
+    return found
