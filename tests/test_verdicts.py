@@ -9,8 +9,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from qzlib import i18n
 from qzlib.forecast.verdicts import verdict_table
 from qzlib.plan.tables import indicator_points, load_indicators
+from qzlib.report.sections import progress
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +64,16 @@ def test_a_target_met_and_lost_again_says_so(tables):
     lab = tables[2024].loc[("mfg_labour_productivity", 2025)]
     assert lab["verdict"] == "on_track" and lab["reason"].startswith("曾于2023年达到目标，2024年回落至 34.6")
     assert tables[2023].loc[("mfg_labour_productivity", 2025), "verdict"] == "met"
+    # the summary's sentence for it says the fall too, in either language
+    row = tables[2024].reset_index().set_index("code", drop=False).loc["mfg_labour_productivity"]
+    head = row[row["target_year"] == 2025].iloc[0]
+    assert progress.evidence(head) == ("规上制造业全员劳动生产率（34.6，2024年；曾达到目标，其后回落；"
+                                       "规划路径值 34.03，2025年目标 ≥35）")
+    with i18n.using("en"):
+        assert progress.evidence(head) == ("Labour productivity of above-scale manufacturing (34.6 in 2024; met the "
+                                           "target before, then fell back; plan path 34.03, 2025 target ≥35)")
+    on_path = tables[2024].reset_index().set_index("code", drop=False).loc["rd_intensity"].iloc[0]
+    assert "回落" not in progress.evidence(on_path)
 
 
 def test_a_qualitative_target_shows_its_latest_figure(tables):

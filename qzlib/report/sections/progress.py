@@ -157,8 +157,9 @@ def same_as_above(notes: list[str], codes: list[str]) -> list[str]:
 
 
 def evidence(r, later: pd.DataFrame | None = None) -> str:
-    """'名称（最新值，年；路径值；目标）' for one headline row, and what a later milestone asks when it
-    asks for a faster pace or reads differently."""
+    """'名称（最新值，年；路径值；目标）' for one headline row (a target met before and lost since
+    says so: the verdict is the path's, the reader should not miss the fall), and what a later
+    milestone asks when it asks for a faster pace or reads differently."""
     head = T("{name}（{value}，{year}年；", name=i18n.column_value(r, "name"),
              value=fmt.quantity(r["latest_value"], r["kind"]), year=int(r["latest_year"]))
     if r["verdict"] == "met":
@@ -167,7 +168,8 @@ def evidence(r, later: pd.DataFrame | None = None) -> str:
     else:
         path = ("" if pd.isna(r["plan_path_value"])
                 else T("规划路径值 {value}，", value=fmt.quantity(r["plan_path_value"], r["kind"])))
-        body = path + T("{year}年目标 {target}", year=int(r["target_year"]), target=target_text(r))
+        lost = T("曾达到目标，其后回落；") if r.get("basis") == "fell_back" else ""
+        body = lost + path + T("{year}年目标 {target}", year=int(r["target_year"]), target=target_text(r))
     after = "" if later is None else "".join(T("；") + x for x in (later_short(x, r) for _, x in later.iterrows()) if x)
     return head + body + after + T("）")
 
