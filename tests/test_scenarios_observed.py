@@ -78,3 +78,24 @@ def test_no_figures_and_no_reference_gives_no_path_with_the_reason(points, proce
     row = res.attainment.set_index(["code", "target_year"]).loc[("firms_output_over_10bn", 2025)]
     assert row["status"] == "no_path" and "没有观测值，也未给参照序列" in row["reason"]
     assert np.isnan(res.paths.loc["firms_output_over_10bn"]).all()
+
+
+def test_without_a_baseline_two_own_figures_give_a_path_that_is_judged_and_drawn(points, processed_dir):
+    from qzlib.scenarios.plot import PathsFigure
+
+    # 附件1 gives 高技术制造业 share no 2022 value ("/"); 15.2 (2023) and 16.0 (2024) give +0.8 points a year
+    obs = _obs(processed_dir, [("high_tech_mfg_share", 2023, 15.2), ("high_tech_mfg_share", 2024, 16.0)])
+    res = Engine(points, obs, region="衢州市", as_of=2024).run(load("recent_pace"))
+    share = res.paths.loc["high_tech_mfg_share"]
+    assert np.isnan(share[2022]) and share[2024] == 16.0 and share[2025] == pytest.approx(16.8)
+    said = res.assumptions_table().set_index("对象").loc["高技术制造业增加值占规上工业增加值比重（%）"]
+    assert said["假设"] == "衢州市自身速度：2023年首个观测值 15.2 至 2024年 16，每年 +0.80个百分点"
+    a = res.attainment.set_index(["code", "target_year"])
+    # 19 (2025) and 20.5 (2027) are missed on that path, and no reason says there is none
+    assert a.loc[("high_tech_mfg_share", 2025), "status"] == "missed" and a.loc[("high_tech_mfg_share", 2025), "reason"] == ""
+    assert a.loc[("high_tech_mfg_share", 2027), "value"] == pytest.approx(18.4)
+    assert "high_tech_mfg_share" in PathsFigure(res).codes
+    # the plan_path scenario cannot start it (no baseline): no panel, the reason kept
+    plan = Engine(points, obs, region="衢州市", as_of=2024).run(load("plan_path"))
+    assert "high_tech_mfg_share" not in PathsFigure(plan).codes
+    assert "“/”" in plan.attainment.set_index(["code", "target_year"]).loc[("high_tech_mfg_share", 2025), "reason"]

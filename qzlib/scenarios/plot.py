@@ -97,7 +97,10 @@ class PathsFigure:
         use_cjk()
         p = result.prepared
         years = self.years = p.years   # the plan's years (baseline … three years after its period)
-        self.codes = list(codes) if codes else [c for c in p.codes if not p.info[c].reason]
+        # an indicator the plan gives no path (no baseline, no numeric target) gets a panel only
+        # when the scenario gave it one (its own figures, under `follow: observed`)
+        self.codes = list(codes) if codes else [c for c in p.codes
+                                                if not p.info[c].reason or np.isfinite(result.values[p.index[c]]).any()]
         n = max(1, len(self.codes))
         ncols = min(ncols, n)
         nrows = math.ceil(n / ncols)

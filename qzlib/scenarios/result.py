@@ -117,7 +117,7 @@ def attainment_records(p: Prepared, values: np.ndarray, bands: dict, reasons: di
                    "target": target, "comparator": comp, "qualifier": qual, "value": np.nan,
                    "lo80": np.nan, "hi80": np.nan, "status": "no_path", "met": None,
                    "gap_abs": np.nan, "gap_pct": np.nan, "first_year_reached": None,
-                   "reason": reasons.get(code) or info.reason or ""}
+                   "reason": reasons.get(code) or ("" if np.isfinite(row).any() else info.reason or "")}
             if year is not None and not rec["reason"]:
                 j = year - int(years[0])
                 v = row[j] if 0 <= j < len(years) else np.nan
