@@ -76,6 +76,24 @@ def test_a_target_met_and_lost_again_says_so(tables):
     assert "回落" not in progress.evidence(on_path)
 
 
+def test_the_charts_path_is_the_one_the_verdicts_were_judged_on(tables, bureau_processed):
+    from qzlib.forecast.verdicts import judged_path
+    from qzlib.plan.path import plan_path
+
+    t = tables[2024].reset_index()
+    pts = indicator_points(load_indicators(bureau_processed))
+    with_base = set(pts[(pts["role"] == "baseline") & pts["value"].notna()]["code"])
+    for code in with_base:          # the plan's own path wherever the plan gives a baseline
+        pd.testing.assert_series_equal(judged_path(t, code), plan_path(pts, code), check_names=False)
+    # no baseline ("/"): from the first own figure, 15.2 (2023), by points to 19 (2025) and 20.5 (2027)
+    h = judged_path(t, "high_tech_mfg_share")
+    assert list(h.index) == [2023, 2024, 2025, 2026, 2027]
+    assert list(plan_path(pts, "high_tech_mfg_share").index) == [2025, 2026, 2027]   # the plan's text alone
+    assert h[2024] == pytest.approx(17.1) == t.set_index(["code", "target_year"]).loc[("high_tech_mfg_share", 2025),
+                                                                                       "plan_path_value"]
+    assert h[2026] == pytest.approx(19.75)
+
+
 def test_a_qualitative_target_shows_its_latest_figure(tables):
     e = tables[2024].loc[("energy_intensity_decline", 2025)]
     assert e["verdict"] == "not_assessed" and (e["latest_year"], e["latest_value"]) == (2024, 3.6)

@@ -128,6 +128,31 @@ def verdict_table(points: pd.DataFrame, observations: pd.DataFrame | None, year:
     return out
 
 
+def judged_path(t: pd.DataFrame, code: str) -> pd.Series:
+    """The plan path ``code``'s verdicts were judged on (:func:`qzlib.rules.judge`): from their
+    start, the plan's baseline or else the first own figure, through the numeric targets after it;
+    empty without a start or a target. A chart draws this line, so the dashed yardstick is the
+    verdict's own, also for an indicator the plan gives no baseline.
+
+    >>> t = pd.DataFrame({"code": ["x", "x"], "shape": ["points"] * 2, "start_year": [2023, 2023],
+    ...                   "start_value": [15.2, 15.2], "target_year": [2025, 2027], "target_value": [19.0, 20.5]})
+    >>> [round(float(v), 2) for v in judged_path(t, "x")]
+    [15.2, 17.1, 19.0, 19.75, 20.5]
+    """
+    rows = t[t["code"] == code]
+    start = rows[rows["start_year"].notna() & rows["start_value"].notna()]
+    if start.empty:
+        return pd.Series(dtype=float, name=code)
+    y0, v0 = int(start["start_year"].iloc[0]), float(start["start_value"].iloc[0])
+    anchors = [(y0, v0)] + [(int(y), float(v)) for y, v in zip(rows["target_year"], rows["target_value"])
+                            if pd.notna(v) and int(y) > y0]
+    if len(anchors) < 2:
+        return pd.Series(dtype=float, name=code)
+    years = list(range(y0, anchors[-1][0] + 1))
+    return pd.Series(rules.interpolate(years, anchors, shape=str(rows["shape"].iloc[0])),
+                     index=pd.Index(years, name="year"), name=code, dtype=float)
+
+
 def _mark_headlines(t: pd.DataFrame, year: int) -> None:
     """Flag each indicator's headline milestone and say its later milestones beside it."""
     for code, g in t.groupby("code", sort=False):

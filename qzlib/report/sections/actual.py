@@ -21,9 +21,9 @@ from qzlib.fonts import use_cjk
 from qzlib.forecast.plot import fan_bands
 from qzlib.forecast.progress import no_forecast_reason
 from qzlib.i18n import N_, T
-from qzlib.plan.path import plan_path
+from qzlib.forecast.verdicts import judged_path
 from qzlib.plan.path import shape as path_shape
-from qzlib.report.sections import facts, panels
+from qzlib.report.sections import facts, panels, progress
 from qzlib.report.sections.context import BriefContext
 
 SOURCE_KIND_ZH = {"plan": N_("规划基期"), "official": N_("官方发布"), "yearbook": N_("统计年鉴"),
@@ -60,6 +60,12 @@ def fans(ctx: BriefContext) -> dict:
     return ctx.once("actual_fans", compute)
 
 
+def _path(ctx: BriefContext, code: str) -> pd.Series:
+    """The plan path the indicator's verdicts were judged on (verdicts.csv): the plan's own from
+    its baseline, else from the first own figure."""
+    return judged_path(progress.table(ctx), code)
+
+
 def year_table(ctx: BriefContext) -> pd.DataFrame:
     """One row per indicator and year from the baseline to the latest figure (saved as CSV).
 
@@ -72,7 +78,7 @@ def year_table(ctx: BriefContext) -> pd.DataFrame:
         for code in facts.indicators_with_data(ctx):
             unit, kind, shape = ctx.unit(code), facts.kind(ctx, code), path_shape(ctx.points, code)
             h = facts.history(ctx, code)
-            path = plan_path(ctx.points, code)
+            path = _path(ctx, code)
             targets = _targets(ctx, code)
             kinds = local[local["code"] == code].set_index("year")["source_kind"]
             for y, v in h.items():
@@ -168,7 +174,7 @@ def chart(ctx: BriefContext, ncols: int = 4):
     last = max([ctx.year, *ctx.target_years])
     for ax, code in zip(axes.flat, codes):
         h = facts.history(ctx, code)
-        path = plan_path(ctx.points, code)
+        path = _path(ctx, code)
         tg = _targets(ctx, code)
         ax.scatter(tg.index, tg.values, color="#c0392b", marker="D", s=16, zorder=7, label=T("目标"))
         if code in f:
