@@ -127,13 +127,24 @@ def date(text: str) -> str:
     return format_date(dt.date(*map(int, m.groups())), format="long", locale=i18n.current())
 
 
+# Chinese line-breaking rules (禁则): no line begins with a closing mark, none ends with an opening one.
+NO_LINE_START = "”’）》」』】〕〉，。、；：！？…%)]"
+NO_LINE_END = "“‘（《「『【〔〈(["
+
+
 def wrap(text, n: int) -> str:
     r"""Text broken into lines about ``n`` Chinese characters wide (chart titles and narrow cells are
-    wrapped, never cut): Chinese by characters, words of a Latin text at spaces (two letters take
-    the width of one Chinese character).
+    wrapped, never cut): Chinese into lines of even length, so that no character is left alone
+    on the last line, keeping closing marks with the text before them, opening marks with the
+    text after, and a run of Latin letters or digits whole; a Latin text at its spaces (two
+    letters take the width of one Chinese character).
 
     >>> wrap("规上制造业企业研发费用占营业收入的比重", 10)
     '规上制造业企业研发费\n用占营业收入的比重'
+    >>> wrap("省级及以上产业创新平台数量", 12)
+    '省级及以上产业\n创新平台数量'
+    >>> wrap("达到“品字标”企业家数", 6), wrap("企业家数量“品字标”达", 6)
+    ('达到“品字标”\n企业家数', '企业家数量\n“品字标”达')
     >>> wrap("Value added per mu of above-scale industry", 10)
     'Value added per mu\nof above-scale\nindustry'
     """
@@ -142,7 +153,28 @@ def wrap(text, n: int) -> str:
     t = "" if text is None or (isinstance(text, float) and math.isnan(text)) else str(text)
     if t.isascii():
         return "\n".join(textwrap.wrap(t, 2 * n)) or t
-    return "\n".join(t[i:i + n] for i in range(0, len(t), n)) or t
+    if len(t) <= n:
+        return t
+    lines = -(-len(t) // n)
+    width = -(-len(t) // lines)
+    out, i = [], 0
+    while i < len(t):
+        j = min(i + width, len(t))
+        while 0 < j < len(t) and t[j] in NO_LINE_START:
+            j += 1
+        while i + 1 < j < len(t) and t[j - 1] in NO_LINE_END:
+            j -= 1
+        k = j
+        while i + 1 < k < len(t) and _latin(t[k - 1]) and _latin(t[k]):
+            k -= 1
+        j = k if k > i + 1 and not (_latin(t[k - 1]) and _latin(t[k])) else j
+        out.append(t[i:j])
+        i = j
+    return "\n".join(out)
+
+
+def _latin(ch: str) -> bool:
+    return ch.isascii() and (ch.isalnum() or ch in ".,%-")
 
 
 def clip(text, n: int) -> str:
