@@ -134,10 +134,11 @@ NO_LINE_END = "“‘（《「『【〔〈(["
 
 def wrap(text, n: int) -> str:
     r"""Text broken into lines about ``n`` Chinese characters wide (chart titles and narrow cells are
-    wrapped, never cut): Chinese into lines of even length, so that no character is left alone
-    on the last line, keeping closing marks with the text before them, opening marks with the
-    text after, and a run of Latin letters or digits whole; a Latin text at its spaces (two
-    letters take the width of one Chinese character).
+    wrapped, never cut). Chinese goes into lines of even length, so a title does not end in one
+    lone character, moving a break by a character or two where it would begin a line with a
+    closing mark, end one with an opening mark or split a run of Latin letters or digits; a
+    mostly Latin text is wrapped at its spaces (two letters take the width of one Chinese
+    character); a line break in the text is kept.
 
     >>> wrap("规上制造业企业研发费用占营业收入的比重", 10)
     '规上制造业企业研发费\n用占营业收入的比重'
@@ -145,32 +146,52 @@ def wrap(text, n: int) -> str:
     '省级及以上产业\n创新平台数量'
     >>> wrap("达到“品字标”企业家数", 6), wrap("企业家数量“品字标”达", 6)
     ('达到“品字标”\n企业家数', '企业家数量\n“品字标”达')
+    >>> wrap("截至2025年，规上工业亩均增加值", 6)
+    '截至2025\n年，规上工业\n亩均增加值'
+
     >>> wrap("Value added per mu of above-scale industry", 10)
     'Value added per mu\nof above-scale\nindustry'
+    >>> wrap("No path: no figure for 2022–2025", 8)
+    'No path: no\nfigure for\n2022–2025'
     """
     import textwrap
 
     t = "" if text is None or (isinstance(text, float) and math.isnan(text)) else str(text)
-    if t.isascii():
+    n = max(1, int(n))
+    if "\n" in t:
+        return "\n".join(wrap(part, n) for part in t.split("\n"))
+    if 2 * sum(ord(c) >= CJK_START for c in t) < len(t):
         return "\n".join(textwrap.wrap(t, 2 * n)) or t
     if len(t) <= n:
         return t
-    lines = -(-len(t) // n)
-    width = -(-len(t) // lines)
+    width = -(-len(t) // -(-len(t) // n))
     out, i = [], 0
     while i < len(t):
-        j = min(i + width, len(t))
-        while 0 < j < len(t) and t[j] in NO_LINE_START:
-            j += 1
-        while i + 1 < j < len(t) and t[j - 1] in NO_LINE_END:
-            j -= 1
-        k = j
-        while i + 1 < k < len(t) and _latin(t[k - 1]) and _latin(t[k]):
-            k -= 1
-        j = k if k > i + 1 and not (_latin(t[k - 1]) and _latin(t[k])) else j
+        j = _break(t, i, min(i + width, len(t)), width)
         out.append(t[i:j])
         i = j
     return "\n".join(out)
+
+
+CJK_START = 0x2E80   # the CJK blocks (radicals, punctuation, ideographs, full-width forms) start here
+
+
+def _break(t: str, i: int, j: int, reach: int) -> int:
+    """Where a line that starts at ``i`` ends: ``j``, or the nearest place within ``reach`` of it
+    that breaks no rule of :func:`wrap` (a closing mark is pulled up, anything else pushed down);
+    ``j`` when there is none."""
+    def bad(k: int) -> bool:
+        if k >= len(t):
+            return False
+        a, b = t[k - 1], t[k]
+        return b in NO_LINE_START or a in NO_LINE_END or (_latin(a) and _latin(b))
+
+    ahead = j < len(t) and t[j] in NO_LINE_START
+    for d in range(reach + 1):
+        for k in ((j + d, j - d) if ahead else (j - d, j + d)):
+            if i < k <= len(t) and not bad(k):
+                return k
+    return j
 
 
 def _latin(ch: str) -> bool:

@@ -97,3 +97,19 @@ def test_fan_drawn_where_a_trend_drives_the_path_in_both_charts(monkeypatch):
     assert len(pf.fans["rd_intensity"]) == 2  # replaced, not piled up
     fan = PathsChart(r, ["rd_intensity"], "情景：测试").marks["rd_intensity"]["fan95"]   # the browser's chart
     assert fan.y.shape == (2, len(fan.x)) and len(fan.x) >= 7 and (fan.y[1] > fan.y[0]).all()
+
+
+def test_english_notes_that_end_in_figures_are_wrapped_whole(processed_dir):
+    """An English 'no path' note holds an en dash (2022–2025) and ends in Latin words: wrapped at
+    its spaces, nothing lost (it once broke the chart of recent_pace without statistics)."""
+    from qzlib import i18n
+    from qzlib.scenarios import load
+    from qzlib.scenarios.engine import Engine
+    from qzlib.scenarios.prepared import plan_points as processed_points
+
+    with i18n.using("en"):
+        fig = PathsFigure(Engine(processed_points(processed_dir), None, region="衢州市", as_of=2024)
+                          .run(load("recent_pace")), ["high_value_patents_per_10k"])
+        note = fig.notes["high_value_patents_per_10k"].get_text()
+    assert note.startswith("no path:") and " ".join(note.split("\n")) == " ".join(note.split())
+    assert all(len(line) <= 32 for line in note.split("\n")) and "\n" in note
