@@ -94,6 +94,16 @@ def test_the_charts_path_is_the_one_the_verdicts_were_judged_on(tables, bureau_p
     assert h[2026] == pytest.approx(19.75)
 
 
+def test_a_met_target_without_a_baseline_shows_the_path_it_beat(bureau_processed):
+    # 15.2 (2023) then 19.5 (2024): the 2025 target of 19 is met in 2024; the path from the first
+    # figure was at 17.1 that year, in the met row as in section 二 (SYNTHETIC figures)
+    obs = pd.DataFrame({"region": "衢州市", "indicator": "high_tech_mfg_share", "year": [2023, 2024],
+                        "value": [15.2, 19.5], "selected": True})
+    t = verdict_table(indicator_points(load_indicators(bureau_processed)), obs, 2024, "衢州市")
+    row = t.set_index(["code", "target_year"]).loc[("high_tech_mfg_share", 2025)]
+    assert row["verdict"] == "met" and row["plan_path_value"] == pytest.approx(17.1)
+
+
 def test_a_qualitative_target_shows_its_latest_figure(tables):
     e = tables[2024].loc[("energy_intensity_decline", 2025)]
     assert e["verdict"] == "not_assessed" and (e["latest_year"], e["latest_value"]) == (2024, 3.6)

@@ -20,7 +20,6 @@ from qzlib.catalogue import is_cumulative, natural_bounds
 from qzlib.forecast import progress as P
 from qzlib.i18n import N_, T, term
 from qzlib.plan.path import anchors as plan_anchors
-from qzlib.plan.path import plan_path
 from qzlib.plan.path import shape as shape_of
 
 # The columns every reader relies on come first; the lenses follow.
@@ -82,8 +81,7 @@ def verdict_table(points: pd.DataFrame, observations: pd.DataFrame | None, year:
         start = (int(base["year"].iloc[0]), float(base["value"].iloc[0])) if len(base) else None
         figures = _figures(observations, code, region, start[0] if start else None)
         milestones = [(y, v) for y, v in plan_anchors(points, code) if start is None or y > start[0]]
-        path = plan_path(points, code)
-        previous = start
+        previous, first = start, len(rows)
         for _, t in g[g["role"] == "target"].iterrows():
             ty = int(t["year"])
             numeric = t["qualifier"] in ("exact", "approx") and pd.notna(t["value"])
@@ -100,16 +98,13 @@ def verdict_table(points: pd.DataFrame, observations: pd.DataFrame | None, year:
                 needed = rules.per_year(v.judged_value, v.judged_year, value, ty, shape)
             since = previous or ((v.start_year, v.start_value) if v.start_year is not None else None)
             plan_pace = rules.per_year(since[1], since[0], value, ty, shape) if numeric and since else np.nan
-            path_value = v.path_value
-            if np.isnan(path_value) and v.judged_year is not None and len(path):
-                path_value = float(path.get(v.judged_year, np.nan))
             rows.append({
                 "code": code, "number": info.get("number"), "name_zh": info.get("name_zh"),
                 "name_en": info.get("name_en", ""), "unit": unit, "kind": kind,
                 "shape": shape, "target_year": ty, "target_value": value if numeric else np.nan,
                 "comparator": comparator, "target_raw": t.get("raw"), "verdict": v.code, "verdict_zh": v.zh,
                 "headline": False, "latest_year": v.judged_year, "latest_value": v.judged_value,
-                "start_year": v.start_year, "start_value": v.start_value, "plan_path_value": path_value,
+                "start_year": v.start_year, "start_value": v.start_value, "plan_path_value": v.path_value,
                 "path_progress": v.progress, "required_pace": needed, "observed_pace": observed,
                 "plan_pace": plan_pace, "met_year": v.met_year, "reason": v.reason, "basis": v.basis,
                 "support": _support(lens, v), "disagree": "".join(SYMBOLS[k] for k in disagreeing(lens, v)),
@@ -118,6 +113,11 @@ def verdict_table(points: pd.DataFrame, observations: pd.DataFrame | None, year:
             })
             if numeric:
                 previous = (ty, value)
+        # a row the rule judged without the path (met, not assessed) still shows the path at its figure's year
+        path = judged_path(pd.DataFrame(rows[first:]), code) if len(rows) > first else None
+        for r in rows[first:]:
+            if np.isnan(r["plan_path_value"]) and r["latest_year"] is not None and path is not None:
+                r["plan_path_value"] = float(path.get(r["latest_year"], np.nan))
     out = pd.DataFrame(rows, columns=COLUMNS + LENS_COLUMNS)
     if out.empty:
         return out

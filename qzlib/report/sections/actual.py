@@ -20,8 +20,8 @@ from qzlib.catalogue import natural_bounds
 from qzlib.fonts import use_cjk
 from qzlib.forecast.plot import fan_bands
 from qzlib.forecast.progress import no_forecast_reason
-from qzlib.i18n import N_, T
 from qzlib.forecast.verdicts import judged_path
+from qzlib.i18n import N_, T
 from qzlib.plan.path import shape as path_shape
 from qzlib.report.sections import facts, panels, progress
 from qzlib.report.sections.context import BriefContext
