@@ -146,6 +146,8 @@ def wrap(text, n: int) -> str:
     '省级及以上产业\n创新平台数量'
     >>> wrap("达到“品字标”企业家数", 6), wrap("企业家数量“品字标”达", 6)
     ('达到“品字标”\n企业家数', '企业家数量\n“品字标”达')
+    >>> wrap("规上工业亩均税收（2024年，万元/亩）", 16)
+    '规上工业亩均税收\n（2024年，万元/亩）'
     >>> wrap("截至2025年，规上工业亩均增加值", 6)
     '截至2025\n年，规上工业\n亩均增加值'
 
@@ -167,7 +169,8 @@ def wrap(text, n: int) -> str:
     width = -(-len(t) // -(-len(t) // n))
     out, i = [], 0
     while i < len(t):
-        j = _break(t, i, min(i + width, len(t)), width)
+        # the rest on one line when it fits: a moved break must not leave a stray short line
+        j = len(t) if i and len(t) - i <= n else _break(t, i, min(i + width, len(t)), width)
         out.append(t[i:j])
         i = j
     return "\n".join(out)
