@@ -130,6 +130,7 @@ def date(text: str) -> str:
 # Chinese line-breaking rules (禁则): no line begins with a closing mark, none ends with an opening one.
 NO_LINE_START = "”’）》」』】〕〉，。、；：！？…%)]"
 NO_LINE_END = "“‘（《「『【〔〈(["
+CJK_START = 0x2E80   # the CJK blocks (radicals, punctuation, ideographs, full-width forms) start here
 
 
 def wrap(text, n: int) -> str:
@@ -174,9 +175,6 @@ def wrap(text, n: int) -> str:
         out.append(t[i:j])
         i = j
     return "\n".join(out)
-
-
-CJK_START = 0x2E80   # the CJK blocks (radicals, punctuation, ideographs, full-width forms) start here
 
 
 def _break(t: str, i: int, j: int, reach: int) -> int:

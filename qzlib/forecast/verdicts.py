@@ -114,9 +114,10 @@ def verdict_table(points: pd.DataFrame, observations: pd.DataFrame | None, year:
             if numeric:
                 previous = (ty, value)
         # a row the rule judged without the path (met, not assessed) still shows the path at its figure's year
-        path = judged_path(pd.DataFrame(rows[first:]), code) if len(rows) > first else None
-        for r in rows[first:]:
-            if np.isnan(r["plan_path_value"]) and r["latest_year"] is not None and path is not None:
+        mine = rows[first:]
+        path = judged_path(pd.DataFrame(mine), code) if mine else None
+        for r in mine:
+            if np.isnan(r["plan_path_value"]) and r["latest_year"] is not None:
                 r["plan_path_value"] = float(path.get(r["latest_year"], np.nan))
     out = pd.DataFrame(rows, columns=COLUMNS + LENS_COLUMNS)
     if out.empty:
