@@ -54,6 +54,8 @@ def test_summary_groups_each_indicator_by_its_next_milestone(briefs):
     assert met.startswith("已达成（2 项指标）") and "累计培育“品字标浙江制造”品牌企业（70，2024年；2025年目标 ≥66，2024年已达到" in met
     assert "需要加快" not in s and "其余 3 项无法评估（只有基期值 1 项、目标为定性表述 2 项）" in s
     assert "14 项有2022年以后的数据（最新至 2024 年" in s and "本简报使用了标为“测试”的数据" in s
+    # the two without figures: one has no baseline and a qualitative target, so no path either
+    assert "二氧化碳排放降幅）只能依据规划文本分析（数据需求见第四部分）" in s
 
 
 @pytest.mark.slow
@@ -137,6 +139,12 @@ def test_actual_vs_plan_rows_are_in_each_indicators_shape(briefs):
     assert rd.to_dict() == {2022: 2.7, 2023: 2.8, 2024: 2.9}
     met = a[(a["code"] == "pinzibiao_brand_firms") & (a["年份"] == 2024)].iloc[0]
     assert bool(met["已达到下一目标"]) and pd.isna(met["仍需速度"])
+    # no plan baseline ("/"): the path the verdict used, from the first figure (15.2 in 2023, by points to 19 in 2025)
+    high = a[a["code"] == "high_tech_mfg_share"].set_index("年份")["规划路径值"]
+    assert high[2023] == 15.2 and high[2024] == pytest.approx(17.1)
+    html = _text((briefs[2024] / "brief.html").read_text(encoding="utf-8"))
+    assert "规划未给基期值的高技术制造业增加值占规上工业增加值比重，路径自其第一个实际值起算。" in html
+    assert "高技术制造业增加值占规上工业增加值比重（2024年 16，路径值 17.1）" in html
 
 
 @pytest.mark.slow

@@ -147,7 +147,15 @@ def intro(ctx: BriefContext) -> HTML:
                           region=region, base=ctx.base_year, n=len(codes), total=ctx.n_indicators, latest=latest)
                 + fan_text + behind_text + "</p><p class='note'>"
                 + T("图中实线圆点为{region}实际值（含规划基期值），橙色虚线为规划隐含路径，菱形为目标值，绿色细线为“{scenario}”情景自最新实际值起的路径。",
-                    region=region, scenario=html.escape(_scenario_name(ctx))) + "</p>")
+                    region=region, scenario=html.escape(_scenario_name(ctx)))
+                + _own_start_note(ctx, codes) + "</p>")
+
+
+def _own_start_note(ctx: BriefContext, codes: list[str]) -> str:
+    """Which dashed paths start from the first own figure (the plan gives the indicator no baseline)."""
+    t = progress.table(ctx)
+    own = [c for c in codes if (t[t["code"] == c]["start_year"].dropna() > (ctx.base_year or 0)).any()]
+    return T("规划未给基期值的{names}，路径自其第一个实际值起算。", names=html.escape(facts.names(ctx, own))) if own else ""
 
 
 def _scenario_name(ctx: BriefContext) -> str:

@@ -44,12 +44,12 @@ def data_item(ctx: BriefContext) -> str:
     codes = facts.indicators_with_data(ctx)
     region = html.escape(ctx.place(ctx.region))
     if not codes:
-        return T("数据：截至{year}年，{region} {n} 项指标都没有{base}年基期以后的数据；只能依据规划基期与目标作路径和情景分析。"
+        return T("数据：截至{year}年，{region} {n} 项指标都没有{base}年基期以后的数据；只能依据规划文本分析。"
                  "第四部分列出了向统计部门提出的数据需求清单。", year=ctx.year, region=region, n=ctx.n_indicators,
                  base=ctx.base_year)
     order = ctx.points.drop_duplicates("code").sort_values("number")["code"]
     without = [c for c in order if c not in codes]
-    rest = (T("其余 {n} 项（{names}）只能依据规划基期与目标作路径和情景分析（数据需求见第四部分）。",
+    rest = (T("其余 {n} 项（{names}）只能依据规划文本分析（数据需求见第四部分）。",
               n=len(without), names=html.escape(facts.names(ctx, without))) if without else "")
     return T("数据：{region} {n} 项指标中，<b>{with_data}</b> 项有{base}年以后的数据（最新至 <b>{latest}</b> 年，"
              "逐年对照规划路径见第二部分）；", region=region, n=ctx.n_indicators, with_data=len(codes), base=ctx.base_year,
