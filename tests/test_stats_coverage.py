@@ -63,6 +63,20 @@ def test_data_requests_name_the_figures_and_the_lenses_they_unlock(obs, indicato
     assert by[("digital_core_va", 1)].request == "the 2022 baseline"
 
 
+def test_without_a_baseline_two_figures_already_measure_progress_from_the_first(obs, indicators):
+    # SYNTHETIC 衢州 figures for 高技术制造业 share (its 2022 value is "/" in 附件1): 15.2 (2023), 16.0 (2024)
+    row = obs[(obs["region"] == "衢州市") & obs["selected"].astype(bool)
+              & (obs["comparability"] == "comparable")].iloc[0]
+    extra = pd.DataFrame([{**row.to_dict(), "indicator": "high_tech_mfg_share", "year": y, "value": v}
+                          for y, v in ((2023, 15.2), (2024, 16.0))])
+    req = data_requests(pd.concat([obs, extra], ignore_index=True), indicators, 2024, lang="zh")
+    base = req[(req["指标代码"] == "high_tech_mfg_share") & (req["优先级"] == 1)].iloc[0]
+    assert (base["已有年份"], base["请求"]) == ("2023, 2024", "2022年基期值")
+    assert base["可支持的分析"] == "从2022年基期起算的进展（目前自2023年的第一个实际值起算）"
+    one = data_requests(pd.concat([obs, extra.iloc[:1]], ignore_index=True), indicators, 2024, lang="zh")
+    assert "没有起点" in one[(one["指标代码"] == "high_tech_mfg_share")].iloc[0]["可支持的分析"]
+
+
 def test_data_requests_in_chinese(obs, indicators):
     req = data_requests(obs, indicators, 2025, lang="zh")
     assert list(req.columns) == ["地区", "指标代码", "指标", "已有年份", "需要的年份", "请求", "可支持的分析", "优先级"]

@@ -172,9 +172,13 @@ def data_requests(obs: pd.DataFrame, indicators: pd.DataFrame | None, year: int,
             rows.append([region, code, name, _span(have), _span(req_years), request, unlocks, priority])
 
         if not [y for y in have if y <= base]:
-            add([base] + later, f"{base}年基期值" if zh else f"the {base} baseline",
-                "一切进展分析：没有起点就无法衡量进展" if zh
-                else "every lens: without a starting point no progress can be measured", 1)
+            # two figures or more after it: progress is judged from the first (qzlib.rules.judge)
+            unlocks = ((f"从{base}年基期起算的进展（目前自{have[0]}年的第一个实际值起算）" if zh
+                        else f"progress from the {base} baseline (now measured from the first figure, {have[0]})")
+                       if len(have) >= 2 else
+                       ("一切进展分析：没有起点就无法衡量进展" if zh
+                        else "every lens: without a starting point no progress can be measured"))
+            add([base] + later, f"{base}年基期值" if zh else f"the {base} baseline", unlocks, 1)
             continue
         if not later:
             continue
