@@ -90,6 +90,7 @@ def test_without_a_baseline_two_own_figures_give_a_path_that_is_judged_and_drawn
     assert np.isnan(share[2022]) and share[2024] == 16.0 and share[2025] == pytest.approx(16.8)
     said = res.assumptions_table().set_index("对象").loc["高技术制造业增加值占规上工业增加值比重（%）"]
     assert said["假设"] == "衢州市自身速度：2023年首个观测值 15.2 至 2024年 16，每年 +0.80个百分点"
+    assert said["来源或理由"] == "衢州市统计数据：2023年 15.2、2024年 16"          # both figures it used
     a = res.attainment.set_index(["code", "target_year"])
     # 19 (2025) and 20.5 (2027) are missed on that path, and no reason says there is none
     assert a.loc[("high_tech_mfg_share", 2025), "status"] == "missed" and a.loc[("high_tech_mfg_share", 2025), "reason"] == ""

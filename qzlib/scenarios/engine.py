@@ -263,7 +263,8 @@ class Engine:
                                region=i18n.place(region), n=len(s)), None
             base_year, b = int(s.index[0]), float(s.iloc[0])
         after = s[s.index > base_year]
-        rows = T("、").join(T("{year}年 {value}", year=y, value=value_text(float(x))) for y, x in after.items())
+        used = s[s.index >= base_year] if info.no_baseline else after    # the first figure is the start then
+        rows = T("、").join(T("{year}年 {value}", year=y, value=value_text(float(x))) for y, x in used.items())
         ref = spec.get("reference")
         start = T("基期") if not info.no_baseline else T("首个观测值")
         if len(after):
